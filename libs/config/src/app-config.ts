@@ -1,0 +1,29 @@
+/** The whole service configuration, validated once at boot. Nothing else reads `process.env`. */
+export abstract class AppConfig {
+  abstract readonly port: number;
+  abstract readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  abstract readonly instanceId: string;
+  abstract readonly database: {
+    readonly url: string;
+    readonly poolSize: number;
+  };
+  abstract readonly redis: {
+    readonly url: string;
+    /** Every key this service writes starts with it, so tests and tenants can share one Redis. */
+    readonly keyPrefix: string;
+  };
+  abstract readonly binance: {
+    readonly wsUrl: string;
+    readonly restUrl: string;
+    readonly exchangeInfoTtlMs: number;
+    readonly streamsPerConnection: number;
+  };
+  abstract readonly ingest: {
+    /** How often the write pipeline flushes latest prices to Redis and history to PostgreSQL. */
+    readonly flushIntervalMs: number;
+    readonly historyBatchSize: number;
+    /** Trades held in memory while PostgreSQL is slow or down; beyond it they become a recorded gap. */
+    readonly maxPendingTrades: number;
+    readonly backfillWindowMs: number;
+  };
+}

@@ -1,0 +1,142 @@
+import { readFileSync } from 'node:fs';
+import { parse } from 'dotenv';
+import { bool, cleanEnv, port, str, url, makeValidator, EnvError, EnvMissingError } from 'envalid';
+import { hostname } from 'node:os';
+import { AppConfig } from './app-config';
+
+export class InvalidConfigError extends Error {
+  override readonly name = 'InvalidConfigError';
+  readonly code = 'INVALID_CONFIG';
+
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+}
+
+const positiveInt = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new EnvError(`must be a positive integer, got "${input}"`);
+  }
+  return value;
+});
+
+const postgresUrl = makeValidator<string>((input) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(input);
+  } catch {
+    throw new EnvError(`must be a URL like postgresql://user@host:5432/db, got "${input}"`);
+  }
+  if (!['postgresql:', 'postgres:'].includes(parsed.protocol) || parsed.pathname.length < 2) {
+    throw new EnvError(`must be a postgresql:// URL naming a database, got "${input}"`);
+  }
+  return input;
+});
+
+const redisUrl = makeValidator<string>((input) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(input);
+  } catch {
+    throw new EnvError(`must be a URL like redis://host:6379/0, got "${input}"`);
+  }
+  if (!['redis:', 'rediss:'].includes(parsed.protocol)) {
+    throw new EnvError(`must be a redis:// or rediss:// URL, got "${input}"`);
+  }
+  const db = parsed.pathname.replace(/^\//, '');
+  if (db !== '' && !/^\d+$/.test(db)) {
+    throw new EnvError(`database index must be a number (redis://host:6379/N), got "${db}"`);
+  }
+  return input;
+});
+
+const wsUrl = makeValidator<string>((input) => {
+  let parsed: URL;
+  try {
+    parsed = new URL(input);
+  } catch {
+    throw new EnvError(`must be a ws:// or wss:// URL, got "${input}"`);
+  }
+  if (!['ws:', 'wss:'].includes(parsed.protocol)) {
+    throw new EnvError(`must be a ws:// or wss:// URL, got "${input}"`);
+  }
+  return input.replace(/\/+$/, '');
+});
+
+function readDotEnv(path: string): Record<string, string> {
+  try {
+    return parse(readFileSync(path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      return {};
+    }
+    throw error;
+  }
+}
+
+const schema = {
+  PORT: port({ default: 3000 }),
+  LOG_LEVEL: str({ choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' }),
+  INSTANCE_ID: str({ default: '' }),
+  DATABASE_URL: postgresUrl({ default: 'postgresql://postgres@127.0.0.1:5432/rates' }),
+  DATABASE_POOL_SIZE: positiveInt({ default: 10 }),
+  REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
+  REDIS_KEY_PREFIX: str({ default: 'rates:' }),
+  BINANCE_WS_URL: wsUrl({ default: 'wss://stream.binance.com:9443' }),
+  BINANCE_REST_URL: url({ default: 'https://api.binance.com' }),
+  EXCHANGE_INFO_TTL_MS: positiveInt({ default: 60_000 }),
+  STREAMS_PER_CONNECTION: positiveInt({ default: 200 }),
+  FLUSH_INTERVAL_MS: positiveInt({ default: 20 }),
+  HISTORY_BATCH_SIZE: positiveInt({ default: 5_000 }),
+  MAX_PENDING_TRADES: positiveInt({ default: 500_000 }),
+  BACKFILL_WINDOW_MS: positiveInt({ default: 24 * 60 * 60 * 1000 }),
+  DOTENV: bool({ default: true }),
+};
+
+/**
+ * Validates the environment once. Process env wins over `.env` in the working directory. Every bad variable is
+ * reported together, by name, so a misconfigured deployment fails at boot with one readable message.
+ */
+export function loadConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  dotEnvPath = '.env',
+): AppConfig {
+  const merged = env['DOTENV'] === 'false' ? { ...env } : { ...readDotEnv(dotEnvPath), ...env };
+  const problems: string[] = [];
+  const clean = cleanEnv(merged, schema, {
+    reporter: ({ errors }) => {
+      for (const [name, error] of Object.entries(errors)) {
+        const reason = error instanceof EnvMissingError ? 'is required' : (error?.message ?? 'is invalid');
+        problems.push(`${name}: ${reason}`);
+      }
+    },
+  });
+  if (problems.length > 0) {
+    throw new InvalidConfigError(problems);
+  }
+  if (clean.STREAMS_PER_CONNECTION > 1024) {
+    throw new InvalidConfigError([
+      `STREAMS_PER_CONNECTION: Binance allows at most 1024 streams per connection, got ${clean.STREAMS_PER_CONNECTION}`,
+    ]);
+  }
+  return Object.freeze({
+    port: clean.PORT,
+    logLevel: clean.LOG_LEVEL,
+    instanceId: clean.INSTANCE_ID || `${hostname()}-${process.pid}`,
+    database: Object.freeze({ url: clean.DATABASE_URL, poolSize: clean.DATABASE_POOL_SIZE }),
+    redis: Object.freeze({ url: clean.REDIS_URL, keyPrefix: clean.REDIS_KEY_PREFIX }),
+    binance: Object.freeze({
+      wsUrl: clean.BINANCE_WS_URL,
+      restUrl: clean.BINANCE_REST_URL.replace(/\/+$/, ''),
+      exchangeInfoTtlMs: clean.EXCHANGE_INFO_TTL_MS,
+      streamsPerConnection: clean.STREAMS_PER_CONNECTION,
+    }),
+    ingest: Object.freeze({
+      flushIntervalMs: clean.FLUSH_INTERVAL_MS,
+      historyBatchSize: clean.HISTORY_BATCH_SIZE,
+      maxPendingTrades: clean.MAX_PENDING_TRADES,
+      backfillWindowMs: clean.BACKFILL_WINDOW_MS,
+    }),
+  });
+}

@@ -1,0 +1,2 @@
+export * from './agg-trade';
+export * from './symbol';
