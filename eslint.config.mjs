@@ -23,6 +23,10 @@ export default [
               onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:config'],
             },
             {
+              sourceTag: 'type:http',
+              onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:config'],
+            },
+            {
               sourceTag: 'type:testing',
               onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:config', 'type:emulator'],
             },

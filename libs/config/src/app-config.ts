@@ -17,6 +17,13 @@ export abstract class AppConfig {
     readonly restUrl: string;
     readonly exchangeInfoTtlMs: number;
     readonly streamsPerConnection: number;
+    /** Send our own ping after this long without any frame. */
+    readonly pingAfterIdleMs: number;
+    /** Replace a connection that delivered nothing (no data, ping or pong) for this long. */
+    readonly deadAfterIdleMs: number;
+    /** Renew each connection (make-before-break) after this long; Binance cuts at 24 h. */
+    readonly renewAfterMs: number;
+    readonly restWeightBudgetPerMinute: number;
   };
   abstract readonly ingest: {
     /** How often the write pipeline flushes latest prices to Redis and history to PostgreSQL. */

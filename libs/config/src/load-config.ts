@@ -87,6 +87,10 @@ const schema = {
   BINANCE_REST_URL: url({ default: 'https://api.binance.com' }),
   EXCHANGE_INFO_TTL_MS: positiveInt({ default: 60_000 }),
   STREAMS_PER_CONNECTION: positiveInt({ default: 200 }),
+  STREAM_PING_AFTER_IDLE_MS: positiveInt({ default: 5_000 }),
+  STREAM_DEAD_AFTER_IDLE_MS: positiveInt({ default: 10_000 }),
+  STREAM_RENEW_AFTER_MS: positiveInt({ default: 23 * 60 * 60 * 1000 }),
+  REST_WEIGHT_BUDGET_PER_MINUTE: positiveInt({ default: 3_000 }),
   FLUSH_INTERVAL_MS: positiveInt({ default: 20 }),
   HISTORY_BATCH_SIZE: positiveInt({ default: 5_000 }),
   MAX_PENDING_TRADES: positiveInt({ default: 500_000 }),
@@ -115,6 +119,15 @@ export function loadConfig(
   if (problems.length > 0) {
     throw new InvalidConfigError(problems);
   }
+  if (clean.STREAM_DEAD_AFTER_IDLE_MS <= clean.STREAM_PING_AFTER_IDLE_MS) {
+    problems.push('STREAM_DEAD_AFTER_IDLE_MS: must be greater than STREAM_PING_AFTER_IDLE_MS');
+  }
+  if (clean.REST_WEIGHT_BUDGET_PER_MINUTE > 6_000) {
+    problems.push('REST_WEIGHT_BUDGET_PER_MINUTE: Binance allows at most 6000 per minute per IP');
+  }
+  if (problems.length > 0) {
+    throw new InvalidConfigError(problems);
+  }
   if (clean.STREAMS_PER_CONNECTION > 1024) {
     throw new InvalidConfigError([
       `STREAMS_PER_CONNECTION: Binance allows at most 1024 streams per connection, got ${clean.STREAMS_PER_CONNECTION}`,
@@ -131,6 +144,10 @@ export function loadConfig(
       restUrl: clean.BINANCE_REST_URL.replace(/\/+$/, ''),
       exchangeInfoTtlMs: clean.EXCHANGE_INFO_TTL_MS,
       streamsPerConnection: clean.STREAMS_PER_CONNECTION,
+      pingAfterIdleMs: clean.STREAM_PING_AFTER_IDLE_MS,
+      deadAfterIdleMs: clean.STREAM_DEAD_AFTER_IDLE_MS,
+      renewAfterMs: clean.STREAM_RENEW_AFTER_MS,
+      restWeightBudgetPerMinute: clean.REST_WEIGHT_BUDGET_PER_MINUTE,
     }),
     ingest: Object.freeze({
       flushIntervalMs: clean.FLUSH_INTERVAL_MS,

@@ -1,2 +1,5 @@
 export * from './agg-trade';
+export * from './backoff';
+export * from './sliding-window-limiter';
 export * from './symbol';
+export * from './trade-sequencer';

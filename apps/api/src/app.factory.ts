@@ -1,0 +1,47 @@
+import { LogLevel, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { AppConfig } from '@binance-rates/config';
+import { HttpExceptionFilter } from '@binance-rates/http';
+import { applyMigrations } from '@binance-rates/storage';
+import { AppModule } from './app.module';
+
+const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
+  debug: ['fatal', 'error', 'warn', 'log', 'debug'],
+  info: ['fatal', 'error', 'warn', 'log'],
+  warn: ['fatal', 'error', 'warn'],
+  error: ['fatal', 'error'],
+};
+
+/** Builds the whole service: migrations applied, Fastify, validation, one error format, Swagger at /api. */
+export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
+  await applyMigrations({ databaseUrl: config.database.url });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config),
+    new FastifyAdapter({ bodyLimit: 64 * 1024 }),
+    { logger: LOG_LEVELS[config.logLevel], bufferLogs: false },
+  );
+  app.useGlobalPipes(
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      stopAtFirstError: false,
+    }),
+  );
+  app.useGlobalFilters(new HttpExceptionFilter());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('binance-rates')
+      .setDescription(
+        'Live Binance prices: tracked coins, their latest price (from Redis) and their full aggregate-trade history (from PostgreSQL).',
+      )
+      .setVersion('1')
+      .build(),
+  );
+  SwaggerModule.setup('api', app, document, { jsonDocumentUrl: 'api-json' });
+  return app;
+}

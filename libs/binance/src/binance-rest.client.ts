@@ -1,0 +1,158 @@
+import { Logger } from '@nestjs/common';
+import { AggTrade } from '@binance-rates/domain';
+import { RawExchangeInfo, RawExchangeInfoSymbol, RawRestAggTrade, RawRestError } from './binance-wire.types';
+import { aggTradeFromRest } from './stream-frame.parser';
+
+export class BinanceRestError extends Error {
+  override readonly name = 'BinanceRestError';
+  readonly code = 'BINANCE_REST_ERROR';
+
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly binanceCode: number | null,
+  ) {
+    super(message);
+  }
+}
+
+export interface BinanceRestClientOptions {
+  baseUrl: string;
+  /** Weight this client allows itself per minute; Binance's limit is 6,000 per IP. */
+  weightBudgetPerMinute: number;
+  requestTimeoutMs: number;
+}
+
+export interface AggTradesQuery {
+  symbol: string;
+  fromId?: number;
+  startTime?: number;
+  endTime?: number;
+  limit?: number;
+}
+
+const WEIGHT = { aggTrades: 4, exchangeInfo: 20, ping: 1 } as const;
+const DEFAULT_BAN_MS = 120_000;
+
+/**
+ * Binance REST with its limits respected: request weight is tracked from `X-MBX-USED-WEIGHT-1M` and requests wait
+ * for the next minute rather than exceed the budget; a 429 pauses every request for `Retry-After`; a 418 (IP ban)
+ * pauses for the ban and is logged loudly.
+ */
+export class BinanceRestClient {
+  private readonly logger = new Logger(BinanceRestClient.name);
+  private usedWeight = 0;
+  private weightMinute = currentMinute();
+  private pausedUntil = 0;
+
+  constructor(private readonly options: BinanceRestClientOptions) {}
+
+  async aggTrades(query: AggTradesQuery): Promise<AggTrade[]> {
+    const params = new URLSearchParams({ symbol: query.symbol, limit: String(query.limit ?? 1000) });
+    if (query.fromId !== undefined) params.set('fromId', String(query.fromId));
+    if (query.startTime !== undefined) params.set('startTime', String(query.startTime));
+    if (query.endTime !== undefined) params.set('endTime', String(query.endTime));
+    const raw = await this.request<RawRestAggTrade[]>(`/api/v3/aggTrades?${params}`, WEIGHT.aggTrades);
+    return raw.map((trade) => aggTradeFromRest(query.symbol, trade));
+  }
+
+  /** The symbol's exchange entry, or null when Binance does not know it. */
+  async exchangeInfoSymbol(symbol: string): Promise<RawExchangeInfoSymbol | null> {
+    try {
+      const info = await this.request<RawExchangeInfo>(
+        `/api/v3/exchangeInfo?symbol=${encodeURIComponent(symbol)}`,
+        WEIGHT.exchangeInfo,
+      );
+      return info.symbols.find((entry) => entry.symbol === symbol) ?? null;
+    } catch (error) {
+      if (error instanceof BinanceRestError && error.binanceCode === -1121) {
+        return null;
+      }
+      throw error;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.request<object>('/api/v3/ping', WEIGHT.ping);
+  }
+
+  /** Milliseconds this client will wait before its next request, for health reporting. */
+  pausedForMs(): number {
+    return Math.max(0, this.pausedUntil - Date.now());
+  }
+
+  private async request<T>(path: string, weight: number): Promise<T> {
+    await this.waitForBudget(weight);
+    this.usedWeight += weight;
+    let response: Response;
+    try {
+      response = await fetch(`${this.options.baseUrl}${path}`, {
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+        headers: { accept: 'application/json' },
+      });
+    } catch (error) {
+      throw new BinanceRestError(`GET ${path} failed: ${(error as Error).message}`, 0, null);
+    }
+    this.readWeight(response);
+    const body = await response.text();
+    if (response.ok) {
+      return JSON.parse(body) as T;
+    }
+    const retryAfterMs = Number(response.headers.get('retry-after') ?? NaN) * 1000;
+    if (response.status === 429 || response.status === 418) {
+      const pauseMs = Number.isFinite(retryAfterMs) ? retryAfterMs : response.status === 418 ? DEFAULT_BAN_MS : 60_000;
+      this.pausedUntil = Math.max(this.pausedUntil, Date.now() + pauseMs);
+      const what = response.status === 418 ? 'IP banned by Binance' : 'rate limited by Binance';
+      this.logger.error(`${what} on GET ${path}: pausing REST for ${pauseMs} ms`);
+    }
+    let parsed: RawRestError | null = null;
+    try {
+      parsed = JSON.parse(body) as RawRestError;
+    } catch {
+      parsed = null;
+    }
+    throw new BinanceRestError(
+      `GET ${path} answered ${response.status}${parsed ? `: ${parsed.code} ${parsed.msg}` : ''}`,
+      response.status,
+      parsed?.code ?? null,
+    );
+  }
+
+  private readWeight(response: Response): void {
+    const header = response.headers.get('x-mbx-used-weight-1m');
+    if (header === null) {
+      return;
+    }
+    const used = Number(header);
+    if (Number.isFinite(used)) {
+      this.weightMinute = currentMinute();
+      this.usedWeight = Math.max(this.usedWeight, used);
+    }
+  }
+
+  private async waitForBudget(weight: number): Promise<void> {
+    for (;;) {
+      const now = Date.now();
+      if (now < this.pausedUntil) {
+        await sleep(this.pausedUntil - now);
+        continue;
+      }
+      if (currentMinute() !== this.weightMinute) {
+        this.weightMinute = currentMinute();
+        this.usedWeight = 0;
+      }
+      if (this.usedWeight + weight <= this.options.weightBudgetPerMinute) {
+        return;
+      }
+      await sleep(60_000 - (now % 60_000) + 10);
+    }
+  }
+}
+
+function currentMinute(): number {
+  return Math.floor(Date.now() / 60_000);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

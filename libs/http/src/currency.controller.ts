@@ -1,0 +1,90 @@
+import { BadRequestException, Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { CurrencyService } from '@binance-rates/ingestion';
+import { CreateCurrencyDto, CurrencyResponseDto, mapCurrency } from './currency.dto';
+import { ErrorResponseDto } from './error-response.dto';
+import { ParseSymbolPipe } from './symbol.pipe';
+import { TradeResponseDto, TradesQueryDto, mapTrade } from './trade.dto';
+
+const symbolParam = { name: 'symbol', example: 'BTCUSDT', description: 'Binance symbol, any case' };
+
+@ApiTags('currencies')
+@Controller('api')
+export class CurrencyController {
+  constructor(private readonly currencies: CurrencyService) {}
+
+  @Post('currency')
+  @ApiOperation({ summary: 'Track a coin: stream its trades, keep its latest price and full history' })
+  @ApiCreatedResponse({ type: CurrencyResponseDto, description: 'Now tracked' })
+  @ApiOkResponse({ type: CurrencyResponseDto, description: 'Was already tracked (idempotent)' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed body or symbol' })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Unknown at Binance or not TRADING' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Binance could not be asked' })
+  async add(
+    @Body() body: CreateCurrencyDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<CurrencyResponseDto> {
+    const { currency, created } = await this.currencies.add(body.symbol);
+    reply.status(created ? 201 : 200);
+    return mapCurrency(currency);
+  }
+
+  @Delete('currency/:symbol')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Stop tracking a coin; its stored history is kept' })
+  @ApiParam(symbolParam)
+  @ApiNoContentResponse({ description: 'No longer tracked' })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Not tracked' })
+  async remove(@Param('symbol', ParseSymbolPipe) symbol: string): Promise<void> {
+    await this.currencies.remove(symbol);
+  }
+
+  @Get('currencies')
+  @ApiOperation({ summary: 'Every tracked coin with its latest price' })
+  @ApiOkResponse({ type: [CurrencyResponseDto] })
+  async list(): Promise<CurrencyResponseDto[]> {
+    const now = Date.now();
+    return (await this.currencies.list()).map((view) => mapCurrency(view, now));
+  }
+
+  @Get('currency/:symbol')
+  @ApiOperation({ summary: 'The latest price of a tracked coin' })
+  @ApiParam(symbolParam)
+  @ApiOkResponse({ type: CurrencyResponseDto })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Not a plausible symbol' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Not tracked' })
+  async get(@Param('symbol', ParseSymbolPipe) symbol: string): Promise<CurrencyResponseDto> {
+    return mapCurrency(await this.currencies.get(symbol));
+  }
+
+  @Get('currency/:symbol/trades')
+  @ApiOperation({ summary: 'Stored aggregate trades, ascending by trade id' })
+  @ApiParam(symbolParam)
+  @ApiOkResponse({ type: [TradeResponseDto] })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Bad query' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Never tracked' })
+  async trades(
+    @Param('symbol', ParseSymbolPipe) symbol: string,
+    @Query() query: TradesQueryDto,
+  ): Promise<TradeResponseDto[]> {
+    if (query.startTime !== undefined && query.endTime !== undefined && query.startTime > query.endTime) {
+      throw new BadRequestException('startTime must not be after endTime');
+    }
+    const trades = await this.currencies.history({ symbol, ...query, limit: query.limit ?? 500 });
+    return trades.map(mapTrade);
+  }
+}
+

@@ -1,0 +1,48 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsString, Matches } from 'class-validator';
+import { SYMBOL_PATTERN } from '@binance-rates/domain';
+import { CurrencyView } from '@binance-rates/ingestion';
+
+export class CreateCurrencyDto {
+  @ApiProperty({ example: 'BTCUSDT', description: 'Binance symbol; lower case is accepted and upper-cased' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
+  @IsString({ message: 'symbol must be a string' })
+  @Matches(SYMBOL_PATTERN, { message: 'symbol must be 2-20 letters or digits, e.g. BTCUSDT' })
+  symbol!: string;
+}
+
+export class CurrencyResponseDto {
+  @ApiProperty({ example: 'BTCUSDT' })
+  symbol!: string;
+
+  @ApiProperty({ type: String, nullable: true, example: '37000.12000000', description: 'Exact decimal string; null until the first trade arrives' })
+  price!: string | null;
+
+  @ApiProperty({ type: Number, nullable: true, example: 3012345678, description: 'Aggregate trade id of the price' })
+  tradeId!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, example: 1764115200123, description: 'Trade time, epoch ms' })
+  tradeTime!: number | null;
+
+  @ApiProperty({ type: Number, nullable: true, example: 35, description: 'How old the price is: now minus the trade time, ms' })
+  ageMs!: number | null;
+
+  @ApiProperty({ type: Boolean, nullable: true, description: 'Whether the coin\'s stream is live now; null when another instance streams it' })
+  streamLive!: boolean | null;
+
+  @ApiProperty({ example: '2026-11-26T00:00:00.000Z', description: 'When the coin was (last) added' })
+  addedAt!: string;
+}
+
+export function mapCurrency(view: CurrencyView, now = Date.now()): CurrencyResponseDto {
+  return {
+    symbol: view.symbol,
+    price: view.price?.price ?? null,
+    tradeId: view.price?.tradeId ?? null,
+    tradeTime: view.price?.tradeTime ?? null,
+    ageMs: view.price ? Math.max(0, now - view.price.tradeTime) : null,
+    streamLive: view.streamLive,
+    addedAt: view.addedAt.toISOString(),
+  };
+}

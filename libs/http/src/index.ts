@@ -1,0 +1,5 @@
+export * from './currency.dto';
+export * from './error-response.dto';
+export * from './http-exception.filter';
+export * from './http.module';
+export * from './trade.dto';

@@ -1,0 +1,70 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { AggTrade } from '@binance-rates/domain';
+
+export class TradesQueryDto {
+  @ApiPropertyOptional({ description: 'Return trades with tradeId >= fromId', minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'fromId must be an integer' })
+  @Min(0, { message: 'fromId must not be negative' })
+  fromId?: number;
+
+  @ApiPropertyOptional({ description: 'Epoch ms, inclusive', minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'startTime must be an integer (epoch ms)' })
+  @Min(0, { message: 'startTime must not be negative' })
+  startTime?: number;
+
+  @ApiPropertyOptional({ description: 'Epoch ms, inclusive', minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'endTime must be an integer (epoch ms)' })
+  @Min(0, { message: 'endTime must not be negative' })
+  endTime?: number;
+
+  @ApiPropertyOptional({ default: 500, minimum: 1, maximum: 1000 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'limit must be an integer' })
+  @Min(1, { message: 'limit must be at least 1' })
+  @Max(1000, { message: 'limit must be at most 1000' })
+  limit?: number;
+}
+
+export class TradeResponseDto {
+  @ApiProperty({ example: 3012345678 })
+  tradeId!: number;
+
+  @ApiProperty({ example: '37000.12000000' })
+  price!: string;
+
+  @ApiProperty({ example: '0.01500000' })
+  quantity!: string;
+
+  @ApiProperty()
+  firstTradeId!: number;
+
+  @ApiProperty()
+  lastTradeId!: number;
+
+  @ApiProperty({ description: 'Epoch ms' })
+  tradeTime!: number;
+
+  @ApiProperty()
+  isBuyerMaker!: boolean;
+}
+
+export function mapTrade(trade: AggTrade): TradeResponseDto {
+  return {
+    tradeId: trade.tradeId,
+    price: trade.price,
+    quantity: trade.quantity,
+    firstTradeId: trade.firstTradeId,
+    lastTradeId: trade.lastTradeId,
+    tradeTime: trade.tradeTime,
+    isBuyerMaker: trade.isBuyerMaker,
+  };
+}

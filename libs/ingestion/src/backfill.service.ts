@@ -1,0 +1,197 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '@binance-rates/config';
+import { BinanceRestClient } from '@binance-rates/binance';
+import { AggTrade } from '@binance-rates/domain';
+import { TradeGapRepository } from '@binance-rates/storage';
+import { WritePipeline } from './write-pipeline.service';
+
+export interface BackfillJob {
+  symbol: string;
+  fromId: number;
+  /** Inclusive; null means "until caught up with the present". */
+  toId: number | null;
+  reason: string;
+  /** Set when the job retries a gap already recorded in PostgreSQL. */
+  gapId?: number;
+}
+
+const PAGE_LIMIT = 1000;
+const SWEEP_INTERVAL_MS = 5_000;
+const RETRY_DELAY_MS = 30_000;
+const OUTSIDE_WINDOW_RETRY_MS = 60 * 60_000;
+
+/**
+ * Fills id ranges the live stream missed from REST `GET /api/v3/aggTrades` (fromId, 1000 per page), in the order
+ * they were found. A range that cannot be filled now is recorded in PostgreSQL and retried later; if even that
+ * write fails, it stays in memory and is recorded on the next sweep, so a gap is never silently dropped.
+ */
+@Injectable()
+export class BackfillService implements OnModuleDestroy {
+  private readonly logger = new Logger(BackfillService.name);
+  private readonly queue: BackfillJob[] = [];
+  private readonly unrecorded: BackfillJob[] = [];
+  private readonly activeGapIds = new Set<number>();
+  private running = false;
+  private sweepTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
+  private isWanted: (symbol: string) => boolean = () => true;
+  private onFetched: (symbol: string, lastId: number) => void = () => undefined;
+  private readonly windowMs: number;
+  private filledTrades = 0;
+
+  constructor(
+    config: AppConfig,
+    private readonly rest: BinanceRestClient,
+    private readonly pipeline: WritePipeline,
+    private readonly gaps: TradeGapRepository,
+  ) {
+    this.windowMs = config.ingest.backfillWindowMs;
+  }
+
+  /** `isWanted` drops jobs for symbols no longer streamed here; `onFetched` reports progress to the sequencer. */
+  start(hooks: { isWanted: (symbol: string) => boolean; onFetched: (symbol: string, lastId: number) => void }): void {
+    this.isWanted = hooks.isWanted;
+    this.onFetched = hooks.onFetched;
+    this.sweepTimer = setInterval(() => void this.sweep(), SWEEP_INTERVAL_MS);
+  }
+
+  request(job: BackfillJob): void {
+    if (this.stopped || (job.gapId !== undefined && this.activeGapIds.has(job.gapId))) {
+      return;
+    }
+    if (job.gapId !== undefined) {
+      this.activeGapIds.add(job.gapId);
+    }
+    this.queue.push(job);
+    void this.run();
+  }
+
+  /**
+   * Catches a symbol up from the last stored trade. When that trade is older than the backfill window, only the
+   * window is fetched and the older part is recorded as a gap.
+   */
+  async catchUpFrom(symbol: string, last: { tradeId: number; tradeTime: number }): Promise<void> {
+    const windowStart = Date.now() - this.windowMs;
+    if (last.tradeTime >= windowStart) {
+      this.request({ symbol, fromId: last.tradeId + 1, toId: null, reason: 'catch up from last stored trade' });
+      return;
+    }
+    try {
+      const [first] = await this.rest.aggTrades({ symbol, startTime: windowStart, limit: 1 });
+      if (!first) {
+        return;
+      }
+      if (first.tradeId > last.tradeId + 1) {
+        await this.recordGap({
+          symbol,
+          fromId: last.tradeId + 1,
+          toId: first.tradeId - 1,
+          reason: `older than the backfill window of ${this.windowMs} ms`,
+        }, 'outside backfill window', null);
+      }
+      this.request({ symbol, fromId: Math.max(first.tradeId, last.tradeId + 1), toId: null, reason: 'catch up within window' });
+    } catch (error) {
+      await this.recordGap(
+        { symbol, fromId: last.tradeId + 1, toId: null, reason: 'catch up from last stored trade' },
+        (error as Error).message,
+        Date.now() + RETRY_DELAY_MS,
+      );
+    }
+  }
+
+  stats(): { queued: number; unrecorded: number; filledTrades: number } {
+    return { queued: this.queue.length, unrecorded: this.unrecorded.length, filledTrades: this.filledTrades };
+  }
+
+  isIdle(): boolean {
+    return this.queue.length === 0 && !this.running;
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+  }
+
+  private async run(): Promise<void> {
+    if (this.running) {
+      return;
+    }
+    this.running = true;
+    try {
+      while (this.queue.length > 0 && !this.stopped) {
+        const job = this.queue.shift() as BackfillJob;
+        if (this.isWanted(job.symbol)) {
+          await this.fill(job);
+        }
+        if (job.gapId !== undefined) {
+          this.activeGapIds.delete(job.gapId);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async fill(job: BackfillJob): Promise<void> {
+    let cursor = job.fromId;
+    try {
+      for (;;) {
+        if (job.toId !== null && cursor > job.toId) {
+          break;
+        }
+        const limit = job.toId === null ? PAGE_LIMIT : Math.min(PAGE_LIMIT, job.toId - cursor + 1);
+        const page = await this.rest.aggTrades({ symbol: job.symbol, fromId: cursor, limit });
+        const wanted: AggTrade[] = job.toId === null ? page : page.filter((trade) => trade.tradeId <= (job.toId as number));
+        if (wanted.length > 0) {
+          this.pipeline.acceptMany(wanted);
+          this.filledTrades += wanted.length;
+          cursor = wanted[wanted.length - 1].tradeId + 1;
+          this.onFetched(job.symbol, cursor - 1);
+        }
+        if (page.length < limit || wanted.length === 0) {
+          break;
+        }
+      }
+      if (job.gapId !== undefined) {
+        await this.gaps.resolve(job.gapId);
+      }
+    } catch (error) {
+      const message = (error as Error).message;
+      this.logger.warn(`backfill of ${job.symbol} from ${cursor} failed, recording the gap: ${message}`);
+      await this.recordGap({ ...job, fromId: cursor }, message, Date.now() + RETRY_DELAY_MS);
+    }
+  }
+
+  private async recordGap(job: BackfillJob, error: string, nextAttemptAt: number | null): Promise<void> {
+    // Gaps older than the window are not fetched eagerly; they are still retried, slowly, rather than forgotten.
+    const next = new Date(nextAttemptAt ?? Date.now() + OUTSIDE_WINDOW_RETRY_MS);
+    try {
+      const id =
+        job.gapId ??
+        (await this.gaps.record({ symbol: job.symbol, fromId: job.fromId, toId: job.toId, reason: job.reason })).gap.id;
+      await this.gaps.markAttempt({ id, error, nextAttemptAt: next });
+    } catch (recordError) {
+      this.logger.error(`gap ${job.symbol} ${job.fromId}..${job.toId ?? 'now'} kept in memory: ${(recordError as Error).message}`);
+      this.unrecorded.push(job);
+    }
+  }
+
+  /** Retries what is due: gaps recorded earlier, gaps that could not be recorded, and trades shed under load. */
+  private async sweep(): Promise<void> {
+    for (const [symbol, range] of this.pipeline.takeShedRanges()) {
+      this.unrecorded.push({ symbol, fromId: range.fromId, toId: range.toId, reason: 'shed while storage was behind' });
+    }
+    const pending = this.unrecorded.splice(0);
+    for (const job of pending) {
+      await this.recordGap(job, 'not yet attempted', Date.now());
+    }
+    try {
+      const due = await this.gaps.due(new Date(), 50);
+      for (const gap of due) {
+        this.request({ symbol: gap.symbol, fromId: gap.fromId, toId: gap.toId, reason: gap.reason, gapId: gap.id });
+      }
+    } catch (error) {
+      this.logger.warn(`could not read due gaps: ${(error as Error).message}`);
+    }
+  }
+}

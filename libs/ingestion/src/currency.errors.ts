@@ -1,0 +1,47 @@
+/** Errors of the currency use cases. They carry a stable code and no HTTP; one filter maps them to responses. */
+export abstract class CurrencyError extends Error {
+  abstract readonly code: string;
+}
+
+export class SymbolNotTrackedError extends CurrencyError {
+  override readonly name = 'SymbolNotTrackedError';
+  readonly code = 'SYMBOL_NOT_TRACKED';
+  constructor(readonly symbol: string) {
+    super(`${symbol} is not tracked`);
+  }
+}
+
+export class SymbolNeverTrackedError extends CurrencyError {
+  override readonly name = 'SymbolNeverTrackedError';
+  readonly code = 'SYMBOL_NEVER_TRACKED';
+  constructor(readonly symbol: string) {
+    super(`${symbol} has never been tracked, so no history exists`);
+  }
+}
+
+export class UnknownSymbolError extends CurrencyError {
+  override readonly name = 'UnknownSymbolError';
+  readonly code = 'SYMBOL_UNKNOWN';
+  constructor(readonly symbol: string) {
+    super(`${symbol} is not listed on Binance`);
+  }
+}
+
+export class SymbolNotTradingError extends CurrencyError {
+  override readonly name = 'SymbolNotTradingError';
+  readonly code = 'SYMBOL_NOT_TRADING';
+  constructor(
+    readonly symbol: string,
+    readonly status: string,
+  ) {
+    super(`${symbol} is not trading on Binance (status ${status})`);
+  }
+}
+
+export class ExchangeUnavailableError extends CurrencyError {
+  override readonly name = 'ExchangeUnavailableError';
+  readonly code = 'EXCHANGE_UNAVAILABLE';
+  constructor(reason: string) {
+    super(`Binance could not be asked about the symbol: ${reason}`);
+  }
+}

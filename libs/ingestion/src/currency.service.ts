@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { LatestPriceStore } from '@binance-rates/cache';
+import { AggTrade, LatestPrice } from '@binance-rates/domain';
+import { TradeRepository } from '@binance-rates/storage';
+import { SymbolNeverTrackedError, SymbolNotTrackedError } from './currency.errors';
+import { StreamSupervisor } from './stream-supervisor.service';
+import { SymbolListingService } from './symbol-listing.service';
+import { TrackedSymbolsService } from './tracked-symbols.service';
+
+export interface CurrencyView {
+  symbol: string;
+  addedAt: Date;
+  price: LatestPrice | null;
+  /** null when another instance streams the symbol and this one cannot tell. */
+  streamLive: boolean | null;
+}
+
+export interface TradesQuery {
+  symbol: string;
+  fromId?: number;
+  startTime?: number;
+  endTime?: number;
+  limit: number;
+}
+
+/** The use cases behind the REST API: which coins are tracked, their latest prices and their history. */
+@Injectable()
+export class CurrencyService {
+  constructor(
+    private readonly tracked: TrackedSymbolsService,
+    private readonly listing: SymbolListingService,
+    private readonly prices: LatestPriceStore,
+    private readonly trades: TradeRepository,
+    private readonly supervisor: StreamSupervisor,
+  ) {}
+
+  async add(symbol: string): Promise<{ currency: CurrencyView; created: boolean }> {
+    if (!this.tracked.isActive(symbol)) {
+      await this.listing.assertTradable(symbol);
+    }
+    const { addedAt, created } = await this.tracked.add(symbol);
+    const price = await this.prices.get(symbol);
+    return { currency: { symbol, addedAt, price, streamLive: this.streamLive(symbol) }, created };
+  }
+
+  async remove(symbol: string): Promise<void> {
+    if (!(await this.tracked.remove(symbol))) {
+      throw new SymbolNotTrackedError(symbol);
+    }
+    await this.prices.delete(symbol);
+  }
+
+  async get(symbol: string): Promise<CurrencyView> {
+    const addedAt = this.tracked.addedAt(symbol);
+    if (!addedAt) {
+      throw new SymbolNotTrackedError(symbol);
+    }
+    const price = await this.prices.get(symbol);
+    return { symbol, addedAt, price, streamLive: this.streamLive(symbol) };
+  }
+
+  async list(): Promise<CurrencyView[]> {
+    const symbols = this.tracked.list();
+    const prices = await this.prices.getMany(symbols);
+    return symbols.map((symbol) => ({
+      symbol,
+      addedAt: this.tracked.addedAt(symbol) as Date,
+      price: prices.get(symbol) ?? null,
+      streamLive: this.streamLive(symbol),
+    }));
+  }
+
+  async history(query: TradesQuery): Promise<AggTrade[]> {
+    if (!this.tracked.isActive(query.symbol) && !(await this.tracked.wasEverTracked(query.symbol))) {
+      throw new SymbolNeverTrackedError(query.symbol);
+    }
+    return this.trades.findTrades(query);
+  }
+
+  private streamLive(symbol: string): boolean | null {
+    const state = this.supervisor.symbolState(symbol);
+    return state ? state.live : null;
+  }
+}

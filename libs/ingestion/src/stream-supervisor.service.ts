@@ -1,0 +1,202 @@
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '@binance-rates/config';
+import { BinanceStreamClient, StreamClientStatus } from '@binance-rates/binance';
+import { AggTrade, TradeSequencer } from '@binance-rates/domain';
+import { TradeRepository } from '@binance-rates/storage';
+import { BackfillService } from './backfill.service';
+import { WritePipeline } from './write-pipeline.service';
+
+/** How long a symbol may take to become live after it was added before the stream counts as unhealthy. */
+const SUBSCRIBE_GRACE_MS = 5_000;
+/** After a symbol is live again, wait this long for a live trade to reveal the gap before asking REST. */
+const CATCH_UP_DELAY_MS = 1_500;
+
+export interface SymbolStreamState {
+  live: boolean;
+  /** Epoch ms since the stream is in its current state. */
+  since: number;
+}
+
+/**
+ * Runs the live path for the symbols this instance streams: Binance stream → sequencer (duplicates dropped, gaps
+ * found) → write pipeline; gaps and interruptions go to the backfill.
+ *
+ * Protocol steps for one symbol:
+ * 1. Before subscribing, resume the sequencer from the last stored trade, if any.
+ * 2. Subscribe. Each live trade is checked against the last id: a jump is a gap, fetched over REST.
+ * 3. When the stream comes back after an interruption (or at startup) and no live trade has revealed the gap
+ *    shortly after, fetch from the last id onward over REST: a quiet symbol may still have missed trades.
+ */
+@Injectable()
+export class StreamSupervisor implements OnModuleDestroy {
+  private readonly logger = new Logger(StreamSupervisor.name);
+  private readonly sequencer = new TradeSequencer();
+  private readonly states = new Map<string, SymbolStreamState>();
+  private readonly catchUpTimers = new Set<NodeJS.Timeout>();
+  private client: BinanceStreamClient | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly pipeline: WritePipeline,
+    private readonly backfill: BackfillService,
+    private readonly trades: TradeRepository,
+  ) {}
+
+  start(): void {
+    const { binance } = this.config;
+    this.client = new BinanceStreamClient(
+      {
+        baseUrl: binance.wsUrl,
+        streamsPerConnection: binance.streamsPerConnection,
+        maxOutgoingPerSecond: 4,
+        maxStreamsPerMessage: 100,
+        timings: {
+          pingAfterIdleMs: binance.pingAfterIdleMs,
+          deadAfterIdleMs: binance.deadAfterIdleMs,
+          requestTimeoutMs: 10_000,
+          connectTimeoutMs: 10_000,
+        },
+        renewAfterMs: binance.renewAfterMs,
+        backoff: { initialMs: 250, maxMs: 30_000, resetAfterMs: 60_000 },
+        maxOpensPerWindow: 250,
+        opensWindowMs: 5 * 60_000,
+      },
+      {
+        onTrade: (trade) => this.handleTrade(trade),
+        onSymbolsLive: (symbols) => this.handleLive(symbols),
+        onSymbolsInterrupted: (symbols) => this.handleInterrupted(symbols),
+      },
+    );
+    this.backfill.start({
+      isWanted: (symbol) => this.client?.has(symbol) ?? false,
+      onFetched: (symbol, lastId) => this.sequencer.resumeFrom(symbol, lastId),
+    });
+  }
+
+  /** Starts streaming these symbols, resuming each from its last stored trade. */
+  async stream(symbols: readonly string[]): Promise<void> {
+    const client = this.requireClient();
+    const fresh = symbols.filter((symbol) => !client.has(symbol));
+    if (fresh.length === 0) {
+      return;
+    }
+    let lastStored = new Map<string, { tradeId: number; tradeTime: number }>();
+    try {
+      lastStored = await this.trades.lastStoredTrades(fresh);
+    } catch (error) {
+      this.logger.warn(`last stored trades unknown, gaps before the first live trade will not be found: ${(error as Error).message}`);
+    }
+    const now = Date.now();
+    const windowStart = now - this.config.ingest.backfillWindowMs;
+    for (const symbol of fresh) {
+      const last = lastStored.get(symbol);
+      if (last && last.tradeTime >= windowStart) {
+        this.sequencer.resumeFrom(symbol, last.tradeId);
+      } else if (last) {
+        void this.backfill.catchUpFrom(symbol, last);
+      }
+      this.states.set(symbol, { live: false, since: now });
+      client.add(symbol);
+    }
+  }
+
+  unstream(symbols: readonly string[]): void {
+    const client = this.requireClient();
+    for (const symbol of symbols) {
+      client.remove(symbol);
+      this.sequencer.forget(symbol);
+      this.states.delete(symbol);
+    }
+  }
+
+  streamedSymbols(): string[] {
+    return this.client?.symbols() ?? [];
+  }
+
+  isStreaming(symbol: string): boolean {
+    return this.client?.has(symbol) ?? false;
+  }
+
+  symbolState(symbol: string): SymbolStreamState | undefined {
+    return this.states.get(symbol);
+  }
+
+  /** Healthy when every symbol is live, apart from ones still inside their subscribe grace period. */
+  isHealthy(): boolean {
+    const now = Date.now();
+    for (const state of this.states.values()) {
+      if (!state.live && now - state.since > SUBSCRIBE_GRACE_MS) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  status(): StreamClientStatus | null {
+    return this.client?.status() ?? null;
+  }
+
+  onModuleDestroy(): void {
+    for (const timer of this.catchUpTimers) clearTimeout(timer);
+    this.client?.stop();
+  }
+
+  private requireClient(): BinanceStreamClient {
+    if (!this.client) {
+      throw new Error('StreamSupervisor.start() was not called');
+    }
+    return this.client;
+  }
+
+  private handleTrade(trade: AggTrade): void {
+    const verdict = this.sequencer.observe(trade.symbol, trade.tradeId);
+    if (verdict.kind === 'stale') {
+      return;
+    }
+    if (verdict.kind === 'gap') {
+      this.backfill.request({
+        symbol: trade.symbol,
+        fromId: verdict.missing.fromId,
+        toId: verdict.missing.toId,
+        reason: 'gap in live stream',
+      });
+    }
+    this.pipeline.accept(trade);
+  }
+
+  private handleLive(symbols: readonly string[]): void {
+    const now = Date.now();
+    for (const symbol of symbols) {
+      const state = this.states.get(symbol);
+      if (!state || state.live) {
+        continue;
+      }
+      this.states.set(symbol, { live: true, since: now });
+      const lastId = this.sequencer.lastId(symbol);
+      if (lastId !== undefined) {
+        this.scheduleCatchUp(symbol, lastId);
+      }
+    }
+  }
+
+  private handleInterrupted(symbols: readonly string[]): void {
+    const now = Date.now();
+    for (const symbol of symbols) {
+      if (this.states.has(symbol)) {
+        this.states.set(symbol, { live: false, since: now });
+      }
+    }
+  }
+
+  private scheduleCatchUp(symbol: string, lastId: number): void {
+    const timer = setTimeout(() => {
+      this.catchUpTimers.delete(timer);
+      const current = this.sequencer.lastId(symbol);
+      if (!this.isStreaming(symbol) || (current !== undefined && current > lastId)) {
+        return;
+      }
+      this.backfill.request({ symbol, fromId: lastId + 1, toId: null, reason: 'catch up after the stream resumed' });
+    }, CATCH_UP_DELAY_MS);
+    this.catchUpTimers.add(timer);
+  }
+}
