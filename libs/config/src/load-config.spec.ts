@@ -1,0 +1,45 @@
+import { InvalidConfigError, loadConfig } from './load-config';
+
+const noDotEnv = '/nonexistent/.env';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults', () => {
+    const config = loadConfig({}, noDotEnv);
+    expect(config.port).toBe(3000);
+    expect(config.database.url).toBe('postgresql://postgres@127.0.0.1:5432/rates');
+    expect(config.redis.url).toBe('redis://127.0.0.1:6379');
+    expect(config.binance.wsUrl).toBe('wss://stream.binance.com:9443');
+    expect(config.binance.restUrl).toBe('https://api.binance.com');
+  });
+
+  it('accepts a Redis database index', () => {
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/5' }, noDotEnv).redis.url).toBe('redis://127.0.0.1:6379/5');
+  });
+
+  it('names every bad variable at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'abc', DATABASE_URL: 'mysql://x/y', REDIS_URL: 'redis://h:1/zz', BINANCE_WS_URL: 'http://x' }, noDotEnv);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidConfigError);
+    const message = (error as Error).message;
+    for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'BINANCE_WS_URL']) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it('rejects more streams per connection than Binance allows', () => {
+    expect(() => loadConfig({ STREAMS_PER_CONNECTION: '2000' }, noDotEnv)).toThrow(/STREAMS_PER_CONNECTION/);
+  });
+
+  it('lets process env win over the .env file', () => {
+    const { writeFileSync, mkdtempSync } = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const dir = mkdtempSync('/tmp/cfg-');
+    writeFileSync(`${dir}/.env`, 'PORT=4000\nLOG_LEVEL=warn\n');
+    const config = loadConfig({ PORT: '5000' }, `${dir}/.env`);
+    expect(config.port).toBe(5000);
+    expect(config.logLevel).toBe('warn');
+  });
+});
