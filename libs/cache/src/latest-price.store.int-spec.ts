@@ -1,0 +1,77 @@
+import { AppConfig } from '@binance-rates/config';
+import { LatestPrice } from '@binance-rates/domain';
+import { cleanupRedisPrefix, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import { LatestPriceStore } from './latest-price.store';
+import { RedisClient } from './redis.client';
+
+function configFor(prefix: string): AppConfig {
+  return { redis: { url: testRedisUrl(), keyPrefix: prefix } } as AppConfig;
+}
+
+function price(symbol: string, tradeId: number, value = `${tradeId}.00000000`): LatestPrice {
+  return { symbol, price: value, tradeId, tradeTime: 1_700_000_000_000 + tradeId, updatedAt: Date.now() };
+}
+
+describe('LatestPriceStore (real Redis)', () => {
+  const prefix = testRedisPrefix();
+  const clients: RedisClient[] = [];
+  let store: LatestPriceStore;
+
+  function newStore(): LatestPriceStore {
+    const client = new RedisClient(configFor(prefix));
+    clients.push(client);
+    return new LatestPriceStore(client);
+  }
+
+  beforeAll(() => {
+    store = newStore();
+  });
+
+  afterAll(async () => {
+    await cleanupRedisPrefix(testRedisUrl(), prefix);
+    await Promise.all(clients.map((client) => client.onApplicationShutdown()));
+  });
+
+  it('stores a first price exactly as given', async () => {
+    await store.setIfNewer([price('AAA1', 10, '0.00000001')]);
+    expect(await store.get('AAA1')).toMatchObject({ symbol: 'AAA1', price: '0.00000001', tradeId: 10 });
+  });
+
+  it('refuses an older or equal trade id: the price never goes backwards', async () => {
+    await store.setIfNewer([price('AAA2', 50, '50.5')]);
+    expect(await store.setIfNewer([price('AAA2', 49, '49.5'), price('AAA2', 50, 'other')])).toBe(0);
+    expect((await store.get('AAA2'))?.price).toBe('50.5');
+  });
+
+  it('keeps only the newest when one call carries the same symbol twice', async () => {
+    await store.setIfNewer([price('AAA3', 7), price('AAA3', 9), price('AAA3', 8)]);
+    expect((await store.get('AAA3'))?.tradeId).toBe(9);
+  });
+
+  it('gives the same result as one writer when two writers race', async () => {
+    const writerA = newStore();
+    const writerB = newStore();
+    const ids = Array.from({ length: 400 }, (_, index) => index + 1);
+    const shuffled = [...ids].sort(() => Math.random() - 0.5);
+    await Promise.all([
+      ...ids.map((id) => writerA.setIfNewer([price('RACE', id)])),
+      ...shuffled.map((id) => writerB.setIfNewer([price('RACE', id)])),
+    ]);
+    expect(await store.get('RACE')).toMatchObject({ tradeId: 400, price: '400.00000000' });
+  });
+
+  it('handles more symbols than one script call carries', async () => {
+    const many = Array.from({ length: 1_234 }, (_, index) => price(`MANY${index}`, index + 1));
+    expect(await store.setIfNewer(many)).toBe(1_234);
+    const read = await store.getMany(many.map((entry) => entry.symbol));
+    expect(read.size).toBe(1_234);
+    expect(read.get('MANY1233')?.tradeId).toBe(1_234);
+  });
+
+  it('returns null for an unknown symbol and forgets a deleted one', async () => {
+    expect(await store.get('NOPE')).toBeNull();
+    await store.setIfNewer([price('GONE', 1)]);
+    await store.delete('GONE');
+    expect(await store.get('GONE')).toBeNull();
+  });
+});
