@@ -31,7 +31,6 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     }),
   );
   app.useGlobalFilters(new HttpExceptionFilter());
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -15,8 +15,27 @@ async function main(): Promise<void> {
     throw error;
   }
   const app = await createApp(config);
+  const logger = new Logger('Main');
+  let closing = false;
+  // Stop streaming, flush what is held, close the stores, then exit 0: a graceful stop is not a failure.
+  const shutdown = (signal: NodeJS.Signals): void => {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    logger.log(`${signal} received, shutting down`);
+    app.close().then(
+      () => process.exit(0),
+      (error: Error) => {
+        logger.error(`shutdown failed: ${error.stack ?? error.message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
   await app.listen(config.port, '0.0.0.0');
-  new Logger('Main').log(`binance-rates ${config.instanceId} listening on ${await app.getUrl()} (Swagger at /api)`);
+  logger.log(`binance-rates ${config.instanceId} listening on ${await app.getUrl()} (Swagger at /api)`);
 }
 
 main().catch((error: Error) => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
-import { bool, cleanEnv, port, str, url, makeValidator, EnvError, EnvMissingError } from 'envalid';
+import { bool, cleanEnv, str, url, makeValidator, EnvError, EnvMissingError } from 'envalid';
 import { hostname } from 'node:os';
 import { AppConfig } from './app-config';
 
@@ -17,6 +17,15 @@ const positiveInt = makeValidator<number>((input) => {
   const value = Number(input);
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new EnvError(`must be a positive integer, got "${input}"`);
+  }
+  return value;
+});
+
+/** 0 asks the OS for a free port (tests); the service logs the port it got. */
+const listenPort = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!Number.isInteger(value) || value < 0 || value > 65_535 || String(input).trim() === '') {
+    throw new EnvError(`must be a TCP port number 0-65535, got "${input}"`);
   }
   return value;
 });
@@ -76,7 +85,7 @@ function readDotEnv(path: string): Record<string, string> {
 }
 
 const schema = {
-  PORT: port({ default: 3000 }),
+  PORT: listenPort({ default: 3000 }),
   LOG_LEVEL: str({ choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' }),
   INSTANCE_ID: str({ default: '' }),
   DATABASE_URL: postgresUrl({ default: 'postgresql://postgres@127.0.0.1:5432/rates' }),

@@ -1,0 +1,281 @@
+import { BREAK_SYMBOL, BinanceEmulator, HALTED_SYMBOL, startEmulator } from '@binance-rates/emulator';
+import { TestDatabase, cleanupRedisPrefix, createEmptyDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import { ServiceProcess, startService, waitFor } from './support/service-process';
+
+interface Currency {
+  symbol: string;
+  price: string | null;
+  tradeId: number | null;
+  tradeTime: number | null;
+  ageMs: number | null;
+  streamLive: boolean | null;
+}
+
+interface Trade {
+  tradeId: number;
+  price: string;
+  quantity: string;
+  firstTradeId: number;
+  lastTradeId: number;
+  tradeTime: number;
+  isBuyerMaker: boolean;
+}
+
+/**
+ * Boots the built service as its own process against an empty database (migrated at startup), a private Redis key
+ * prefix and the Binance emulator, and drives every route over HTTP.
+ */
+describe('binance-rates over HTTP (built service + emulator + real PostgreSQL and Redis)', () => {
+  let emulator: BinanceEmulator;
+  let database: TestDatabase;
+  let service: ServiceProcess;
+  const prefix = testRedisPrefix();
+  let env: Record<string, string>;
+
+  async function call(method: string, path: string, body?: unknown, raw?: string) {
+    const response = await fetch(`${service.baseUrl}${path}`, {
+      method,
+      headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
+      body: raw ?? (body !== undefined ? JSON.stringify(body) : undefined),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null, contentType: response.headers.get('content-type') };
+  }
+
+  function expectErrorBody(body: unknown, statusCode: number): void {
+    expect(body).toEqual(expect.objectContaining({ statusCode, error: expect.any(String), message: expect.any(String) }));
+  }
+
+  async function storedTrades(symbol: string, fromId: number): Promise<Trade[]> {
+    const all: Trade[] = [];
+    let cursor = fromId;
+    for (;;) {
+      const page = await call('GET', `/api/currency/${symbol}/trades?fromId=${cursor}&limit=1000`);
+      expect(page.status).toBe(200);
+      all.push(...(page.body as Trade[]));
+      if ((page.body as Trade[]).length < 1000) return all;
+      cursor = all[all.length - 1].tradeId + 1;
+    }
+  }
+
+  function expectContiguousAndExact(symbol: string, trades: Trade[]): void {
+    expect(trades.length).toBeGreaterThan(0);
+    trades.forEach((trade, index) => {
+      if (index > 0) expect(trade.tradeId).toBe(trades[index - 1].tradeId + 1);
+      const sent = emulator.tradeById(symbol, trade.tradeId);
+      expect(sent).toBeDefined();
+      expect(trade).toEqual({
+        tradeId: sent?.aggTradeId,
+        price: sent?.price,
+        quantity: sent?.quantity,
+        firstTradeId: sent?.firstTradeId,
+        lastTradeId: sent?.lastTradeId,
+        tradeTime: sent?.tradeTime,
+        isBuyerMaker: sent?.isBuyerMaker,
+      });
+    });
+  }
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, tradesPerSecondPerSymbol: 20, seed: 7 });
+    database = await createEmptyDatabase();
+    env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: prefix,
+      BINANCE_WS_URL: emulator.wsBaseUrl,
+      BINANCE_REST_URL: emulator.restBaseUrl,
+    };
+    service = await startService(env);
+  });
+
+  afterAll(async () => {
+    await service?.stop('SIGKILL');
+    await emulator?.close();
+    await database?.drop();
+    await cleanupRedisPrefix(testRedisUrl(), prefix);
+  });
+
+  it('serves Swagger UI at /api and an OpenAPI document that lists every route with its error responses', async () => {
+    const ui = await fetch(`${service.baseUrl}/api`);
+    expect(ui.status).toBe(200);
+    expect(await ui.text()).toContain('swagger');
+    const { status, body } = await call('GET', '/api-json');
+    expect(status).toBe(200);
+    const paths = body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
+    expect(Object.keys(paths)).toEqual(
+      expect.arrayContaining(['/api/currency', '/api/currency/{symbol}', '/api/currencies', '/api/currency/{symbol}/trades', '/health']),
+    );
+    expect(Object.keys(paths['/api/currency'].post.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '422']));
+    expect(Object.keys(paths['/api/currency/{symbol}'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
+    expect(Object.keys(paths['/api/currency/{symbol}'].delete.responses)).toEqual(expect.arrayContaining(['204', '404']));
+    expect(Object.keys(paths['/api/currency/{symbol}/trades'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
+    expect(Object.keys(paths['/health'].get.responses)).toEqual(expect.arrayContaining(['200', '503']));
+  });
+
+  it('reports health: PostgreSQL, Redis and the stream ready', async () => {
+    const { status, body } = await call('GET', '/health');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ healthy: true, postgres: { up: true }, redis: { up: true }, stream: { ready: true } });
+  });
+
+  it('adds a coin given in lower case (201), then again idempotently (200), and its first price is readable within 2 s', async () => {
+    const added = await call('POST', '/api/currency', { symbol: 'btcusdt' });
+    const addedAt = Date.now();
+    expect(added.status).toBe(201);
+    expect(added.body).toMatchObject({ symbol: 'BTCUSDT' });
+
+    const again = await call('POST', '/api/currency', { symbol: 'BTCUSDT' });
+    expect(again.status).toBe(200);
+    expect(again.body.symbol).toBe('BTCUSDT');
+
+    const priced = await waitFor(
+      async () => {
+        const { body } = await call('GET', '/api/currency/btcusdt');
+        return (body as Currency).price !== null ? (body as Currency) : null;
+      },
+      { timeoutMs: 2_000, intervalMs: 20, what: 'the first price' },
+    );
+    expect(Date.now() - addedAt).toBeLessThanOrEqual(2_000);
+    expect(priced.price).toBe(emulator.tradeById('BTCUSDT', priced.tradeId as number)?.price);
+    expect(priced.tradeTime).toBe(emulator.tradeById('BTCUSDT', priced.tradeId as number)?.tradeTime);
+    expect(priced.streamLive).toBe(true);
+    expect(priced.ageMs).toEqual(expect.any(Number));
+  });
+
+  it('rejects malformed bodies and symbols with 400 and a JSON body that says what was wrong', async () => {
+    const cases: Array<{ body?: unknown; raw?: string; mentions: RegExp }> = [
+      { body: {}, mentions: /symbol/ },
+      { body: { symbol: 'B' }, mentions: /symbol/ },
+      { body: { symbol: 'BTC-USDT' }, mentions: /symbol/ },
+      { body: { symbol: 42 }, mentions: /symbol/ },
+      { body: { symbol: 'A'.repeat(21) }, mentions: /symbol/ },
+      { body: { symbol: 'ETHUSDT', extra: true }, mentions: /extra/ },
+      { raw: '{"symbol":', mentions: /JSON/i },
+      { body: ['BTCUSDT'], mentions: /./ },
+    ];
+    for (const testCase of cases) {
+      const { status, body, contentType } = await call('POST', '/api/currency', testCase.body, testCase.raw);
+      expect(status).toBe(400);
+      expect(contentType).toContain('application/json');
+      expectErrorBody(body, 400);
+      expect(body.message).toMatch(testCase.mentions);
+    }
+  });
+
+  it('refuses unknown and non-TRADING symbols with 422', async () => {
+    for (const symbol of ['NOSUCHCOIN', HALTED_SYMBOL, BREAK_SYMBOL]) {
+      const { status, body } = await call('POST', '/api/currency', { symbol });
+      expect(status).toBe(422);
+      expectErrorBody(body, 422);
+      expect(body.message).toContain(symbol);
+    }
+    const { body } = await call('GET', '/api/currencies');
+    expect((body as Currency[]).map((currency) => currency.symbol)).not.toContain(HALTED_SYMBOL);
+  });
+
+  it('answers 404 for a coin that is not tracked and 400 for junk symbols, never 500', async () => {
+    expect((await call('GET', '/api/currency/ETHBTC')).status).toBe(404);
+    expectErrorBody((await call('GET', '/api/currency/ETHBTC')).body, 404);
+    for (const junk of ['%00', 'a', 'BTC-USDT', '%F0%9F%92%A9', 'x'.repeat(300), '..%2F..']) {
+      const { status, body } = await call('GET', `/api/currency/${junk}`);
+      expect([400, 404]).toContain(status);
+      expectErrorBody(body, status);
+      const trades = await call('GET', `/api/currency/${junk}/trades`);
+      expect([400, 404]).toContain(trades.status);
+    }
+    const unknownRoute = await call('GET', '/api/nothing-here');
+    expect(unknownRoute.status).toBe(404);
+    expectErrorBody(unknownRoute.body, 404);
+  });
+
+  it('lists tracked coins with their latest prices', async () => {
+    expect((await call('POST', '/api/currency', { symbol: 'ETHUSDT' })).status).toBe(201);
+    const list = await waitFor(
+      async () => {
+        const { body } = await call('GET', '/api/currencies');
+        const currencies = body as Currency[];
+        return currencies.length === 2 && currencies.every((currency) => currency.price !== null) ? currencies : null;
+      },
+      { timeoutMs: 5_000, what: 'prices for both coins' },
+    );
+    expect(list.map((currency) => currency.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
+    for (const currency of list) {
+      expect(currency.price).toBe(emulator.tradeById(currency.symbol, currency.tradeId as number)?.price);
+    }
+  });
+
+  it('stores every trade exactly, with contiguous ids, and filters by fromId, time and limit', async () => {
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const first = await call('GET', '/api/currency/BTCUSDT/trades?limit=1');
+    expect(first.status).toBe(200);
+    const firstId = (first.body as Trade[])[0].tradeId;
+    const trades = await storedTrades('BTCUSDT', firstId);
+    expect(trades.length).toBeGreaterThan(20);
+    expectContiguousAndExact('BTCUSDT', trades);
+
+    const limited = await call('GET', `/api/currency/btcusdt/trades?fromId=${firstId + 5}&limit=3`);
+    expect((limited.body as Trade[]).map((trade) => trade.tradeId)).toEqual([firstId + 5, firstId + 6, firstId + 7]);
+
+    const middle = trades[Math.floor(trades.length / 2)];
+    const timed = await call('GET', `/api/currency/BTCUSDT/trades?startTime=${middle.tradeTime}&endTime=${middle.tradeTime}`);
+    expect((timed.body as Trade[]).length).toBeGreaterThan(0);
+    expect((timed.body as Trade[]).every((trade) => trade.tradeTime === middle.tradeTime)).toBe(true);
+
+    const defaultLimit = await call('GET', '/api/currency/BTCUSDT/trades');
+    expect((defaultLimit.body as Trade[]).length).toBeLessThanOrEqual(500);
+  });
+
+  it('rejects bad trade queries with 400 and never-tracked coins with 404', async () => {
+    for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'fromId=-1', 'fromId=1.5', 'startTime=yesterday', 'startTime=10&endTime=5', 'bogus=1']) {
+      const { status, body } = await call('GET', `/api/currency/BTCUSDT/trades?${query}`);
+      expect({ query, status }).toEqual({ query, status: 400 });
+      expectErrorBody(body, 400);
+    }
+    const never = await call('GET', '/api/currency/XRPUSDT/trades');
+    expect(never.status).toBe(404);
+    expectErrorBody(never.body, 404);
+  });
+
+  it('deletes a coin (204), unsubscribes within a second, keeps its history, and 404s a second delete', async () => {
+    const deleted = await call('DELETE', '/api/currency/ethusdt');
+    expect(deleted.status).toBe(204);
+    const deletedAt = Date.now();
+    await waitFor(
+      () => !emulator.subscriptions().some((connection) => connection.streams.includes('ethusdt@aggTrade')),
+      { timeoutMs: 1_000, intervalMs: 10, what: 'ETHUSDT to be unsubscribed' },
+    );
+    expect(Date.now() - deletedAt).toBeLessThanOrEqual(1_000);
+    expect((await call('GET', '/api/currency/ETHUSDT')).status).toBe(404);
+    const history = await call('GET', '/api/currency/ETHUSDT/trades');
+    expect(history.status).toBe(200);
+    expect((history.body as Trade[]).length).toBeGreaterThan(0);
+    const again = await call('DELETE', '/api/currency/ETHUSDT');
+    expect(again.status).toBe(404);
+    expectErrorBody(again.body, 404);
+    expect((await call('DELETE', '/api/currency/%00')).status).toBe(400);
+  });
+
+  it('keeps the tracked list across a restart and backfills the trades missed while it was down', async () => {
+    const before = await storedTrades('BTCUSDT', 0);
+    const lastBefore = before[before.length - 1].tradeId;
+    expect(await service.stop('SIGTERM')).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const missedFrom = lastBefore + 1;
+    expect(emulator.lastTradeId('BTCUSDT')).toBeGreaterThan(missedFrom + 5);
+
+    service = await startService(env);
+    const { body } = await call('GET', '/api/currencies');
+    expect((body as Currency[]).map((currency) => currency.symbol)).toEqual(['BTCUSDT']);
+
+    const target = (emulator.lastTradeId('BTCUSDT') as number) + 10;
+    const after = await waitFor(
+      async () => {
+        const trades = await storedTrades('BTCUSDT', before[0].tradeId);
+        return trades[trades.length - 1].tradeId >= target ? trades : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 200, what: 'live trades after the restart' },
+    );
+    expectContiguousAndExact('BTCUSDT', after);
+  });
+});

@@ -1,0 +1,244 @@
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { EmulatorOptions, ResolvedEmulatorOptions, resolveEmulatorOptions } from './emulator.options';
+import { MarketSimulator } from './market/market-simulator';
+import type { AggTradeRecord, SymbolStatus } from './market/market.types';
+import { handleAdminRequest } from './rest/admin-api.router';
+import { sendJson } from './rest/http-io';
+import { PublicApiRouter } from './rest/public-api.router';
+import type { StreamConnectionInfo } from './ws/stream-connection';
+import { StreamServer, StreamServerStats } from './ws/stream-server';
+
+export interface SymbolStats {
+  status: SymbolStatus;
+  tradesPerSecond: number;
+  generated: number;
+  /** Events written to subscribers (one per subscriber per event). */
+  sent: number;
+  lastTradeId: number | undefined;
+  retained: number;
+}
+
+export interface EmulatorStats extends StreamServerStats {
+  uptimeMs: number;
+  tradesGenerated: number;
+  restRequests: number;
+  symbols: Record<string, SymbolStats>;
+}
+
+export interface TradesQuery {
+  /** Inclusive; older than the retained history starts at the oldest retained trade. */
+  fromId?: number;
+  /** Default: everything retained (from `fromId`, or the newest `limit` without it). */
+  limit?: number;
+}
+
+export type RestFaultStatus = 429 | 418 | 500;
+
+/** A Binance Spot market-data emulator: WebSocket streams and REST on one port. */
+export class BinanceEmulator {
+  readonly port: number;
+  readonly host: string;
+  /** `ws://127.0.0.1:PORT`; append `/ws`, `/ws/<stream>` or `/stream?streams=…`. */
+  readonly wsBaseUrl: string;
+  /** `http://127.0.0.1:PORT`; append `/api/v3/…` or `/emulator/…`. */
+  readonly restBaseUrl: string;
+  private readonly startedAt = Date.now();
+  private closed: Promise<void> | undefined;
+
+  private constructor(
+    private readonly server: Server,
+    private readonly market: MarketSimulator,
+    private readonly streams: StreamServer,
+    private readonly api: PublicApiRouter,
+    private readonly options: ResolvedEmulatorOptions,
+  ) {
+    const { port } = server.address() as AddressInfo;
+    this.port = port;
+    this.host = options.host;
+    const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+    this.wsBaseUrl = `ws://${host}:${port}`;
+    this.restBaseUrl = `http://${host}:${port}`;
+  }
+
+  static async start(options?: EmulatorOptions): Promise<BinanceEmulator> {
+    const resolved = resolveEmulatorOptions(options);
+    const streams = new StreamServer({
+      pingIntervalMs: resolved.pingIntervalMs,
+      pongTimeoutMs: resolved.pongTimeoutMs,
+      connectionLifetimeMs: resolved.connectionLifetimeMs,
+      maxIncomingPerSecond: resolved.maxIncomingPerSecond,
+      maxStreamsPerConnection: resolved.maxStreamsPerConnection,
+      maxBufferedBytes: resolved.maxBufferedBytes,
+    });
+    const market = new MarketSimulator({
+      specs: resolved.symbols,
+      defaultTradesPerSecond: resolved.tradesPerSecondPerSymbol,
+      historyLimit: resolved.historyLimitPerSymbol,
+      seed: resolved.seed,
+      onTrade: (symbolMarket, trade, eventTime) => streams.publishTrade(symbolMarket, trade, eventTime),
+      onBatchEnd: () => streams.flush(),
+    });
+    const api = new PublicApiRouter({ markets: market.markets, weightLimit: resolved.restWeightLimitPerMinute });
+    let emulator: BinanceEmulator | undefined;
+    const server = createServer((request, response) => {
+      if (emulator) {
+        emulator.route(request, response);
+      }
+    });
+    server.on('upgrade', (request, socket, head) => {
+      if (!streams.handleUpgrade(request, socket, head)) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      }
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(resolved.port, resolved.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    emulator = new BinanceEmulator(server, market, streams, api, resolved);
+    market.start();
+    return emulator;
+  }
+
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.market.stop();
+      await this.streams.close();
+      await new Promise<void>((resolve) => {
+        this.server.close(() => resolve());
+        this.server.closeAllConnections();
+      });
+    })();
+    return this.closed;
+  }
+
+  subscriptions(): Array<{ connectionId: string; streams: string[] }> {
+    return this.streams.connectionInfos().map(({ connectionId, streams }) => ({ connectionId, streams }));
+  }
+
+  /** Every open connection with its counters (control messages, pings, pongs, frames received, events sent). */
+  connections(): StreamConnectionInfo[] {
+    return this.streams.connectionInfos();
+  }
+
+  /** Retained aggregate trades of a symbol, oldest first, exactly as they were sent. */
+  tradesOf(symbol: string, { fromId, limit }: TradesQuery = {}): AggTradeRecord[] {
+    const market = this.market.require(symbol);
+    const { history } = market;
+    const rows =
+      fromId !== undefined ? history.readFromId(fromId, limit ?? history.size) : history.readLatest(limit ?? history.size);
+    return rows.map((row) => market.toRecord(row));
+  }
+
+  tradeById(symbol: string, aggTradeId: number): AggTradeRecord | undefined {
+    const market = this.market.require(symbol);
+    const row = market.history.get(aggTradeId);
+    return row && market.toRecord(row);
+  }
+
+  /** Undefined for an unknown symbol or one that has not traded yet. */
+  lastTradeId(symbol: string): number | undefined {
+    return this.market.markets.get(symbol)?.history.newestId;
+  }
+
+  lastPrice(symbol: string): string | undefined {
+    const market = this.market.markets.get(symbol);
+    return market && market.formatPrice(market.lastPriceTicks);
+  }
+
+  setTradeRate(symbol: string, perSecond: number): void {
+    this.market.setTradeRate(symbol, perSecond);
+  }
+
+  setSymbolStatus(symbol: string, status: SymbolStatus): void {
+    this.market.setStatus(symbol, status);
+  }
+
+  /** Produces `count` trades for `symbol` immediately (also for HALT/BREAK or rate 0) and returns them. */
+  emitTrades(symbol: string, count: number): AggTradeRecord[] {
+    const market = this.market.require(symbol);
+    return this.market.emitTrades(symbol, count).map((trade) => market.toRecord(trade));
+  }
+
+  /** Like a network drop: sockets are destroyed without a close frame. */
+  dropAllConnections(): void {
+    this.streams.dropAll();
+  }
+
+  /** Half-open: open connections stay up but get nothing (no data, pings or pongs) and are ignored; new ones work. */
+  freezeConnections(): void {
+    this.streams.freezeAll();
+  }
+
+  /** Sends `serverShutdown` (raw or combined, per connection) and closes each connection after `graceMs`. */
+  sendServerShutdown(graceMs = this.options.serverShutdownGraceMs): void {
+    this.streams.announceShutdown(graceMs);
+  }
+
+  setConnectionLifetime(ms: number): void {
+    this.streams.setConnectionLifetime(ms);
+  }
+
+  /** The next `count` REST API requests fail with Binance's body for `status` (Retry-After for 429/418). */
+  failRest(count: number, status: RestFaultStatus, retryAfterSec?: number): void {
+    this.api.injectFaults(count, { status, retryAfterSec });
+  }
+
+  setRestWeightLimit(limit: number): void {
+    this.api.setWeightLimit(limit);
+  }
+
+  /** Forgets used weight, bans and pending injected REST faults. */
+  resetRestLimits(): void {
+    this.api.limiter.reset();
+    this.api.clearFaults();
+  }
+
+  /** Connections closed with 1008 for sending more than `maxIncomingPerSecond` frames in a second. */
+  controlMessageViolations(): number {
+    return this.streams.controlMessageViolations;
+  }
+
+  stats(): EmulatorStats {
+    const symbols: Record<string, SymbolStats> = {};
+    let tradesGenerated = 0;
+    for (const market of this.market.markets.values()) {
+      tradesGenerated += market.generatedCount;
+      symbols[market.symbol] = {
+        status: market.status,
+        tradesPerSecond: market.tradesPerSecond,
+        generated: market.generatedCount,
+        sent: market.sentCount,
+        lastTradeId: market.history.newestId,
+        retained: market.history.size,
+      };
+    }
+    return {
+      uptimeMs: Date.now() - this.startedAt,
+      tradesGenerated,
+      restRequests: this.api.requestsServed,
+      ...this.streams.statistics(),
+      symbols,
+    };
+  }
+
+  private route(request: IncomingMessage, response: ServerResponse): void {
+    const url = new URL(request.url ?? '/', 'http://emulator');
+    if (url.pathname.startsWith('/api/')) {
+      this.api.handle(request, response, url);
+    } else if (url.pathname.startsWith('/emulator/')) {
+      handleAdminRequest(this, request, response, url).catch((error: unknown) => {
+        sendJson(response, 500, JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));
+      });
+    } else {
+      sendJson(response, 404, '{"code":-1000,"msg":"Not found."}');
+    }
+  }
+}
+
+export function startEmulator(options?: EmulatorOptions): Promise<BinanceEmulator> {
+  return BinanceEmulator.start(options);
+}

@@ -1,0 +1,210 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SymbolStatus } from '../market/market.types';
+import type { SymbolMarket } from '../market/symbol-market';
+import { aggTradeRowJson } from '../ws/event-serializer';
+import { parseAggTradesQuery } from './agg-trades-query';
+import { exchangeInfo } from './exchange-info';
+import { sendJson } from './http-io';
+import { RequestWeightLimiter } from './request-weight-limiter';
+import { RestError, RestErrors, SYMBOL_RANGE } from './rest-error';
+
+const SYMBOL_PATTERN = /^[A-Z0-9\-_.]{1,20}$/;
+const STATUSES: readonly string[] = ['TRADING', 'HALT', 'BREAK'];
+const SYMBOLS_RANGE = '^\\[("[A-Z0-9-_.]{1,20}"(,"[A-Z0-9-_.]{1,20}"){0,}){0,1}\\]$';
+
+interface Route {
+  weight: (params: URLSearchParams) => number;
+  handle: (params: URLSearchParams) => string;
+}
+
+export interface InjectedRestFault {
+  status: 429 | 418 | 500;
+  retryAfterSec?: number;
+}
+
+export interface PublicApiRouterParams {
+  markets: Map<string, SymbolMarket>;
+  weightLimit: number;
+}
+
+/** `GET /api/v3/*`: the public market-data endpoints of spec §5, with weights, 429/418 and injected faults. */
+export class PublicApiRouter {
+  readonly limiter: RequestWeightLimiter;
+  requestsServed = 0;
+  private weightLimit: number;
+  private readonly markets: Map<string, SymbolMarket>;
+  private readonly faults: InjectedRestFault[] = [];
+  private readonly routes: Record<string, Route> = {
+    '/api/v3/ping': { weight: () => 1, handle: () => '{}' },
+    '/api/v3/time': { weight: () => 1, handle: () => `{"serverTime":${Date.now()}}` },
+    '/api/v3/exchangeInfo': { weight: () => 20, handle: (params) => this.exchangeInfo(params) },
+    '/api/v3/ticker/price': {
+      weight: (params) => (params.has('symbol') ? 2 : 4),
+      handle: (params) => this.tickerPrice(params),
+    },
+    '/api/v3/aggTrades': { weight: () => 4, handle: (params) => this.aggTrades(params) },
+  };
+
+  constructor({ markets, weightLimit }: PublicApiRouterParams) {
+    this.markets = markets;
+    this.weightLimit = weightLimit;
+    this.limiter = new RequestWeightLimiter(weightLimit);
+  }
+
+  setWeightLimit(limit: number): void {
+    this.weightLimit = limit;
+    this.limiter.setLimit(limit);
+  }
+
+  /** The next `count` API requests fail with this status and Binance's body for it. */
+  injectFaults(count: number, fault: InjectedRestFault): void {
+    for (let i = 0; i < count; i++) {
+      this.faults.push(fault);
+    }
+  }
+
+  clearFaults(): void {
+    this.faults.length = 0;
+  }
+
+  handle(request: IncomingMessage, response: ServerResponse, url: URL): void {
+    this.requestsServed++;
+    const route = request.method === 'GET' ? this.routes[url.pathname] : undefined;
+    const weight = route?.weight(url.searchParams) ?? 1;
+    const decision = this.limiter.consume(request.socket.remoteAddress ?? 'unknown', weight, Date.now());
+    const headers: Record<string, string | number> = {
+      'x-mbx-used-weight': decision.usedWeight,
+      'x-mbx-used-weight-1m': decision.usedWeight,
+    };
+    try {
+      const fault = this.faults.shift();
+      if (fault) {
+        throw this.faultError(fault);
+      }
+      if (decision.error) {
+        throw decision.error;
+      }
+      if (!route) {
+        throw RestErrors.notFound();
+      }
+      sendJson(response, 200, route.handle(url.searchParams), headers);
+    } catch (error) {
+      const restError = error instanceof RestError ? error : RestErrors.unknown();
+      if (restError.retryAfterSec !== undefined) {
+        headers['retry-after'] = restError.retryAfterSec;
+      }
+      sendJson(response, restError.status, restError.body, headers);
+    }
+  }
+
+  private faultError({ status, retryAfterSec }: InjectedRestFault): RestError {
+    const retryAfter = retryAfterSec ?? (status === 500 ? undefined : 1);
+    if (status === 429) {
+      return RestErrors.tooMuchWeight(this.weightLimit, retryAfter ?? 1);
+    }
+    if (status === 418) {
+      return RestErrors.banned(Date.now() + (retryAfter ?? 1) * 1000, retryAfter ?? 1);
+    }
+    return RestErrors.unknown(retryAfter);
+  }
+
+  private exchangeInfo(params: URLSearchParams): string {
+    const status = parseSymbolStatus(params);
+    const selected = this.selectMarkets(params);
+    if (selected !== null && status !== undefined) {
+      throw RestErrors.badCombination();
+    }
+    const markets = (selected ?? [...this.markets.values()]).filter((market) => status === undefined || market.status === status);
+    return JSON.stringify(exchangeInfo(markets, params.get('showPermissionSets') !== 'false', this.weightLimit));
+  }
+
+  private tickerPrice(params: URLSearchParams): string {
+    const status = parseSymbolStatus(params);
+    const price = (market: SymbolMarket) => `{"symbol":"${market.symbol}","price":"${market.formatPrice(market.lastPriceTicks)}"}`;
+    if (params.has('symbol') && !params.has('symbols')) {
+      const [market] = this.selectMarkets(params) ?? [];
+      if (status !== undefined && market.status !== status) {
+        throw RestErrors.statusMismatch();
+      }
+      return price(market);
+    }
+    const markets = (this.selectMarkets(params) ?? [...this.markets.values()]).filter(
+      (market) => status === undefined || market.status === status,
+    );
+    return `[${markets.map(price).join(',')}]`;
+  }
+
+  private aggTrades(params: URLSearchParams): string {
+    const query = parseAggTradesQuery(params, (symbol) => this.markets.has(symbol));
+    if (query instanceof RestError) {
+      throw query;
+    }
+    const market = this.markets.get(query.symbol) as SymbolMarket;
+    const { history } = market;
+    const { fromId, startTime, endTime, limit } = query;
+    const rows =
+      fromId !== undefined
+        ? history.readFromId(fromId, limit)
+        : startTime !== undefined || endTime !== undefined
+          ? history.readByTime({ startTime, endTime, limit })
+          : history.readLatest(limit);
+    return `[${rows.map((row) => aggTradeRowJson(market, row)).join(',')}]`;
+  }
+
+  /** `symbol` or `symbols` (a JSON array) → markets; null when neither is given. */
+  private selectMarkets(params: URLSearchParams): SymbolMarket[] | null {
+    const symbol = params.get('symbol');
+    const symbols = params.get('symbols');
+    if (symbol !== null && symbols !== null) {
+      throw RestErrors.badCombination();
+    }
+    if (symbol !== null) {
+      if (symbol === '') {
+        throw RestErrors.mandatory('symbol');
+      }
+      if (!SYMBOL_PATTERN.test(symbol)) {
+        throw RestErrors.illegalChars('symbol', SYMBOL_RANGE);
+      }
+      return [this.requireMarket(symbol)];
+    }
+    if (symbols !== null) {
+      return parseSymbolList(symbols).map((name) => this.requireMarket(name));
+    }
+    return null;
+  }
+
+  private requireMarket(symbol: string): SymbolMarket {
+    const market = this.markets.get(symbol);
+    if (!market) {
+      throw RestErrors.invalidSymbol();
+    }
+    return market;
+  }
+}
+
+function parseSymbolList(text: string): string[] {
+  let list: unknown;
+  try {
+    list = JSON.parse(text);
+  } catch {
+    throw RestErrors.illegalChars('symbols', SYMBOLS_RANGE);
+  }
+  if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && SYMBOL_PATTERN.test(item))) {
+    throw RestErrors.illegalChars('symbols', SYMBOLS_RANGE);
+  }
+  if (list.length === 0) {
+    throw RestErrors.mandatory('symbols');
+  }
+  return list as string[];
+}
+
+function parseSymbolStatus(params: URLSearchParams): SymbolStatus | undefined {
+  const status = params.get('symbolStatus');
+  if (status === null) {
+    return undefined;
+  }
+  if (!STATUSES.includes(status)) {
+    throw RestErrors.invalidSymbolStatus();
+  }
+  return status as SymbolStatus;
+}

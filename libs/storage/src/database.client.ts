@@ -1,0 +1,60 @@
+import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '@binance-rates/config';
+import { PrismaPg } from '@prisma/adapter-pg';
+import { Pool, type PoolClient } from 'pg';
+import { PrismaClient } from './generated/prisma/client';
+
+/**
+ * Owns the service's single PostgreSQL pool. Hot-path repositories use it directly (raw SQL, COPY); the Prisma
+ * client for the cold path runs on the same pool through @prisma/adapter-pg, so connections are bounded by
+ * `DATABASE_POOL_SIZE` in total.
+ */
+@Injectable()
+export class DatabaseClient implements OnModuleDestroy {
+  private readonly logger = new Logger(DatabaseClient.name);
+  readonly pool: Pool;
+  readonly prisma: PrismaClient;
+  private closed = false;
+
+  constructor(config: AppConfig) {
+    this.pool = new Pool({
+      connectionString: config.database.url,
+      max: config.database.poolSize,
+      application_name: 'binance-rates',
+    });
+    // An idle client dropping (server restart, network) must not crash the process; the pool replaces it.
+    this.pool.on('error', (error) => this.logger.warn(`Idle PostgreSQL connection failed: ${error.message}`));
+    this.prisma = new PrismaClient({ adapter: new PrismaPg(this.pool) });
+  }
+
+  /** Checks out a connection for several statements; always pair with `release()`. */
+  connect(): Promise<PoolClient> {
+    return this.pool.connect();
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async isHealthy(): Promise<boolean> {
+    try {
+      await this.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.close();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) {
+      return;
+    }
+    this.closed = true;
+    await this.prisma.$disconnect();
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,108 @@
+import { Injectable } from '@nestjs/common';
+import { DatabaseClient } from './database.client';
+import type { TradeGap } from './generated/prisma/client';
+
+export interface TradeGapRecord {
+  id: number;
+  symbol: string;
+  /** First missing aggregate id, inclusive. */
+  fromId: number;
+  /** Last missing aggregate id, inclusive; null means "up to whatever comes next". */
+  toId: number | null;
+  reason: string;
+  createdAt: Date;
+  resolvedAt: Date | null;
+  attempts: number;
+  lastError: string | null;
+  nextAttemptAt: Date;
+}
+
+export interface RecordTradeGapParams {
+  symbol: string;
+  fromId: number;
+  toId: number | null;
+  reason: string;
+}
+
+export interface MarkTradeGapAttemptParams {
+  id: number;
+  error: string;
+  nextAttemptAt: Date;
+}
+
+/** Durable record of id ranges that could not be backfilled yet, with a retry schedule. */
+@Injectable()
+export class TradeGapRepository {
+  constructor(private readonly db: DatabaseClient) {}
+
+  /**
+   * Idempotent for an open gap with the same range: returns it with `created: false`. Writers for one symbol are
+   * serialized by a transaction-scoped advisory lock (a unique index cannot express "open" and nullable `toId`).
+   */
+  async record({ symbol, fromId, toId, reason }: RecordTradeGapParams): Promise<{ gap: TradeGapRecord; created: boolean }> {
+    return this.db.prisma.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`trade_gap:${symbol}`}))`;
+      const existing = await tx.tradeGap.findFirst({
+        where: { symbol, fromId: BigInt(fromId), toId: toId === null ? null : BigInt(toId), resolvedAt: null },
+      });
+      if (existing) {
+        return { gap: mapGap(existing), created: false };
+      }
+      const created = await tx.tradeGap.create({
+        data: { symbol, fromId: BigInt(fromId), toId: toId === null ? null : BigInt(toId), reason },
+      });
+      return { gap: mapGap(created), created: true };
+    });
+  }
+
+  async listOpen(symbol?: string): Promise<TradeGapRecord[]> {
+    const gaps = await this.db.prisma.tradeGap.findMany({
+      where: { resolvedAt: null, ...(symbol === undefined ? {} : { symbol }) },
+      orderBy: [{ symbol: 'asc' }, { fromId: 'asc' }, { id: 'asc' }],
+    });
+    return gaps.map(mapGap);
+  }
+
+  /** Open gaps whose next attempt is due, oldest schedule first. */
+  async due(now: Date, limit: number): Promise<TradeGapRecord[]> {
+    const gaps = await this.db.prisma.tradeGap.findMany({
+      where: { resolvedAt: null, nextAttemptAt: { lte: now } },
+      orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }],
+      take: limit,
+    });
+    return gaps.map(mapGap);
+  }
+
+  /** Records a failed fill attempt; false when the gap is unknown or already resolved. */
+  async markAttempt({ id, error, nextAttemptAt }: MarkTradeGapAttemptParams): Promise<boolean> {
+    const { count } = await this.db.prisma.tradeGap.updateMany({
+      where: { id, resolvedAt: null },
+      data: { attempts: { increment: 1 }, lastError: error, nextAttemptAt },
+    });
+    return count > 0;
+  }
+
+  /** False when the gap is unknown or already resolved. */
+  async resolve(id: number): Promise<boolean> {
+    const { count } = await this.db.prisma.tradeGap.updateMany({
+      where: { id, resolvedAt: null },
+      data: { resolvedAt: new Date() },
+    });
+    return count > 0;
+  }
+}
+
+function mapGap(gap: TradeGap): TradeGapRecord {
+  return {
+    id: gap.id,
+    symbol: gap.symbol,
+    fromId: Number(gap.fromId),
+    toId: gap.toId === null ? null : Number(gap.toId),
+    reason: gap.reason,
+    createdAt: gap.createdAt,
+    resolvedAt: gap.resolvedAt,
+    attempts: gap.attempts,
+    lastError: gap.lastError,
+    nextAttemptAt: gap.nextAttemptAt,
+  };
+}
