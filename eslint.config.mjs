@@ -5,7 +5,7 @@ export default [
   ...nx.configs['flat/typescript'],
   ...nx.configs['flat/javascript'],
   {
-    ignores: ['**/dist', '**/node_modules', 'libs/storage/src/generated/**', 'coverage/**'],
+    ignores: ['**/dist', '**/node_modules', 'tmp/**', 'libs/storage/src/generated/**', 'coverage/**'],
   },
   {
     files: ['**/*.ts', '**/*.js', '**/*.mjs'],

@@ -1,3 +1,5 @@
 export * from './cache.module';
+export * from './instance-registry.store';
 export * from './latest-price.store';
+export * from './lease-manager';
 export * from './redis.client';

@@ -25,6 +25,15 @@ export abstract class AppConfig {
     readonly renewAfterMs: number;
     readonly restWeightBudgetPerMinute: number;
   };
+  abstract readonly cluster: {
+    /** A lease not renewed for this long expires and another instance takes the symbol over. */
+    readonly leaseTtlMs: number;
+    readonly leaseRenewMs: number;
+    /** How many symbols above an even share an instance may hold before it hands some over. */
+    readonly fairShareSlack: number;
+    /** After handing a symbol over, keep streaming it this long so the new owner is live before we stop. */
+    readonly handoverGraceMs: number;
+  };
   abstract readonly ingest: {
     /** How often the write pipeline flushes latest prices to Redis and history to PostgreSQL. */
     readonly flushIntervalMs: number;

@@ -30,6 +30,14 @@ const listenPort = makeValidator<number>((input) => {
   return value;
 });
 
+const nonNegativeInt = makeValidator<number>((input) => {
+  const value = Number(input);
+  if (!Number.isSafeInteger(value) || value < 0 || String(input).trim() === '') {
+    throw new EnvError(`must be a non-negative integer, got "${input}"`);
+  }
+  return value;
+});
+
 const postgresUrl = makeValidator<string>((input) => {
   let parsed: URL;
   try {
@@ -104,6 +112,10 @@ const schema = {
   HISTORY_BATCH_SIZE: positiveInt({ default: 5_000 }),
   MAX_PENDING_TRADES: positiveInt({ default: 500_000 }),
   BACKFILL_WINDOW_MS: positiveInt({ default: 24 * 60 * 60 * 1000 }),
+  LEASE_TTL_MS: positiveInt({ default: 6_000 }),
+  LEASE_RENEW_MS: positiveInt({ default: 1_500 }),
+  FAIR_SHARE_SLACK: nonNegativeInt({ default: 1 }),
+  HANDOVER_GRACE_MS: nonNegativeInt({ default: 3_000 }),
   DOTENV: bool({ default: true }),
 };
 
@@ -131,6 +143,9 @@ export function loadConfig(
   if (clean.STREAM_DEAD_AFTER_IDLE_MS <= clean.STREAM_PING_AFTER_IDLE_MS) {
     problems.push('STREAM_DEAD_AFTER_IDLE_MS: must be greater than STREAM_PING_AFTER_IDLE_MS');
   }
+  if (clean.LEASE_RENEW_MS * 2 > clean.LEASE_TTL_MS) {
+    problems.push('LEASE_RENEW_MS: must be at most half of LEASE_TTL_MS, so one missed renewal does not lose the lease');
+  }
   if (clean.REST_WEIGHT_BUDGET_PER_MINUTE > 6_000) {
     problems.push('REST_WEIGHT_BUDGET_PER_MINUTE: Binance allows at most 6000 per minute per IP');
   }
@@ -157,6 +172,12 @@ export function loadConfig(
       deadAfterIdleMs: clean.STREAM_DEAD_AFTER_IDLE_MS,
       renewAfterMs: clean.STREAM_RENEW_AFTER_MS,
       restWeightBudgetPerMinute: clean.REST_WEIGHT_BUDGET_PER_MINUTE,
+    }),
+    cluster: Object.freeze({
+      leaseTtlMs: clean.LEASE_TTL_MS,
+      leaseRenewMs: clean.LEASE_RENEW_MS,
+      fairShareSlack: clean.FAIR_SHARE_SLACK,
+      handoverGraceMs: clean.HANDOVER_GRACE_MS,
     }),
     ingest: Object.freeze({
       flushIntervalMs: clean.FLUSH_INTERVAL_MS,

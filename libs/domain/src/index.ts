@@ -3,3 +3,4 @@ export * from './backoff';
 export * from './sliding-window-limiter';
 export * from './symbol';
 export * from './trade-sequencer';
+export * from './ownership-plan';

@@ -6,7 +6,7 @@ import { StorageModule } from '@binance-rates/storage';
 import { BackfillService } from './backfill.service';
 import { CurrencyService } from './currency.service';
 import { HealthService } from './health.service';
-import { IngestionCoordinator } from './ingestion-coordinator.service';
+import { OwnershipCoordinator } from './ownership-coordinator.service';
 import { StreamSupervisor } from './stream-supervisor.service';
 import { SymbolListingService } from './symbol-listing.service';
 import { TrackedSymbolsService } from './tracked-symbols.service';
@@ -28,12 +28,12 @@ import { WritePipeline } from './write-pipeline.service';
     BackfillService,
     CurrencyService,
     HealthService,
-    IngestionCoordinator,
+    OwnershipCoordinator,
     StreamSupervisor,
     SymbolListingService,
     TrackedSymbolsService,
     WritePipeline,
   ],
-  exports: [CurrencyService, HealthService, StreamSupervisor, WritePipeline, BackfillService],
+  exports: [OwnershipCoordinator, CurrencyService, HealthService, StreamSupervisor, WritePipeline, BackfillService],
 })
 export class IngestionModule {}

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import Module from 'node:module';
+import * as nodeTimers from 'node:timers';
 import { runInThisContext } from 'node:vm';
 import type { PoolConfig } from 'pg';
 import { dirname, join } from 'node:path';
@@ -123,8 +124,14 @@ export function loadSchemaEngineRuntime(): SchemaEngineRuntime {
   if (!runtime) {
     const glue = nativeLoad<SchemaEngineRuntime>('@prisma/schema-engine-wasm/schema_engine_bg');
     const wasmPath = join(dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
+    const imports: Record<string, unknown> = { ...glue };
+    for (const name of Object.keys(imports).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
+      // The engine arms a 10 s timeout around its advisory lock and never clears it; unref'd, it cannot hold
+      // a finished CLI (or jest) open for 10 s.
+      imports[name] = (callback: () => void, ms: number) => nodeTimers.setTimeout(callback, ms >>> 0).unref();
+    }
     const instance = new wasmApi.Instance(new wasmApi.Module(readFileSync(wasmPath)), {
-      './schema_engine_bg.js': glue,
+      './schema_engine_bg.js': imports,
     });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports['__wbindgen_start'] as () => void)();

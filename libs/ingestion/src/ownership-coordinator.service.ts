@@ -1,0 +1,191 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '@binance-rates/config';
+import { InstanceRegistryStore, LeaseManager } from '@binance-rates/cache';
+import { planOwnership } from '@binance-rates/domain';
+import { StreamSupervisor } from './stream-supervisor.service';
+import { TrackedSymbolsService } from './tracked-symbols.service';
+import { WritePipeline } from './write-pipeline.service';
+
+/** A symbol picked up as an orphan is not handed back before this, so two views of the cluster cannot flap. */
+const ADOPTION_HOLD_MS = 15_000;
+
+/**
+ * Decides which tracked symbols this instance streams. Every instance heartbeats into Redis, computes the same
+ * balanced assignment of symbols to live instances, takes leases for its own symbols and hands the others over
+ * (make-before-break: it keeps streaming a handed-over symbol for a grace period while the new owner subscribes).
+ * Symbols whose lease nobody holds for a while are adopted by whoever is below its share. Lost leases stop the
+ * stream at once; while Redis is unreachable nothing changes and every instance keeps streaming what it owns.
+ */
+@Injectable()
+export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(OwnershipCoordinator.name);
+  private readonly me: string;
+  private readonly freeSince = new Map<string, number>();
+  private readonly adoptedAt = new Map<string, number>();
+  private readonly handoverTimers = new Map<string, NodeJS.Timeout>();
+  private timer: NodeJS.Timeout | null = null;
+  private ticking: Promise<void> | null = null;
+  private tickAgain = false;
+  private stopping = false;
+  private redisDownSince: number | null = null;
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly tracked: TrackedSymbolsService,
+    private readonly supervisor: StreamSupervisor,
+    private readonly leases: LeaseManager,
+    private readonly instances: InstanceRegistryStore,
+    private readonly pipeline: WritePipeline,
+  ) {
+    this.me = config.instanceId;
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.supervisor.start();
+    this.tracked.onChange(({ removed }) => {
+      if (removed.length > 0) {
+        this.supervisor.unstream(removed);
+      }
+      void this.tick();
+    });
+    await this.tracked.start().catch((error: Error) => this.logger.error(`tracked list not loaded yet: ${error.message}`));
+    await this.tick();
+    this.timer = setInterval(() => void this.tick(), this.config.cluster.leaseRenewMs);
+    this.logger.log(`instance ${this.me} streams ${this.supervisor.streamedSymbols().length} of ${this.tracked.list().length} tracked symbols`);
+  }
+
+  /** Stops streaming, stores what is held, then gives every lease back so the others take over at once. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopping = true;
+    if (this.timer) clearInterval(this.timer);
+    for (const timer of this.handoverTimers.values()) clearTimeout(timer);
+    await this.ticking?.catch(() => undefined);
+    this.supervisor.unstream(this.supervisor.streamedSymbols());
+    const drained = await this.pipeline.drain();
+    if (!drained) {
+      this.logger.error('stopping before every held trade was stored; the next owner backfills them');
+    }
+    await this.leases.releaseAll();
+    await this.instances.leave(this.me).catch(() => undefined);
+  }
+
+  ownedSymbols(): string[] {
+    return this.leases.held();
+  }
+
+  /** Runs one ownership round; overlapping calls coalesce into one more round. */
+  tick(): Promise<void> {
+    if (this.ticking) {
+      this.tickAgain = true;
+      return this.ticking;
+    }
+    this.ticking = this.round()
+      .catch((error: Error) => this.logger.warn(`ownership round failed: ${error.message}`))
+      .finally(() => {
+        this.ticking = null;
+        if (this.tickAgain && !this.stopping) {
+          this.tickAgain = false;
+          void this.tick();
+        }
+      });
+    return this.ticking;
+  }
+
+  private async round(): Promise<void> {
+    if (this.stopping) {
+      return;
+    }
+    const { cluster } = this.config;
+    const { lost, redisDown } = await this.leases.renewAll();
+    if (lost.length > 0) {
+      this.supervisor.unstream(lost);
+    }
+    if (redisDown) {
+      if (this.redisDownSince === null) {
+        this.redisDownSince = Date.now();
+        this.logger.warn('Redis unreachable: keeping the current streams until it returns');
+      }
+      return;
+    }
+    if (this.redisDownSince !== null) {
+      this.logger.log(`Redis back after ${Date.now() - this.redisDownSince} ms`);
+      this.redisDownSince = null;
+    }
+    await this.instances.heartbeat(this.me);
+    const members = await this.instances.live(cluster.leaseTtlMs);
+    const tracked = this.tracked.list();
+    const leased = await this.leases.leased(tracked);
+    const now = Date.now();
+    const orphanGraceMs = cluster.leaseRenewMs * 2;
+    const orphaned = new Set<string>();
+    for (const symbol of tracked) {
+      if (leased.has(symbol)) {
+        this.freeSince.delete(symbol);
+        continue;
+      }
+      const since = this.freeSince.get(symbol) ?? now;
+      this.freeSince.set(symbol, since);
+      if (now - since >= orphanGraceMs) {
+        orphaned.add(symbol);
+      }
+    }
+    for (const symbol of this.freeSince.keys()) {
+      if (!this.tracked.isActive(symbol)) this.freeSince.delete(symbol);
+    }
+
+    const held = new Set(this.leases.held());
+    const plan = planOwnership({ me: this.me, members, tracked, held, orphaned, fairShareSlack: cluster.fairShareSlack });
+
+    for (const symbol of plan.drop) {
+      await this.leases.release(symbol);
+      this.supervisor.unstream([symbol]);
+      this.adoptedAt.delete(symbol);
+    }
+    for (const symbol of plan.handOver) {
+      const adopted = this.adoptedAt.get(symbol);
+      if (adopted !== undefined && now - adopted < ADOPTION_HOLD_MS) {
+        continue;
+      }
+      this.adoptedAt.delete(symbol);
+      await this.leases.release(symbol);
+      this.scheduleUnstream(symbol);
+    }
+    const acquired: string[] = [];
+    const mineByAssignment = new Set(plan.acquire.filter((symbol) => !orphaned.has(symbol)));
+    for (const symbol of plan.acquire) {
+      if (await this.leases.tryAcquire(symbol)) {
+        acquired.push(symbol);
+        this.freeSince.delete(symbol);
+        this.cancelUnstream(symbol);
+        if (!mineByAssignment.has(symbol)) {
+          this.adoptedAt.set(symbol, now);
+        }
+      }
+    }
+    const toStream = this.leases.held().filter((symbol) => !this.supervisor.isStreaming(symbol) && this.tracked.isActive(symbol));
+    if (toStream.length > 0) {
+      await this.supervisor.stream(toStream);
+    }
+  }
+
+  private scheduleUnstream(symbol: string): void {
+    if (this.handoverTimers.has(symbol)) {
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.handoverTimers.delete(symbol);
+      if (!this.leases.holds(symbol)) {
+        this.supervisor.unstream([symbol]);
+      }
+    }, this.config.cluster.handoverGraceMs);
+    this.handoverTimers.set(symbol, timer);
+  }
+
+  private cancelUnstream(symbol: string): void {
+    const timer = this.handoverTimers.get(symbol);
+    if (timer) {
+      clearTimeout(timer);
+      this.handoverTimers.delete(symbol);
+    }
+  }
+}

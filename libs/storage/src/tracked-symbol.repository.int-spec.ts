@@ -1,0 +1,76 @@
+import type { AppConfig } from '@binance-rates/config';
+import { createTestDatabase, type TestDatabase } from '@binance-rates/testing';
+import { DatabaseClient } from './database.client';
+import { TrackedSymbolRepository } from './tracked-symbol.repository';
+
+describe('TrackedSymbolRepository', () => {
+  let db: TestDatabase;
+  let client: DatabaseClient;
+  let symbols: TrackedSymbolRepository;
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    client = new DatabaseClient({ database: { url: db.url, poolSize: 4 } } as AppConfig);
+    symbols = new TrackedSymbolRepository(client);
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await db.drop();
+  });
+
+  it('adds a new symbol once and reports the second add as not created', async () => {
+    const first = await symbols.add('BTCUSDT');
+    expect(first.created).toBe(true);
+    expect(first.record.symbol).toBe('BTCUSDT');
+    expect(first.record.addedAt).toBeInstanceOf(Date);
+
+    const second = await symbols.add('BTCUSDT');
+    expect(second).toEqual({ record: first.record, created: false });
+    await expect(symbols.listActive()).resolves.toEqual([first.record]);
+  });
+
+  it('lists only active symbols, in the order they were added', async () => {
+    await symbols.add('ETHUSDT');
+    await symbols.add('BTCUSDT');
+    await symbols.add('BNBUSDT');
+    await symbols.remove('BTCUSDT');
+
+    const active = await symbols.listActive();
+    expect(active.map((s) => s.symbol)).toEqual(['ETHUSDT', 'BNBUSDT']);
+  });
+
+  it('soft-deletes: a removed symbol is inactive but was ever tracked', async () => {
+    await symbols.add('BTCUSDT');
+
+    await expect(symbols.remove('BTCUSDT')).resolves.toBe(true);
+    await expect(symbols.remove('BTCUSDT')).resolves.toBe(false);
+    await expect(symbols.isActive('BTCUSDT')).resolves.toBe(false);
+    await expect(symbols.wasEverTracked('BTCUSDT')).resolves.toBe(true);
+
+    await expect(symbols.remove('XRPUSDT')).resolves.toBe(false);
+    await expect(symbols.isActive('XRPUSDT')).resolves.toBe(false);
+    await expect(symbols.wasEverTracked('XRPUSDT')).resolves.toBe(false);
+  });
+
+  it('re-activates a removed symbol as created, with a fresh addedAt', async () => {
+    const first = await symbols.add('BTCUSDT');
+    await symbols.remove('BTCUSDT');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+
+    const again = await symbols.add('BTCUSDT');
+    expect(again.created).toBe(true);
+    expect(again.record.addedAt.getTime()).toBeGreaterThan(first.record.addedAt.getTime());
+    await expect(symbols.isActive('BTCUSDT')).resolves.toBe(true);
+  });
+
+  it('reports exactly one creation when the same symbol is added concurrently', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => symbols.add('SOLUSDT')));
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.record.addedAt.getTime())).size).toBe(1);
+
+    await symbols.remove('SOLUSDT');
+    const readds = await Promise.all(Array.from({ length: 8 }, () => symbols.add('SOLUSDT')));
+    expect(readds.filter((r) => r.created)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,101 @@
+import type { AppConfig } from '@binance-rates/config';
+import { createTestDatabase, type TestDatabase } from '@binance-rates/testing';
+import { DatabaseClient } from './database.client';
+import { TradeGapRepository } from './trade-gap.repository';
+
+describe('TradeGapRepository', () => {
+  let db: TestDatabase;
+  let client: DatabaseClient;
+  let gaps: TradeGapRepository;
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    client = new DatabaseClient({ database: { url: db.url, poolSize: 4 } } as AppConfig);
+    gaps = new TradeGapRepository(client);
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await db.drop();
+  });
+
+  it('records a gap with defaults', async () => {
+    const before = Date.now();
+    const { gap, created } = await gaps.record({ symbol: 'BTCUSDT', fromId: 100, toId: 199, reason: 'reconnect' });
+
+    expect(created).toBe(true);
+    expect(gap).toMatchObject({
+      symbol: 'BTCUSDT',
+      fromId: 100,
+      toId: 199,
+      reason: 'reconnect',
+      resolvedAt: null,
+      attempts: 0,
+      lastError: null,
+    });
+    expect(gap.id).toEqual(expect.any(Number));
+    expect(gap.nextAttemptAt.getTime()).toBeGreaterThanOrEqual(before - 1000);
+  });
+
+  it('is idempotent for the same open range, including an open-ended one, even concurrently', async () => {
+    const first = await gaps.record({ symbol: 'BTCUSDT', fromId: 100, toId: 199, reason: 'a' });
+    const again = await gaps.record({ symbol: 'BTCUSDT', fromId: 100, toId: 199, reason: 'b' });
+    expect(again).toEqual({ gap: first.gap, created: false });
+
+    const openEnded = await Promise.all(
+      Array.from({ length: 6 }, () => gaps.record({ symbol: 'BTCUSDT', fromId: 500, toId: null, reason: 'backpressure' })),
+    );
+    expect(openEnded.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(openEnded.map((r) => r.gap.id)).size).toBe(1);
+
+    await expect(gaps.listOpen()).resolves.toHaveLength(2);
+  });
+
+  it('records the same range again once the old one is resolved', async () => {
+    const { gap } = await gaps.record({ symbol: 'BTCUSDT', fromId: 1, toId: 5, reason: 'x' });
+    await expect(gaps.resolve(gap.id)).resolves.toBe(true);
+    await expect(gaps.resolve(gap.id)).resolves.toBe(false);
+
+    const again = await gaps.record({ symbol: 'BTCUSDT', fromId: 1, toId: 5, reason: 'x' });
+    expect(again.created).toBe(true);
+    expect(again.gap.id).not.toBe(gap.id);
+  });
+
+  it('lists open gaps, optionally for one symbol, ordered by symbol and start', async () => {
+    await gaps.record({ symbol: 'ETHUSDT', fromId: 50, toId: 60, reason: 'r' });
+    await gaps.record({ symbol: 'BTCUSDT', fromId: 300, toId: null, reason: 'r' });
+    const resolved = await gaps.record({ symbol: 'BTCUSDT', fromId: 1, toId: 2, reason: 'r' });
+    await gaps.record({ symbol: 'BTCUSDT', fromId: 100, toId: 120, reason: 'r' });
+    await gaps.resolve(resolved.gap.id);
+
+    const all = await gaps.listOpen();
+    expect(all.map((g) => [g.symbol, g.fromId])).toEqual([
+      ['BTCUSDT', 100],
+      ['BTCUSDT', 300],
+      ['ETHUSDT', 50],
+    ]);
+    const eth = await gaps.listOpen('ETHUSDT');
+    expect(eth.map((g) => g.fromId)).toEqual([50]);
+  });
+
+  it('schedules retries: due() returns open gaps whose next attempt has come, oldest first', async () => {
+    const now = new Date();
+    const a = (await gaps.record({ symbol: 'BTCUSDT', fromId: 1, toId: 10, reason: 'r' })).gap;
+    const b = (await gaps.record({ symbol: 'BTCUSDT', fromId: 20, toId: 30, reason: 'r' })).gap;
+    const c = (await gaps.record({ symbol: 'ETHUSDT', fromId: 1, toId: 2, reason: 'r' })).gap;
+
+    await expect(gaps.markAttempt({ id: a.id, error: 'HTTP 429', nextAttemptAt: new Date(now.getTime() + 60_000) })).resolves.toBe(true);
+    await gaps.resolve(c.id);
+
+    const due = await gaps.due(new Date(now.getTime() + 1000), 10);
+    expect(due.map((g) => g.id)).toEqual([b.id]);
+
+    const later = await gaps.due(new Date(now.getTime() + 120_000), 10);
+    expect(later.map((g) => g.id)).toEqual([b.id, a.id]);
+    expect(later[1]).toMatchObject({ attempts: 1, lastError: 'HTTP 429' });
+
+    await expect(gaps.due(new Date(now.getTime() + 120_000), 1)).resolves.toHaveLength(1);
+    await expect(gaps.markAttempt({ id: c.id, error: 'late', nextAttemptAt: now })).resolves.toBe(false);
+    await expect(gaps.markAttempt({ id: 999_999, error: 'nope', nextAttemptAt: now })).resolves.toBe(false);
+  });
+});

@@ -1,0 +1,215 @@
+import type { AppConfig } from '@binance-rates/config';
+import type { AggTrade } from '@binance-rates/domain';
+import { createTestDatabase, type TestDatabase } from '@binance-rates/testing';
+import { DatabaseClient } from './database.client';
+import { COPY_THRESHOLD, TradeRepository } from './trade.repository';
+
+const T0 = Date.UTC(2024, 0, 1);
+
+function trade(tradeId: number, overrides: Partial<AggTrade> = {}): AggTrade {
+  return {
+    symbol: 'BTCUSDT',
+    tradeId,
+    price: '37000.12000000',
+    quantity: '0.50000000',
+    firstTradeId: tradeId * 10,
+    lastTradeId: tradeId * 10 + 3,
+    tradeTime: T0 + tradeId * 1000,
+    isBuyerMaker: tradeId % 2 === 0,
+    ...overrides,
+  };
+}
+
+function range(from: number, to: number, overrides: Partial<AggTrade> = {}): AggTrade[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => trade(from + i, overrides));
+}
+
+function clientFor(url: string): DatabaseClient {
+  return new DatabaseClient({ database: { url, poolSize: 4 } } as AppConfig);
+}
+
+describe('TradeRepository', () => {
+  let db: TestDatabase;
+  let client: DatabaseClient;
+  let trades: TradeRepository;
+
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    client = clientFor(db.url);
+    trades = new TradeRepository(client);
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await db.drop();
+  });
+
+  describe('insertBatch', () => {
+    it.each([
+      ['a small batch (unnest)', 10],
+      ['a large batch (COPY)', COPY_THRESHOLD + 500],
+    ])('stores %s once even when replayed', async (_label, size) => {
+      const batch = range(1, size);
+      await expect(trades.insertBatch(batch)).resolves.toBe(size);
+      await expect(trades.insertBatch(batch)).resolves.toBe(0);
+      await expect(trades.countAndRange('BTCUSDT')).resolves.toEqual({ count: size, minId: 1, maxId: size });
+    });
+
+    it.each([
+      ['small', 5],
+      ['large', COPY_THRESHOLD + 10],
+    ])('skips duplicates inside one %s batch', async (_label, size) => {
+      const batch = [...range(1, size), trade(3), trade(1, { price: '1.00000000' }), trade(size)];
+      await expect(trades.insertBatch(batch)).resolves.toBe(size);
+      await expect(trades.countAndRange('BTCUSDT')).resolves.toEqual({ count: size, minId: 1, maxId: size });
+    });
+
+    it('returns 0 for an empty batch', async () => {
+      await expect(trades.insertBatch([])).resolves.toBe(0);
+    });
+
+    it('stores overlapping batches raced from two pools exactly once', async () => {
+      const other = clientFor(db.url);
+      const otherTrades = new TradeRepository(other);
+      try {
+        const writes: Promise<number>[] = [];
+        for (let i = 0; i < 6; i++) {
+          // Overlapping windows, in opposite orders, through both the COPY and the unnest path.
+          writes.push(trades.insertBatch(range(i * 1500 + 1, i * 1500 + 3000)));
+          writes.push(otherTrades.insertBatch(range(i * 1500 + 1, i * 1500 + 3000).reverse()));
+          writes.push(otherTrades.insertBatch(range(i * 1500 + 100, i * 1500 + 200)));
+        }
+        const inserted = (await Promise.all(writes)).reduce((sum, n) => sum + n, 0);
+        const stored = await trades.countAndRange('BTCUSDT');
+        expect(stored).toEqual({ count: 10_500, minId: 1, maxId: 10_500 });
+        expect(inserted).toBe(10_500);
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('round-trips prices and quantities exactly', async () => {
+      const values = ['0.00000001', '37000.12000000', '123456789.12345678', '0', '1e-8', '98765432109876543210.123456789'];
+      await trades.insertBatch(values.map((value, i) => trade(i + 1, { price: value, quantity: value })));
+
+      const stored = await trades.findTrades({ symbol: 'BTCUSDT', limit: 100 });
+      expect(stored.map((t) => t.price)).toEqual([
+        '0.00000001',
+        '37000.12000000',
+        '123456789.12345678',
+        '0',
+        '0.00000001',
+        '98765432109876543210.123456789',
+      ]);
+      expect(stored.map((t) => t.quantity)).toEqual(stored.map((t) => t.price));
+    });
+
+    it('round-trips every field through the COPY path as well', async () => {
+      const batch = range(1, COPY_THRESHOLD, { price: '123456789.12345678', quantity: '0.00000001' });
+      await trades.insertBatch(batch);
+      await expect(trades.findTrades({ symbol: 'BTCUSDT', limit: COPY_THRESHOLD })).resolves.toEqual(batch);
+    });
+
+    it('rejects text that would corrupt the COPY stream', async () => {
+      const batch = range(1, COPY_THRESHOLD);
+      batch[5] = trade(6, { price: '1\t2' });
+      await expect(trades.insertBatch(batch)).rejects.toThrow(/control characters/);
+      await expect(trades.countAndRange('BTCUSDT')).resolves.toEqual({ count: 0, minId: null, maxId: null });
+    });
+  });
+
+  describe('findTrades', () => {
+    beforeEach(async () => {
+      await trades.insertBatch([...range(1, 50).reverse(), ...range(1, 10, { symbol: 'ETHUSDT' })]);
+    });
+
+    it('returns one symbol ascending by id, limited', async () => {
+      const found = await trades.findTrades({ symbol: 'BTCUSDT', limit: 5 });
+      expect(found.map((t) => t.tradeId)).toEqual([1, 2, 3, 4, 5]);
+      expect(found[0]).toEqual(trade(1));
+    });
+
+    it('filters by fromId', async () => {
+      const found = await trades.findTrades({ symbol: 'BTCUSDT', fromId: 48, limit: 10 });
+      expect(found.map((t) => t.tradeId)).toEqual([48, 49, 50]);
+    });
+
+    it('filters by an inclusive time window', async () => {
+      const found = await trades.findTrades({
+        symbol: 'ETHUSDT',
+        startTime: T0 + 3000,
+        endTime: T0 + 6000,
+        limit: 10,
+      });
+      expect(found.map((t) => t.tradeId)).toEqual([3, 4, 5, 6]);
+      expect(found.every((t) => t.symbol === 'ETHUSDT')).toBe(true);
+    });
+
+    it('combines fromId, startTime and limit', async () => {
+      const found = await trades.findTrades({ symbol: 'BTCUSDT', fromId: 20, startTime: T0 + 30_000, limit: 3 });
+      expect(found.map((t) => t.tradeId)).toEqual([30, 31, 32]);
+    });
+
+    it('returns nothing for an unknown symbol', async () => {
+      await expect(trades.findTrades({ symbol: 'XRPUSDT', limit: 10 })).resolves.toEqual([]);
+    });
+  });
+
+  describe('lastStoredTrade(s)', () => {
+    it('returns the newest id and time per symbol, omitting symbols with no history', async () => {
+      await trades.insertBatch([...range(1, 7), ...range(100, 120, { symbol: 'ETHUSDT' })]);
+
+      const last = await trades.lastStoredTrades(['BTCUSDT', 'ETHUSDT', 'XRPUSDT']);
+      expect([...last.entries()].sort()).toEqual([
+        ['BTCUSDT', { tradeId: 7, tradeTime: T0 + 7000 }],
+        ['ETHUSDT', { tradeId: 120, tradeTime: T0 + 120_000 }],
+      ]);
+      await expect(trades.lastStoredTrade('ETHUSDT')).resolves.toEqual({ tradeId: 120, tradeTime: T0 + 120_000 });
+      await expect(trades.lastStoredTrade('XRPUSDT')).resolves.toBeNull();
+      await expect(trades.lastStoredTrades([])).resolves.toEqual(new Map());
+    });
+  });
+
+  describe('findIdGaps and countAndRange', () => {
+    beforeEach(async () => {
+      await trades.insertBatch([...range(10, 12), trade(15), ...range(20, 21), trade(23), ...range(1, 100, { symbol: 'ETHUSDT' })]);
+    });
+
+    it('reports inclusive ranges of missing ids', async () => {
+      await expect(trades.findIdGaps('BTCUSDT')).resolves.toEqual([
+        { fromId: 13, toId: 14 },
+        { fromId: 16, toId: 19 },
+        { fromId: 22, toId: 22 },
+      ]);
+      await expect(trades.findIdGaps('ETHUSDT')).resolves.toEqual([]);
+      await expect(trades.findIdGaps('XRPUSDT')).resolves.toEqual([]);
+    });
+
+    it('counts ids from fromId up to the first stored trade as missing', async () => {
+      await expect(trades.findIdGaps('BTCUSDT', { fromId: 5 })).resolves.toEqual([
+        { fromId: 5, toId: 9 },
+        { fromId: 13, toId: 14 },
+        { fromId: 16, toId: 19 },
+        { fromId: 22, toId: 22 },
+      ]);
+      await expect(trades.findIdGaps('BTCUSDT', { fromId: 16 })).resolves.toEqual([
+        { fromId: 16, toId: 19 },
+        { fromId: 22, toId: 22 },
+      ]);
+      await expect(trades.findIdGaps('BTCUSDT', { fromId: 20 })).resolves.toEqual([{ fromId: 22, toId: 22 }]);
+    });
+
+    it('proves contiguity with count == max - min + 1', async () => {
+      await expect(trades.countAndRange('ETHUSDT')).resolves.toEqual({ count: 100, minId: 1, maxId: 100 });
+      const btc = await trades.countAndRange('BTCUSDT');
+      expect(btc).toEqual({ count: 7, minId: 10, maxId: 23 });
+      expect(btc.count).toBeLessThan(btc.maxId! - btc.minId! + 1);
+    });
+  });
+
+  it('reports health', async () => {
+    await expect(client.isHealthy()).resolves.toBe(true);
+    await client.close();
+    await expect(client.isHealthy()).resolves.toBe(false);
+  });
+});
