@@ -64,7 +64,7 @@ const factory = new PrismaPGlite(shadow);
 factory.connectToShadowDb ??= async () => {
   throw new Error('shadow database not supported here');
 };
-const engine = await runtime.SchemaEngine.new({ datamodels: undefined }, () => {}, bindMigrationAwareSqlAdapterFactory(factory));
+const engine = await runtime.SchemaEngine.new({ datamodels: undefined }, () => undefined, bindMigrationAwareSqlAdapterFactory(factory));
 try {
   if (list.migrationDirectories.length > 0) {
     await engine.applyMigrations({ migrationsList: list, filters });

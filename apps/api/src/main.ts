@@ -35,7 +35,8 @@ async function main(): Promise<void> {
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
   await app.listen(config.port, '0.0.0.0');
-  logger.log(`binance-rates ${config.instanceId} listening on ${await app.getUrl()} (Swagger at /api)`);
+  // Written whatever the log level: scripts and tests read the port from this line when PORT=0.
+  process.stdout.write(`binance-rates ${config.instanceId} listening on ${await app.getUrl()} (Swagger at /api)\n`);
 }
 
 main().catch((error: Error) => {

@@ -80,12 +80,7 @@ export class BinanceEmulator {
       onBatchEnd: () => streams.flush(),
     });
     const api = new PublicApiRouter({ markets: market.markets, weightLimit: resolved.restWeightLimitPerMinute });
-    let emulator: BinanceEmulator | undefined;
-    const server = createServer((request, response) => {
-      if (emulator) {
-        emulator.route(request, response);
-      }
-    });
+    const server = createServer();
     server.on('upgrade', (request, socket, head) => {
       if (!streams.handleUpgrade(request, socket, head)) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -98,7 +93,8 @@ export class BinanceEmulator {
         resolve();
       });
     });
-    emulator = new BinanceEmulator(server, market, streams, api, resolved);
+    const emulator = new BinanceEmulator(server, market, streams, api, resolved);
+    server.on('request', (request: IncomingMessage, response: ServerResponse) => emulator.route(request, response));
     market.start();
     return emulator;
   }

@@ -160,22 +160,29 @@ export class TradeRepository {
   }
 
   private async insertWithUnnest(trades: readonly AggTrade[]): Promise<number> {
-    const columns: unknown[][] = [[], [], [], [], [], [], [], []];
+    const symbols: string[] = [];
+    const ids: number[] = [];
+    const prices: string[] = [];
+    const quantities: string[] = [];
+    const firstIds: number[] = [];
+    const lastIds: number[] = [];
+    const times: number[] = [];
+    const buyerMakers: boolean[] = [];
     for (const trade of trades) {
-      columns[0]!.push(trade.symbol);
-      columns[1]!.push(trade.tradeId);
-      columns[2]!.push(trade.price);
-      columns[3]!.push(trade.quantity);
-      columns[4]!.push(trade.firstTradeId);
-      columns[5]!.push(trade.lastTradeId);
-      columns[6]!.push(trade.tradeTime);
-      columns[7]!.push(trade.isBuyerMaker);
+      symbols.push(trade.symbol);
+      ids.push(trade.tradeId);
+      prices.push(trade.price);
+      quantities.push(trade.quantity);
+      firstIds.push(trade.firstTradeId);
+      lastIds.push(trade.lastTradeId);
+      times.push(trade.tradeTime);
+      buyerMakers.push(trade.isBuyerMaker);
     }
     const { rowCount } = await this.db.pool.query(
       INSERT_FROM(`unnest($1::text[], $2::bigint[], $3::numeric[], $4::numeric[], $5::bigint[], $6::bigint[],
         $7::bigint[], $8::bool[])
         AS t(symbol, trade_id, price, quantity, first_trade_id, last_trade_id, trade_time_ms, is_buyer_maker)`),
-      columns,
+      [symbols, ids, prices, quantities, firstIds, lastIds, times, buyerMakers],
     );
     return rowCount ?? 0;
   }
