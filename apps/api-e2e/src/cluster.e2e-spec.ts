@@ -112,11 +112,7 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
     redisProxy = new TcpProxy(redisUrl.hostname, Number(redisUrl.port || 6379));
     await redisProxy.start();
     instances.push(...(await Promise.all(['node-a', 'node-b', 'node-c'].map((name) => startService(env(name))))));
-    symbols = emulator
-      .stats()
-      .symbols.filter((entry) => entry.status === 'TRADING')
-      .slice(0, 30)
-      .map((entry) => entry.symbol);
+    symbols = Array.from({ length: 30 }, (_, index) => `C${String(index + 1).padStart(3, '0')}USDT`);
   });
 
   afterAll(async () => {

@@ -7,7 +7,9 @@ import { WritePipeline } from './write-pipeline.service';
 
 export interface BackfillJob {
   symbol: string;
-  fromId: number;
+  /** First id to fetch; null to start at `fromTime` instead (a new coin: from the moment it was added). */
+  fromId: number | null;
+  fromTime?: number;
   /** Inclusive; null means "until caught up with the present". */
   toId: number | null;
   reason: string;
@@ -29,7 +31,7 @@ const OUTSIDE_WINDOW_RETRY_MS = 60 * 60_000;
 export class BackfillService implements OnModuleDestroy {
   private readonly logger = new Logger(BackfillService.name);
   private readonly queue: BackfillJob[] = [];
-  private readonly unrecorded: BackfillJob[] = [];
+  private readonly unrecorded: Array<BackfillJob & { fromId: number }> = [];
   private readonly activeGapIds = new Set<number>();
   private running = false;
   private sweepTimer: NodeJS.Timeout | null = null;
@@ -136,11 +138,15 @@ export class BackfillService implements OnModuleDestroy {
     let cursor = job.fromId;
     try {
       for (;;) {
-        if (job.toId !== null && cursor > job.toId) {
+        if (job.toId !== null && cursor !== null && cursor > job.toId) {
           break;
         }
-        const limit = job.toId === null ? PAGE_LIMIT : Math.min(PAGE_LIMIT, job.toId - cursor + 1);
-        const page = await this.rest.aggTrades({ symbol: job.symbol, fromId: cursor, limit });
+        const remaining = job.toId !== null && cursor !== null ? job.toId - cursor + 1 : PAGE_LIMIT;
+        const limit = Math.min(PAGE_LIMIT, remaining);
+        const page =
+          cursor === null
+            ? await this.rest.aggTrades({ symbol: job.symbol, startTime: job.fromTime ?? Date.now(), limit })
+            : await this.rest.aggTrades({ symbol: job.symbol, fromId: cursor, limit });
         const wanted: AggTrade[] = job.toId === null ? page : page.filter((trade) => trade.tradeId <= (job.toId as number));
         if (wanted.length > 0) {
           this.pipeline.acceptMany(wanted);
@@ -157,12 +163,16 @@ export class BackfillService implements OnModuleDestroy {
       }
     } catch (error) {
       const message = (error as Error).message;
-      this.logger.warn(`backfill of ${job.symbol} from ${cursor} failed, recording the gap: ${message}`);
+      this.logger.warn(`backfill of ${job.symbol} from ${cursor ?? `time ${job.fromTime}`} failed, recording the gap: ${message}`);
+      if (cursor === null) {
+        this.logger.error(`trades of ${job.symbol} since it was added and before its first live trade could not be fetched`);
+        return;
+      }
       await this.recordGap({ ...job, fromId: cursor }, message, Date.now() + RETRY_DELAY_MS);
     }
   }
 
-  private async recordGap(job: BackfillJob, error: string, nextAttemptAt: number | null): Promise<void> {
+  private async recordGap(job: BackfillJob & { fromId: number }, error: string, nextAttemptAt: number | null): Promise<void> {
     // Gaps older than the window are not fetched eagerly; they are still retried, slowly, rather than forgotten.
     const next = new Date(nextAttemptAt ?? Date.now() + OUTSIDE_WINDOW_RETRY_MS);
     try {
@@ -181,7 +191,7 @@ export class BackfillService implements OnModuleDestroy {
     for (const [symbol, range] of this.pipeline.takeShedRanges()) {
       this.unrecorded.push({ symbol, fromId: range.fromId, toId: range.toId, reason: 'shed while storage was behind' });
     }
-    const pending = this.unrecorded.splice(0);
+    const pending = this.unrecorded.splice(0) as Array<BackfillJob & { fromId: number }>;
     for (const job of pending) {
       await this.recordGap(job, 'not yet attempted', Date.now());
     }

@@ -33,6 +33,8 @@ export class StreamSupervisor implements OnModuleDestroy {
   private readonly sequencer = new TradeSequencer();
   private readonly states = new Map<string, SymbolStreamState>();
   private readonly catchUpTimers = new Set<NodeJS.Timeout>();
+  /** Coins with no stored trade yet, and when they were added: their first live trade is fetched back to then. */
+  private readonly newSince = new Map<string, number>();
   private client: BinanceStreamClient | null = null;
 
   constructor(
@@ -74,7 +76,7 @@ export class StreamSupervisor implements OnModuleDestroy {
   }
 
   /** Starts streaming these symbols, resuming each from its last stored trade. */
-  async stream(symbols: readonly string[]): Promise<void> {
+  async stream(symbols: readonly string[], addedAt: (symbol: string) => Date | undefined = () => undefined): Promise<void> {
     const client = this.requireClient();
     const fresh = symbols.filter((symbol) => !client.has(symbol));
     if (fresh.length === 0) {
@@ -94,6 +96,11 @@ export class StreamSupervisor implements OnModuleDestroy {
         this.sequencer.resumeFrom(symbol, last.tradeId);
       } else if (last) {
         void this.backfill.catchUpFrom(symbol, last);
+      } else {
+        const since = addedAt(symbol)?.getTime();
+        if (since !== undefined && since >= windowStart) {
+          this.newSince.set(symbol, since);
+        }
       }
       this.states.set(symbol, { live: false, since: now });
       client.add(symbol);
@@ -106,6 +113,7 @@ export class StreamSupervisor implements OnModuleDestroy {
       client.remove(symbol);
       this.sequencer.forget(symbol);
       this.states.delete(symbol);
+      this.newSince.delete(symbol);
     }
   }
 
@@ -152,6 +160,13 @@ export class StreamSupervisor implements OnModuleDestroy {
     const verdict = this.sequencer.observe(trade.symbol, trade.tradeId);
     if (verdict.kind === 'stale') {
       return;
+    }
+    if (verdict.kind === 'first') {
+      const since = this.newSince.get(trade.symbol);
+      if (since !== undefined) {
+        this.newSince.delete(trade.symbol);
+        this.backfill.request({ symbol: trade.symbol, fromId: null, fromTime: since, toId: trade.tradeId - 1, reason: 'trades since the coin was added' });
+      }
     }
     if (verdict.kind === 'gap') {
       this.backfill.request({
