@@ -8,6 +8,8 @@ import { WritePipeline } from './write-pipeline.service';
 
 /** How long a symbol may take to become live after it was added before the stream counts as unhealthy. */
 const SUBSCRIBE_GRACE_MS = 5_000;
+/** Our clock and Binance's may disagree; a new coin is fetched from this long before it was added. */
+const ADDED_AT_CLOCK_MARGIN_MS = 1_000;
 /** After a symbol is live again, wait this long for a live trade to reveal the gap before asking REST. */
 const CATCH_UP_DELAY_MS = 1_500;
 
@@ -99,7 +101,7 @@ export class StreamSupervisor implements OnModuleDestroy {
       } else {
         const since = addedAt(symbol)?.getTime();
         if (since !== undefined && since >= windowStart) {
-          this.newSince.set(symbol, since);
+          this.newSince.set(symbol, since - ADDED_AT_CLOCK_MARGIN_MS);
         }
       }
       this.states.set(symbol, { live: false, since: now });
