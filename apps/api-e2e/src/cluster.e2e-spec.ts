@@ -180,6 +180,53 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
     await expectCompleteHistory();
   });
 
+  it('hands a stopping instance\'s coins over within 2 s of SIGTERM, after it stored what it held', async () => {
+    const leaving = instances.pop() as ServiceProcess;
+    const stoppedAt = Date.now();
+    const exit = leaving.stop('SIGTERM');
+    await waitFor(
+      () => emulator.subscriptions().length > 0 && everyCoinOnAtLeastOneConnection() && (leaving.child.exitCode !== null || leaving.child.signalCode !== null),
+      { timeoutMs: 5_000, intervalMs: 20, what: 'every coin streamed by the others' },
+    );
+    const handoverMs = Date.now() - stoppedAt;
+    process.stdout.write(`handover after SIGTERM: ${handoverMs} ms\n`);
+    expect(await exit).toBe(0);
+    expect(handoverMs).toBeLessThanOrEqual(2_000);
+    await expectCompleteHistory();
+  });
+
+  it('stays exactly-once with prices that never go back when a paused instance wakes up still believing it owns coins', async () => {
+    const [sleeper, watcher] = instances;
+    const seen = new Map<string, number>();
+    const regressions: string[] = [];
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        const currencies = (await (await fetch(`${watcher.baseUrl}/api/currencies`)).json()) as Array<{ symbol: string; tradeId: number | null }>;
+        for (const { symbol, tradeId } of currencies) {
+          if (tradeId === null) continue;
+          const previous = seen.get(symbol) ?? 0;
+          if (tradeId < previous) regressions.push(`${symbol}: ${previous} -> ${tradeId}`);
+          seen.set(symbol, Math.max(previous, tradeId));
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    })();
+    // Frozen past its lease TTL: the others take its coins while it still believes it owns them.
+    sleeper.child.kill('SIGSTOP');
+    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    sleeper.child.kill('SIGCONT');
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    watching = false;
+    await watch;
+    expect(regressions).toEqual([]);
+    expect(seen.size).toBe(30);
+    // Proof that the overlap happened: on waking, the sleeper found its leases taken by the others.
+    expect(sleeper.output()).toContain('leases lost to another instance');
+    await waitFor(everyCoinOnExactlyOneConnection, { timeoutMs: 20_000, intervalMs: 100, what: 'one owner per coin after the overlap' });
+    await expectCompleteHistory();
+  });
+
   it('survives Redis being unreachable for 10 s without losing or duplicating a trade', async () => {
     await redisProxy.cut();
     await new Promise((resolve) => setTimeout(resolve, 10_000));

@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
 import { RedisClient } from './redis.client';
 
 /**
@@ -6,11 +7,34 @@ import { RedisClient } from './redis.client';
  * heartbeat; an instance whose stamp is older than the TTL is gone (killed, frozen or cut off).
  */
 @Injectable()
-export class InstanceRegistryStore {
+export class InstanceRegistryStore implements OnApplicationShutdown {
+  private subscriber: Redis | null = null;
+
   constructor(private readonly client: RedisClient) {}
 
   private key(): string {
     return `${this.client.keyPrefix}instances`;
+  }
+
+  private channel(): string {
+    return `${this.client.keyPrefix}cluster-changed`;
+  }
+
+  /** Tells every instance that membership changed (a join or a leave), so they rebalance now, not at their next round. */
+  async announce(instanceId: string): Promise<void> {
+    await this.client.redis.publish(this.channel(), instanceId);
+  }
+
+  onAnnouncement(listener: (instanceId: string) => void): void {
+    this.subscriber ??= this.client.duplicate();
+    void this.subscriber.subscribe(this.channel()).catch(() => undefined);
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.channel()) listener(message);
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
   }
 
   async heartbeat(instanceId: string, now = Date.now()): Promise<void> {

@@ -28,6 +28,7 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
   private tickAgain = false;
   private stopping = false;
   private redisDownSince: number | null = null;
+  private announced = false;
 
   constructor(
     private readonly config: AppConfig,
@@ -48,6 +49,9 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
       }
       void this.tick();
     });
+    this.instances.onAnnouncement((instanceId) => {
+      if (instanceId !== this.me) void this.tick();
+    });
     await this.tracked.start().catch((error: Error) => this.logger.error(`tracked list not loaded yet: ${error.message}`));
     await this.tick();
     this.timer = setInterval(() => void this.tick(), this.config.cluster.leaseRenewMs);
@@ -67,6 +71,7 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
     }
     await this.leases.releaseAll();
     await this.instances.leave(this.me).catch(() => undefined);
+    await this.instances.announce(this.me).catch(() => undefined);
   }
 
   ownedSymbols(): string[] {
@@ -112,6 +117,10 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
       this.redisDownSince = null;
     }
     await this.instances.heartbeat(this.me);
+    if (!this.announced) {
+      this.announced = true;
+      await this.instances.announce(this.me);
+    }
     const members = await this.instances.live(cluster.leaseTtlMs);
     const tracked = this.tracked.list();
     const leased = await this.leases.leased(tracked);

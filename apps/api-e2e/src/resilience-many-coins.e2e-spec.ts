@@ -1,0 +1,173 @@
+import { Client } from 'pg';
+import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
+import { TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import { ServiceProcess, startService, waitFor } from './support/service-process';
+
+interface Currency {
+  symbol: string;
+  tradeId: number | null;
+  streamLive: boolean | null;
+}
+
+interface Gap {
+  fromId: number;
+  toId: number | null;
+  reason: string;
+  attempts: number;
+  lastError: string | null;
+}
+
+type HistoryRow = { symbol: string; count: string; min: string; max: string };
+
+function report(line: string): void {
+  process.stdout.write(`[resilience] ${line}\n`);
+}
+
+/** Fault injection at scale, and gaps that cannot be filled: see resilience.e2e-spec.ts for the single faults. */
+describe('resilience with many coins and with REST down (built service + emulator + real PostgreSQL and Redis)', () => {
+  let emulator: BinanceEmulator;
+  let database: TestDatabase;
+  let service: ServiceProcess;
+  let sql: Client;
+  let coins: string[];
+  let listeningAt = 0;
+  const prefix = testRedisPrefix();
+
+  async function currencies(): Promise<Currency[]> {
+    return (await (await fetch(`${service.baseUrl}/api/currencies`)).json()) as Currency[];
+  }
+
+  async function history(): Promise<HistoryRow[]> {
+    return (await sql.query<HistoryRow>('SELECT symbol, count(*) AS count, min(trade_id) AS min, max(trade_id) AS max FROM agg_trade GROUP BY symbol')).rows;
+  }
+
+  /** Every coin stored up to the emulator's id of now, count == max - min + 1; returns ids missing (0 = none lost). */
+  async function expectCompleteHistory(timeoutMs = 20_000): Promise<number> {
+    const targets = new Map(coins.map((symbol) => [symbol, emulator.lastTradeId(symbol) as number]));
+    const complete = (row: HistoryRow | undefined, symbol: string): boolean =>
+      !!row && Number(row.max) >= (targets.get(symbol) as number) && Number(row.count) === Number(row.max) - Number(row.min) + 1;
+    let rows: HistoryRow[] = [];
+    await waitFor(
+      async () => {
+        rows = await history();
+        const bySymbol = new Map(rows.map((row) => [row.symbol, row]));
+        return coins.every((symbol) => complete(bySymbol.get(symbol), symbol));
+      },
+      { timeoutMs, intervalMs: 200, what: `complete, contiguous history for ${coins.length} coins` },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${JSON.stringify(rows.filter((row) => !complete(row, row.symbol)).slice(0, 5))}`);
+    });
+    expect(emulator.controlMessageViolations()).toBe(0);
+    return rows.reduce((missing, row) => missing + Number(row.max) - Number(row.min) + 1 - Number(row.count), 0);
+  }
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, tradesPerSecondPerSymbol: 2, seed: 23, restWeightLimitPerMinute: 100_000 });
+    coins = Object.entries(emulator.stats().symbols)
+      .filter(([, stats]) => stats.status === 'TRADING')
+      .map(([symbol]) => symbol)
+      .sort();
+    database = await createTestDatabase();
+    sql = new Client({ connectionString: database.url });
+    await sql.connect();
+    await sql.query('INSERT INTO tracked_symbol (symbol) SELECT unnest($1::text[])', [coins]);
+    service = await startService({
+      DATABASE_URL: database.url,
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: prefix,
+      BINANCE_WS_URL: emulator.wsBaseUrl,
+      BINANCE_REST_URL: emulator.restBaseUrl,
+      STREAMS_PER_CONNECTION: '50',
+      REST_WEIGHT_BUDGET_PER_MINUTE: '6000',
+      LOG_LEVEL: 'warn',
+    });
+    listeningAt = Date.now();
+  });
+
+  afterAll(async () => {
+    await service?.stop('SIGKILL');
+    await sql?.end();
+    await emulator?.close();
+    await database?.drop();
+    await cleanupRedisPrefix(testRedisUrl(), prefix);
+  });
+
+  it('(g) 300+ coins over several connections subscribe, and resubscribe after a drop, without a 1008', async () => {
+    expect(coins.length).toBeGreaterThanOrEqual(300);
+    const subscribedMs = await waitFor(
+      async () => {
+        const list = await currencies();
+        return list.length === coins.length && list.every((coin) => coin.streamLive === true) ? Date.now() : null;
+      },
+      { timeoutMs: 10_000, intervalMs: 50, what: 'every coin live' },
+    );
+    const connections = emulator.connections();
+    expect(connections).toHaveLength(Math.ceil(coins.length / 50));
+    expect(Math.max(...connections.map((connection) => connection.controlMessages))).toBe(1);
+
+    const idsAtDrop = new Map(coins.map((symbol) => [symbol, emulator.lastTradeId(symbol) ?? 0]));
+    const droppedAt = Date.now();
+    emulator.dropAllConnections();
+    await waitFor(
+      async () => {
+        const list = await currencies();
+        return list.every((coin) => coin.streamLive === true && (coin.tradeId ?? 0) > (idsAtDrop.get(coin.symbol) as number));
+      },
+      { timeoutMs: 10_000, intervalMs: 50, what: 'every coin priced again after the drop' },
+    );
+    const recoveredMs = Date.now() - droppedAt;
+    const resubscribed = emulator.connections();
+    expect(resubscribed).toHaveLength(Math.ceil(coins.length / 50));
+    expect(Math.max(...resubscribed.map((connection) => connection.controlMessages))).toBe(1);
+    const lost = await expectCompleteHistory();
+    report(
+      `${coins.length} coins on ${resubscribed.length} connections: every coin live ${subscribedMs - listeningAt} ms after the ` +
+        `service listened; after a drop every coin priced again in ${recoveredMs} ms (each trades ~2/s); 1008 closes ${emulator.controlMessageViolations()}; trades lost ${lost}`,
+    );
+    expect(lost).toBe(0);
+  });
+
+  it('a gap that REST cannot fill is recorded durably, retried, and resolved once REST is back', async () => {
+    const symbol = 'BTCUSDT';
+    emulator.failRest(1_000, 500);
+    emulator.dropAllConnections();
+    const gap = await waitFor(
+      async () =>
+        (
+          await sql.query<{ id: number; from_id: string; to_id: string | null; attempts: number; last_error: string }>(
+            'SELECT id, from_id, to_id, attempts, last_error FROM trade_gap WHERE symbol = $1 AND resolved_at IS NULL',
+            [symbol],
+          )
+        ).rows[0],
+      { timeoutMs: 15_000, intervalMs: 200, what: 'an open gap row for BTCUSDT' },
+    );
+    expect(gap.attempts).toBeGreaterThanOrEqual(1);
+    expect(gap.last_error).toMatch(/answered 500/);
+    emulator.resetRestLimits();
+    await waitFor(
+      async () => (await sql.query('SELECT 1 FROM trade_gap WHERE resolved_at IS NULL')).rowCount === 0,
+      { timeoutMs: 45_000, intervalMs: 500, what: 'every recorded gap to be resolved' },
+    );
+    expect(await expectCompleteHistory()).toBe(0);
+  }, 90_000);
+
+  // Enable once libs/http serves GET /api/currency/{symbol}/gaps (see the resilience report).
+  it.skip('lists the open gaps of a coin over GET /api/currency/{symbol}/gaps', async () => {
+    emulator.failRest(1_000, 500);
+    emulator.dropAllConnections();
+    const gaps = await waitFor(
+      async () => {
+        const response = await fetch(`${service.baseUrl}/api/currency/btcusdt/gaps`);
+        expect(response.status).toBe(200);
+        const body = (await response.json()) as Gap[];
+        return body.length > 0 ? body : null;
+      },
+      { timeoutMs: 15_000, intervalMs: 200, what: 'an open gap over the API' },
+    );
+    expect(gaps[0]).toEqual(
+      expect.objectContaining({ fromId: expect.any(Number), reason: expect.any(String), attempts: expect.any(Number), lastError: expect.stringMatching(/500/) }),
+    );
+    expect((await fetch(`${service.baseUrl}/api/currency/NOSUCHCOIN/gaps`)).status).toBe(404);
+    emulator.resetRestLimits();
+  });
+});

@@ -1,0 +1,218 @@
+import { Client } from 'pg';
+import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
+import { TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import { ServiceProcess, startService, waitFor } from './support/service-process';
+
+interface Currency {
+  symbol: string;
+  tradeId: number | null;
+  streamLive: boolean | null;
+}
+
+const COINS = ['BTCUSDT', 'ETHUSDT', 'C001USDT', 'C002USDT', 'C003USDT', 'C004USDT'];
+
+/**
+ * Fault injection against the built service: every coin's stored ids must stay contiguous up to the emulator's
+ * current id, and no connection may be closed for sending too many control messages. Figures go to stdout.
+ */
+class Scenario {
+  emulator!: BinanceEmulator;
+  database!: TestDatabase;
+  service: ServiceProcess | undefined;
+  sql!: Client;
+  readonly prefix = testRedisPrefix();
+
+  async start(emulatorOptions: Parameters<typeof startEmulator>[0]): Promise<void> {
+    this.emulator = await startEmulator({ port: 0, ...emulatorOptions });
+    this.database = await createTestDatabase();
+    this.sql = new Client({ connectionString: this.database.url });
+    await this.sql.connect();
+    // Tracked as if added through another instance: POSTing each would spend exchangeInfo weight for nothing.
+    await this.sql.query('INSERT INTO tracked_symbol (symbol) SELECT unnest($1::text[])', [COINS]);
+  }
+
+  async startService(env: Record<string, string> = {}): Promise<ServiceProcess> {
+    this.service = await startService({
+      DATABASE_URL: this.database.url,
+      REDIS_URL: testRedisUrl(),
+      REDIS_KEY_PREFIX: this.prefix,
+      BINANCE_WS_URL: this.emulator.wsBaseUrl,
+      BINANCE_REST_URL: this.emulator.restBaseUrl,
+      STREAMS_PER_CONNECTION: '2',
+      REST_WEIGHT_BUDGET_PER_MINUTE: '6000',
+      ...env,
+    });
+    return this.service;
+  }
+
+  async stop(): Promise<void> {
+    await this.service?.stop('SIGKILL');
+    await this.sql?.end();
+    await this.emulator?.close();
+    await this.database?.drop();
+    await cleanupRedisPrefix(testRedisUrl(), this.prefix);
+  }
+
+  async currencies(): Promise<Currency[]> {
+    const response = await fetch(`${this.service?.baseUrl}/api/currencies`);
+    return (await response.json()) as Currency[];
+  }
+
+  /** Milliseconds until every coin serves a price newer than the emulator's id at `since` from a live stream. */
+  async pricesFlowAgain(idsAtFault: Map<string, number>, since: number, timeoutMs: number): Promise<number> {
+    await waitFor(
+      async () => {
+        const list = await this.currencies();
+        return (
+          list.length === COINS.length &&
+          list.every((coin) => coin.streamLive === true && (coin.tradeId ?? 0) > (idsAtFault.get(coin.symbol) as number))
+        );
+      },
+      { timeoutMs, intervalMs: 20, what: 'prices to flow again' },
+    );
+    return Date.now() - since;
+  }
+
+  currentIds(): Map<string, number> {
+    return new Map(COINS.map((symbol) => [symbol, this.emulator.lastTradeId(symbol) as number]));
+  }
+
+  /**
+   * Waits until every coin's history reaches the emulator's current id with count == max - min + 1 (the primary key
+   * rules out duplicates), and returns how many ids are missing below that (0 when nothing was lost).
+   */
+  async expectCompleteHistory(timeoutMs = 15_000): Promise<number> {
+    const targets = this.currentIds();
+    let rows: Array<{ symbol: string; count: string; min: string; max: string }> = [];
+    const complete = (row: (typeof rows)[number] | undefined, symbol: string): boolean =>
+      !!row && Number(row.max) >= (targets.get(symbol) as number) && Number(row.count) === Number(row.max) - Number(row.min) + 1;
+    await waitFor(
+      async () => {
+        rows = (await this.sql.query('SELECT symbol, count(*) AS count, min(trade_id) AS min, max(trade_id) AS max FROM agg_trade GROUP BY symbol')).rows;
+        return COINS.every((symbol) => complete(rows.find((row) => row.symbol === symbol), symbol));
+      },
+      { timeoutMs, intervalMs: 100, what: 'complete, contiguous history for every coin' },
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${JSON.stringify(rows.filter((row) => !complete(row, row.symbol)))}`);
+    });
+    expect(this.emulator.controlMessageViolations()).toBe(0);
+    const openGaps = await this.sql.query('SELECT symbol, from_id, to_id, last_error FROM trade_gap WHERE resolved_at IS NULL');
+    expect(openGaps.rows).toEqual([]);
+    return rows.reduce((missing, row) => missing + Number(row.max) - Number(row.min) + 1 - Number(row.count), 0);
+  }
+}
+
+function report(line: string): void {
+  process.stdout.write(`[resilience] ${line}\n`);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+describe('self-healing stream, faults in sequence (built service + emulator + real PostgreSQL and Redis)', () => {
+  const scenario = new Scenario();
+
+  beforeAll(async () => {
+    await scenario.start({ tradesPerSecondPerSymbol: 20, seed: 21 });
+    await scenario.startService();
+    await waitFor(async () => (await scenario.currencies()).every((coin) => coin.streamLive && coin.tradeId !== null), {
+      timeoutMs: 10_000,
+      what: 'every coin priced',
+    });
+  });
+
+  afterAll(() => scenario.stop());
+
+  it('(a) every connection dropped: prices flow again within 5 s and no trade is lost', async () => {
+    const ids = scenario.currentIds();
+    const droppedAt = Date.now();
+    scenario.emulator.dropAllConnections();
+    const recoveredMs = await scenario.pricesFlowAgain(ids, droppedAt, 5_000);
+    const lost = await scenario.expectCompleteHistory();
+    report(`drop: prices flow again after ${recoveredMs} ms; trades lost ${lost}`);
+    expect(recoveredMs).toBeLessThanOrEqual(5_000);
+    expect(lost).toBe(0);
+  });
+
+  it('(e) REST answers 429 with Retry-After during the backfill: it waits, then completes', async () => {
+    await sleep(500);
+    const logFrom = scenario.service?.output().length ?? 0;
+    scenario.emulator.failRest(2, 429, 1);
+    const ids = scenario.currentIds();
+    const droppedAt = Date.now();
+    scenario.emulator.dropAllConnections();
+    await scenario.pricesFlowAgain(ids, droppedAt, 5_000);
+    const lost = await scenario.expectCompleteHistory(15_000);
+    const completeMs = Date.now() - droppedAt;
+    const log = scenario.service?.output().slice(logFrom) ?? '';
+    expect(log).toMatch(/rate limited by Binance on GET \/api\/v3\/aggTrades\?symbol=\w+.*pausing REST for 1000 ms/);
+    report(`429 during backfill: history complete ${completeMs} ms after the drop; trades lost ${lost}`);
+    expect(lost).toBe(0);
+  });
+
+  it('(d) serverShutdown: make-before-break renewal, the coins never stop being live', async () => {
+    const logFrom = scenario.service?.output().length ?? 0;
+    scenario.emulator.sendServerShutdown(1_000);
+    const until = Date.now() + 2_500;
+    while (Date.now() < until) {
+      const list = await scenario.currencies();
+      expect(list.filter((coin) => coin.streamLive !== true)).toEqual([]);
+      await sleep(25);
+    }
+    const log = scenario.service?.output().slice(logFrom) ?? '';
+    expect(log.match(/renewing connection \S+ \(server shutdown announced\)/g)?.length).toBe(COINS.length / 2);
+    expect(log).not.toMatch(/ lost: /);
+    expect(await scenario.expectCompleteHistory()).toBe(0);
+  });
+
+  it('(b) half-open link (no data, pings or pongs): replaced within 15 s and no trade is lost', async () => {
+    const ids = scenario.currentIds();
+    const frozenAt = Date.now();
+    scenario.emulator.freezeConnections();
+    const replacedMs = await scenario.pricesFlowAgain(ids, frozenAt, 15_000);
+    const lost = await scenario.expectCompleteHistory();
+    report(`half-open link: replaced and prices flowing after ${replacedMs} ms (STREAM_DEAD_AFTER_IDLE_MS default 10000); trades lost ${lost}`);
+    expect(replacedMs).toBeLessThanOrEqual(15_000);
+    expect(lost).toBe(0);
+  }, 30_000);
+
+  it('(f) the service is killed (SIGKILL, nothing drained) while trades continue, and catches up after a restart', async () => {
+    await scenario.service?.stop('SIGKILL');
+    await sleep(1_000);
+    const restartedAt = Date.now();
+    await scenario.startService();
+    const lost = await scenario.expectCompleteHistory();
+    report(`SIGKILL + restart: history complete ${Date.now() - restartedAt} ms after the restart; trades lost ${lost}`);
+    expect(lost).toBe(0);
+  });
+});
+
+describe('connection lifetime (built service + emulator + real PostgreSQL and Redis)', () => {
+  const scenario = new Scenario();
+
+  beforeAll(() => scenario.start({ tradesPerSecondPerSymbol: 20, seed: 22, connectionLifetimeMs: 3_000 }));
+  afterAll(() => scenario.stop());
+
+  it('(c) renews make-before-break before the server cuts (STREAM_RENEW_AFTER_MS below the lifetime)', async () => {
+    const service = await scenario.startService({ STREAM_RENEW_AFTER_MS: '1500' });
+    await sleep(5_000);
+    const log = service.output();
+    expect(log.match(/renewing connection \S+ \(lifetime\)/g)?.length).toBeGreaterThanOrEqual(COINS.length / 2);
+    expect(log).not.toMatch(/ lost: /);
+    expect(scenario.emulator.stats().lifetimeCloses).toBe(0);
+    expect(await scenario.expectCompleteHistory()).toBe(0);
+    await service.stop('SIGTERM');
+  });
+
+  it('(c) the server cuts first (lifetime below STREAM_RENEW_AFTER_MS): reconnects and backfills every gap', async () => {
+    scenario.emulator.setConnectionLifetime(2_000);
+    const service = await scenario.startService();
+    await sleep(5_000);
+    expect(scenario.emulator.stats().lifetimeCloses).toBeGreaterThanOrEqual(COINS.length / 2);
+    expect(service.output()).toMatch(/lost: closed by server: 1001/);
+    const lost = await scenario.expectCompleteHistory();
+    report(`server cuts every 2 s: ${scenario.emulator.stats().lifetimeCloses} cuts, trades lost ${lost}`);
+    expect(lost).toBe(0);
+  });
+});
