@@ -272,9 +272,11 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     const after = await waitFor(
       async () => {
         const trades = await storedTrades('BTCUSDT', before[0].tradeId);
-        return trades[trades.length - 1].tradeId >= target ? trades : null;
+        const caughtUp = trades[trades.length - 1].tradeId >= target;
+        const backfilled = trades.length === trades[trades.length - 1].tradeId - trades[0].tradeId + 1;
+        return caughtUp && backfilled ? trades : null;
       },
-      { timeoutMs: 10_000, intervalMs: 200, what: 'live trades after the restart' },
+      { timeoutMs: 15_000, intervalMs: 200, what: 'live trades after the restart and the gap backfilled' },
     );
     expectContiguousAndExact('BTCUSDT', after);
   });
