@@ -53,7 +53,9 @@ async function ensureTemplate({
   templateDatabaseName,
   withAdminClient,
 }: typeof testDatabase): Promise<void> {
-  // Loaded only now: the storage library needs the Prisma client generated above.
+  // Loaded only now: the storage library needs the Prisma client generated above. The template must be migrated by
+  // the very code the service runs, so this one import closes a cycle (storage's specs use this library) on purpose.
+  // eslint-disable-next-line @nx/enforce-module-boundaries
   const { applyMigrations } = await import('@binance-rates/storage');
   const template = templateDatabaseName();
   await withAdminClient(async (admin) => {
