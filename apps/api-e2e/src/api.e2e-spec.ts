@@ -1,3 +1,4 @@
+import type { AggTrade } from '@binance-rates/domain';
 import { BREAK_SYMBOL, BinanceEmulator, HALTED_SYMBOL, startEmulator } from '@binance-rates/emulator';
 import { TestDatabase, cleanupRedisPrefix, createEmptyDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
 import { ServiceProcess, startService, waitFor } from './support/service-process';
@@ -11,15 +12,7 @@ interface Currency {
   streamLive: boolean | null;
 }
 
-interface Trade {
-  tradeId: number;
-  price: string;
-  quantity: string;
-  firstTradeId: number;
-  lastTradeId: number;
-  tradeTime: number;
-  isBuyerMaker: boolean;
-}
+type Trade = Omit<AggTrade, 'symbol'>;
 
 /**
  * Boots the built service as its own process against an empty database (migrated at startup), a private Redis key

@@ -48,16 +48,7 @@ export function parseStreamFrame(text: string): StreamFrame {
 }
 
 export function aggTradeFromStream(raw: RawAggTrade): AggTrade {
-  return {
-    symbol: raw.s,
-    tradeId: raw.a,
-    price: raw.p,
-    quantity: raw.q,
-    firstTradeId: raw.f,
-    lastTradeId: raw.l,
-    tradeTime: raw.T,
-    isBuyerMaker: raw.m,
-  };
+  return aggTradeFromRest(raw.s, raw);
 }
 
 /** REST sample: {"a":26129,"p":"0.01633102","q":"4.70443515","f":27781,"l":27781,"T":1498793709153,"m":true,"M":true} */

@@ -38,48 +38,38 @@ const nonNegativeInt = makeValidator<number>((input) => {
   return value;
 });
 
-const postgresUrl = makeValidator<string>((input) => {
-  let parsed: URL;
-  try {
-    parsed = new URL(input);
-  } catch {
-    throw new EnvError(`must be a URL like postgresql://user@host:5432/db, got "${input}"`);
-  }
-  if (!['postgresql:', 'postgres:'].includes(parsed.protocol) || parsed.pathname.length < 2) {
-    throw new EnvError(`must be a postgresql:// URL naming a database, got "${input}"`);
+/** A URL with one of `protocols`; `check` may add rules (and return the value to keep). */
+function urlValidator(protocols: string[], example: string, check: (url: URL, input: string) => string = (_, input) => input) {
+  return makeValidator<string>((input) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(input);
+    } catch {
+      throw new EnvError(`must be a URL like ${example}, got "${input}"`);
+    }
+    if (!protocols.includes(parsed.protocol)) {
+      throw new EnvError(`must be a ${protocols.map((protocol) => `${protocol}//`).join(' or ')} URL like ${example}, got "${input}"`);
+    }
+    return check(parsed, input);
+  });
+}
+
+const postgresUrl = urlValidator(['postgresql:', 'postgres:'], 'postgresql://user@host:5432/db', (url, input) => {
+  if (url.pathname.length < 2) {
+    throw new EnvError(`must name a database (postgresql://user@host:5432/db), got "${input}"`);
   }
   return input;
 });
 
-const redisUrl = makeValidator<string>((input) => {
-  let parsed: URL;
-  try {
-    parsed = new URL(input);
-  } catch {
-    throw new EnvError(`must be a URL like redis://host:6379/0, got "${input}"`);
-  }
-  if (!['redis:', 'rediss:'].includes(parsed.protocol)) {
-    throw new EnvError(`must be a redis:// or rediss:// URL, got "${input}"`);
-  }
-  const db = parsed.pathname.replace(/^\//, '');
+const redisUrl = urlValidator(['redis:', 'rediss:'], 'redis://host:6379/0', (url, input) => {
+  const db = url.pathname.replace(/^\//, '');
   if (db !== '' && !/^\d+$/.test(db)) {
     throw new EnvError(`database index must be a number (redis://host:6379/N), got "${db}"`);
   }
   return input;
 });
 
-const wsUrl = makeValidator<string>((input) => {
-  let parsed: URL;
-  try {
-    parsed = new URL(input);
-  } catch {
-    throw new EnvError(`must be a ws:// or wss:// URL, got "${input}"`);
-  }
-  if (!['ws:', 'wss:'].includes(parsed.protocol)) {
-    throw new EnvError(`must be a ws:// or wss:// URL, got "${input}"`);
-  }
-  return input.replace(/\/+$/, '');
-});
+const wsUrl = urlValidator(['ws:', 'wss:'], 'wss://stream.binance.com:9443', (_, input) => input.replace(/\/+$/, ''));
 
 function readDotEnv(path: string): Record<string, string> {
   try {
