@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import Redis from 'ioredis';
 import { LatestPrice } from '@binance-rates/domain';
 import type { ClientContext, Result } from 'ioredis';
 import { RedisClient } from './redis.client';
@@ -6,21 +7,25 @@ import { RedisClient } from './redis.client';
 /**
  * Writes each price only if its trade id is newer than the stored one, atomically, so a late or replayed trade,
  * a backfill, or a second instance that still believes it owns the coin can never move the price backwards.
- * KEYS: one hash per symbol. ARGV: 4 values per key (price, tradeId, tradeTime, updatedAt).
+ * The prices that did change are published in the same step, so every instance's in-memory view follows.
+ * KEYS: one hash per symbol. ARGV[1]: channel; then 5 values per key (symbol, price, tradeId, tradeTime, updatedAt).
  * Returns how many keys were updated.
  */
 const SET_IF_NEWER = `
-local updated = 0
+local changed = {}
 for i = 1, #KEYS do
-  local base = (i - 1) * 4
-  local incoming = tonumber(ARGV[base + 2])
+  local base = 1 + (i - 1) * 5
+  local incoming = tonumber(ARGV[base + 3])
   local current = tonumber(redis.call('HGET', KEYS[i], 't'))
   if current == nil or incoming > current then
-    redis.call('HSET', KEYS[i], 'p', ARGV[base + 1], 't', ARGV[base + 2], 'T', ARGV[base + 3], 'u', ARGV[base + 4])
-    updated = updated + 1
+    redis.call('HSET', KEYS[i], 'p', ARGV[base + 2], 't', ARGV[base + 3], 'T', ARGV[base + 4], 'u', ARGV[base + 5])
+    changed[#changed + 1] = ARGV[base + 1] .. ' ' .. ARGV[base + 2] .. ' ' .. ARGV[base + 3] .. ' ' .. ARGV[base + 4] .. ' ' .. ARGV[base + 5]
   end
 end
-return updated
+if #changed > 0 then
+  redis.call('PUBLISH', ARGV[1], table.concat(changed, '\\n'))
+end
+return #changed
 `;
 
 /** Keys per EVALSHA call: bounds the time one script blocks Redis. */
@@ -32,8 +37,13 @@ declare module 'ioredis' {
   }
 }
 
+export type PriceListener = (prices: LatestPrice[]) => void;
+
 @Injectable()
-export class LatestPriceStore {
+export class LatestPriceStore implements OnApplicationShutdown {
+  private readonly logger = new Logger(LatestPriceStore.name);
+  private subscriber: Redis | null = null;
+
   constructor(private readonly client: RedisClient) {
     client.redis.defineCommand('setPricesIfNewer', { lua: SET_IF_NEWER });
   }
@@ -42,15 +52,33 @@ export class LatestPriceStore {
     return `${this.client.keyPrefix}price:${symbol}`;
   }
 
+  private channel(): string {
+    return `${this.client.keyPrefix}prices`;
+  }
+
+  /** Every price any instance stores from now on; `onReconnect` runs when the feed (re)connects, to resync. */
+  subscribe(listener: PriceListener, onReconnect: () => void): void {
+    const subscriber = this.client.duplicate();
+    this.subscriber = subscriber;
+    subscriber.on('ready', () => {
+      subscriber.subscribe(this.channel()).then(onReconnect, (error: Error) => this.logger.warn(`price feed: ${error.message}`));
+    });
+    subscriber.on('message', (_channel: string, message: string) => listener(parseFeed(message)));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+  }
+
   /** Stores every price that is newer than the stored one; returns how many were newer. */
   async setIfNewer(prices: readonly LatestPrice[]): Promise<number> {
     let updated = 0;
     for (let start = 0; start < prices.length; start += MAX_KEYS_PER_CALL) {
       const chunk = prices.slice(start, start + MAX_KEYS_PER_CALL);
       const keys = chunk.map((price) => this.key(price.symbol));
-      const args: Array<string | number> = [];
+      const args: Array<string | number> = [this.channel()];
       for (const price of chunk) {
-        args.push(price.price, price.tradeId, price.tradeTime, price.updatedAt);
+        args.push(price.symbol, price.price, price.tradeId, price.tradeTime, price.updatedAt);
       }
       updated += await this.client.redis.setPricesIfNewer(keys.length, ...keys, ...args);
     }
@@ -87,6 +115,17 @@ export class LatestPriceStore {
   async delete(symbol: string): Promise<void> {
     await this.client.redis.unlink(this.key(symbol));
   }
+}
+
+function parseFeed(message: string): LatestPrice[] {
+  const prices: LatestPrice[] = [];
+  for (const line of message.split('\n')) {
+    const [symbol, price, tradeId, tradeTime, updatedAt] = line.split(' ');
+    if (updatedAt !== undefined) {
+      prices.push({ symbol, price, tradeId: Number(tradeId), tradeTime: Number(tradeTime), updatedAt: Number(updatedAt) });
+    }
+  }
+  return prices;
 }
 
 function parsePrice(symbol: string, hash: Record<string, string>): LatestPrice | null {

@@ -55,9 +55,9 @@ export class CurrencyController {
   @Get('currencies')
   @ApiOperation({ summary: 'Every tracked coin with its latest price' })
   @ApiOkResponse({ type: [CurrencyResponseDto] })
-  async list(): Promise<CurrencyResponseDto[]> {
+  list(): CurrencyResponseDto[] {
     const now = Date.now();
-    return (await this.currencies.list()).map((view) => mapCurrency(view, now));
+    return this.currencies.list().map((view) => mapCurrency(view, now));
   }
 
   @Get('currency/:symbol')
@@ -66,8 +66,8 @@ export class CurrencyController {
   @ApiOkResponse({ type: CurrencyResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Not a plausible symbol' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Not tracked' })
-  async get(@Param('symbol', ParseSymbolPipe) symbol: string): Promise<CurrencyResponseDto> {
-    return mapCurrency(await this.currencies.get(symbol));
+  get(@Param('symbol', ParseSymbolPipe) symbol: string): CurrencyResponseDto {
+    return mapCurrency(this.currencies.get(symbol));
   }
 
   @Get('currency/:symbol/trades')

@@ -3,6 +3,7 @@ import { LatestPriceStore } from '@binance-rates/cache';
 import { AggTrade, LatestPrice } from '@binance-rates/domain';
 import { TradeRepository } from '@binance-rates/storage';
 import { SymbolNeverTrackedError, SymbolNotTrackedError } from './currency.errors';
+import { LatestPriceView } from './latest-price.view';
 import { StreamSupervisor } from './stream-supervisor.service';
 import { SymbolListingService } from './symbol-listing.service';
 import { TrackedSymbolsService } from './tracked-symbols.service';
@@ -32,6 +33,7 @@ export class CurrencyService {
     private readonly prices: LatestPriceStore,
     private readonly trades: TradeRepository,
     private readonly supervisor: StreamSupervisor,
+    private readonly view: LatestPriceView,
   ) {}
 
   async add(symbol: string): Promise<{ currency: CurrencyView; created: boolean }> {
@@ -39,7 +41,7 @@ export class CurrencyService {
       await this.listing.assertTradable(symbol);
     }
     const { addedAt, created } = await this.tracked.add(symbol);
-    const price = await this.prices.get(symbol);
+    const price = this.view.get(symbol);
     return { currency: { symbol, addedAt, price, streamLive: this.streamLive(symbol) }, created };
   }
 
@@ -47,25 +49,24 @@ export class CurrencyService {
     if (!(await this.tracked.remove(symbol))) {
       throw new SymbolNotTrackedError(symbol);
     }
+    this.view.forget(symbol);
     await this.prices.delete(symbol);
   }
 
-  async get(symbol: string): Promise<CurrencyView> {
+  /** Served from memory: no database or Redis round trip on the read path. */
+  get(symbol: string): CurrencyView {
     const addedAt = this.tracked.addedAt(symbol);
     if (!addedAt) {
       throw new SymbolNotTrackedError(symbol);
     }
-    const price = await this.prices.get(symbol);
-    return { symbol, addedAt, price, streamLive: this.streamLive(symbol) };
+    return { symbol, addedAt, price: this.view.get(symbol), streamLive: this.streamLive(symbol) };
   }
 
-  async list(): Promise<CurrencyView[]> {
-    const symbols = this.tracked.list();
-    const prices = await this.prices.getMany(symbols);
-    return symbols.map((symbol) => ({
+  list(): CurrencyView[] {
+    return this.tracked.list().map((symbol) => ({
       symbol,
       addedAt: this.tracked.addedAt(symbol) as Date,
-      price: prices.get(symbol) ?? null,
+      price: this.view.get(symbol),
       streamLive: this.streamLive(symbol),
     }));
   }

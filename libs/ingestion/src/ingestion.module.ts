@@ -6,6 +6,7 @@ import { StorageModule } from '@binance-rates/storage';
 import { BackfillService } from './backfill.service';
 import { CurrencyService } from './currency.service';
 import { HealthService } from './health.service';
+import { LatestPriceView } from './latest-price.view';
 import { OwnershipCoordinator } from './ownership-coordinator.service';
 import { StreamSupervisor } from './stream-supervisor.service';
 import { SymbolListingService } from './symbol-listing.service';
@@ -28,6 +29,7 @@ import { WritePipeline } from './write-pipeline.service';
     BackfillService,
     CurrencyService,
     HealthService,
+    LatestPriceView,
     OwnershipCoordinator,
     StreamSupervisor,
     SymbolListingService,

@@ -3,6 +3,7 @@ import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore } from '@binance-rates/cache';
 import { AggTrade, IdRange, LatestPrice } from '@binance-rates/domain';
 import { TradeRepository } from '@binance-rates/storage';
+import { LatestPriceView } from './latest-price.view';
 
 export interface WritePipelineStats {
   acceptedTrades: number;
@@ -62,6 +63,7 @@ export class WritePipeline implements BeforeApplicationShutdown {
     config: AppConfig,
     private readonly latestPrices: LatestPriceStore,
     private readonly trades: TradeRepository,
+    private readonly view: LatestPriceView,
   ) {
     this.batchSize = config.ingest.historyBatchSize;
     this.maxPending = config.ingest.maxPendingTrades;
@@ -161,6 +163,7 @@ export class WritePipeline implements BeforeApplicationShutdown {
     for (const trade of batch.values()) {
       prices.push({ symbol: trade.symbol, price: trade.price, tradeId: trade.tradeId, tradeTime: trade.tradeTime, updatedAt: now });
     }
+    this.view.merge(prices);
     const inFlight = this.latestPrices
       .setIfNewer(prices)
       .then(() => {

@@ -1,0 +1,61 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { LatestPriceStore } from '@binance-rates/cache';
+import { LatestPrice } from '@binance-rates/domain';
+import { TrackedSymbolsService } from './tracked-symbols.service';
+
+const RESYNC_INTERVAL_MS = 5_000;
+
+/**
+ * Every tracked coin's latest price in memory, so reads need no round trip. It follows Redis, the shared truth:
+ * this instance's own writes land here at once, other instances' arrive through the price feed, and a periodic
+ * resync from Redis covers anything the feed missed (a reconnect, a restart). Like Redis, it never goes back.
+ */
+@Injectable()
+export class LatestPriceView implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(LatestPriceView.name);
+  private readonly prices = new Map<string, LatestPrice>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: LatestPriceStore,
+    private readonly tracked: TrackedSymbolsService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.tracked.onChange(({ removed }) => removed.forEach((symbol) => this.prices.delete(symbol)));
+    this.store.subscribe(
+      (prices) => this.merge(prices),
+      () => void this.resync(),
+    );
+    this.timer = setInterval(() => void this.resync(), RESYNC_INTERVAL_MS);
+  }
+
+  onModuleDestroy(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  get(symbol: string): LatestPrice | null {
+    return this.prices.get(symbol) ?? null;
+  }
+
+  merge(prices: Iterable<LatestPrice>): void {
+    for (const price of prices) {
+      const current = this.prices.get(price.symbol);
+      if (current === undefined || price.tradeId > current.tradeId) {
+        this.prices.set(price.symbol, price);
+      }
+    }
+  }
+
+  forget(symbol: string): void {
+    this.prices.delete(symbol);
+  }
+
+  async resync(): Promise<void> {
+    try {
+      this.merge((await this.store.getMany(this.tracked.list())).values());
+    } catch (error) {
+      this.logger.debug(`price resync skipped: ${(error as Error).message}`);
+    }
+  }
+}
