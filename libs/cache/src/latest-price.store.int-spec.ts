@@ -27,9 +27,30 @@ describe('LatestPriceStore (real Redis)', () => {
     store = newStore();
   });
 
+  const stores: LatestPriceStore[] = [];
+
   afterAll(async () => {
+    await Promise.all(stores.map((feedStore) => feedStore.onApplicationShutdown()));
     await cleanupRedisPrefix(testRedisUrl(), prefix);
     await Promise.all(clients.map((client) => client.onApplicationShutdown()));
+  });
+
+  it('publishes exactly the prices that changed to every subscriber', async () => {
+    const listener = newStore();
+    stores.push(listener);
+    const received: LatestPrice[] = [];
+    await new Promise<void>((resolve) => listener.subscribe((prices) => received.push(...prices), resolve));
+    await store.setIfNewer([price('FEED1', 5, '5.5'), price('FEED2', 3)]);
+    await store.setIfNewer([price('FEED1', 4, 'older'), price('FEED2', 9, '9.25')]);
+    const deadline = Date.now() + 2_000;
+    while (received.length < 3 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(received.map(({ symbol, price: value, tradeId }) => ({ symbol, value, tradeId }))).toEqual([
+      { symbol: 'FEED1', value: '5.5', tradeId: 5 },
+      { symbol: 'FEED2', value: '3.00000000', tradeId: 3 },
+      { symbol: 'FEED2', value: '9.25', tradeId: 9 },
+    ]);
   });
 
   it('stores a first price exactly as given', async () => {
