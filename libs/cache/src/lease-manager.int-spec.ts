@@ -1,0 +1,71 @@
+import { AppConfig } from '@binance-rates/config';
+import { cleanupRedisPrefix, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import { InstanceRegistryStore } from './instance-registry.store';
+import { LeaseManager } from './lease-manager';
+import { RedisClient } from './redis.client';
+
+describe('LeaseManager and InstanceRegistryStore (real Redis)', () => {
+  const prefix = testRedisPrefix();
+  const clients: RedisClient[] = [];
+
+  function manager(leaseTtlMs = 1_000): LeaseManager {
+    const config = { redis: { url: testRedisUrl(), keyPrefix: prefix }, cluster: { leaseTtlMs } } as AppConfig;
+    const client = new RedisClient(config);
+    clients.push(client);
+    return new LeaseManager(client, config);
+  }
+
+  async function ready(): Promise<void> {
+    await Promise.all(clients.map((client) => client.redis.ping()));
+  }
+
+  afterAll(async () => {
+    await cleanupRedisPrefix(testRedisUrl(), prefix);
+    await Promise.all(clients.map((client) => client.onApplicationShutdown()));
+  });
+
+  it('gives a symbol to exactly one of several instances racing for it', async () => {
+    const racers = [manager(), manager(), manager(), manager()];
+    await ready();
+    const results = await Promise.all(racers.map((racer) => racer.tryAcquire('RACEUSDT')));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await racers[0].leased(['RACEUSDT', 'FREEUSDT'])).toEqual(new Set(['RACEUSDT']));
+  });
+
+  it('keeps a renewed lease past its TTL and frees a released one at once', async () => {
+    const [owner, other] = [manager(600), manager(600)];
+    await ready();
+    expect(await owner.tryAcquire('KEEPUSDT')).toBe(true);
+    for (let round = 0; round < 4; round += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(await owner.renewAll()).toEqual({ lost: [], redisDown: false });
+    }
+    expect(await other.tryAcquire('KEEPUSDT')).toBe(false);
+    await owner.release('KEEPUSDT');
+    expect(await other.tryAcquire('KEEPUSDT')).toBe(true);
+  });
+
+  it('reports a lease lost when it expired and another instance took it, and re-takes one still free', async () => {
+    const [sleeper, thief] = [manager(300), manager(300)];
+    await ready();
+    expect(await sleeper.tryAcquire('LOSTUSDT')).toBe(true);
+    expect(await sleeper.tryAcquire('BACKUSDT')).toBe(true);
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(await thief.tryAcquire('LOSTUSDT')).toBe(true);
+    const outcome = await sleeper.renewAll();
+    expect(outcome).toEqual({ lost: ['LOSTUSDT'], redisDown: false });
+    expect(sleeper.held()).toEqual(['BACKUSDT']);
+  });
+
+  it('tracks live instances by heartbeat and forgets the silent and the departed', async () => {
+    const client = new RedisClient({ redis: { url: testRedisUrl(), keyPrefix: prefix } } as AppConfig);
+    clients.push(client);
+    const registry = new InstanceRegistryStore(client);
+    const now = Date.now();
+    await registry.heartbeat('alive', now);
+    await registry.heartbeat('silent', now - 10_000);
+    await registry.heartbeat('leaving', now);
+    await registry.leave('leaving');
+    expect(await registry.live(5_000, now)).toEqual(['alive']);
+  });
+});
