@@ -1,8 +1,8 @@
 import { Client } from 'pg';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
 import { ServiceProcess, startService, waitFor } from './support/service-process';
-import { TcpProxy } from './support/tcp-proxy';
+
 
 const TRADES_PER_SECOND = 5;
 

@@ -140,7 +140,9 @@ describe('resilience with many coins and with REST down (built service + emulato
           )
         ).rows[0],
       { timeoutMs: 15_000, intervalMs: 200, what: 'an open gap row for BTCUSDT' },
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}\n${service.output().slice(-4000)}`);
+    });
     expect(gap.attempts).toBeGreaterThanOrEqual(1);
     expect(gap.last_error).toMatch(/answered 500/);
     emulator.resetRestLimits();

@@ -42,7 +42,13 @@ class Scenario {
       REST_WEIGHT_BUDGET_PER_MINUTE: '6000',
       ...env,
     });
-    return this.service;
+    const service = this.service;
+    service.child.once('exit', (code, signal) => {
+      if (signal !== 'SIGKILL' && signal !== 'SIGTERM' && code !== 0) {
+        process.stderr.write(`[resilience] service exited unexpectedly (${code ?? signal}):\n${service.output().slice(-6000)}\n`);
+      }
+    });
+    return service;
   }
 
   async stop(): Promise<void> {

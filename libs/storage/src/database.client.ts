@@ -1,4 +1,4 @@
-import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type PoolClient } from 'pg';
@@ -10,7 +10,7 @@ import { PrismaClient } from './generated/prisma/client';
  * `DATABASE_POOL_SIZE` in total.
  */
 @Injectable()
-export class DatabaseClient implements OnModuleDestroy {
+export class DatabaseClient implements OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseClient.name);
   readonly pool: Pool;
   readonly prisma: PrismaClient;
@@ -21,6 +21,8 @@ export class DatabaseClient implements OnModuleDestroy {
       connectionString: config.database.url,
       max: config.database.poolSize,
       application_name: 'binance-rates',
+      // An unreachable server must fail a checkout, not hang it: the write pipeline holds and retries instead.
+      connectionTimeoutMillis: 5_000,
     });
     // An idle client dropping (server restart, network) must not crash the process; the pool replaces it.
     this.pool.on('error', (error) => this.logger.warn(`Idle PostgreSQL connection failed: ${error.message}`));
@@ -45,7 +47,7 @@ export class DatabaseClient implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     await this.close();
   }
 

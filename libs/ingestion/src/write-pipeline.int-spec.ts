@@ -1,0 +1,99 @@
+import { AppConfig } from '@binance-rates/config';
+import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
+import { AggTrade } from '@binance-rates/domain';
+import { DatabaseClient, TradeRepository } from '@binance-rates/storage';
+import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import { LatestPriceView } from './latest-price.view';
+import { TrackedSymbolsService } from './tracked-symbols.service';
+import { WritePipeline } from './write-pipeline.service';
+
+function trade(symbol: string, tradeId: number): AggTrade {
+  return {
+    symbol,
+    tradeId,
+    price: `${tradeId}.12345678`,
+    quantity: '0.00100000',
+    firstTradeId: tradeId * 2,
+    lastTradeId: tradeId * 2 + 1,
+    tradeTime: 1_700_000_000_000 + tradeId,
+    isBuyerMaker: tradeId % 2 === 0,
+  };
+}
+
+describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', () => {
+  let database: TestDatabase;
+  let proxy: TcpProxy;
+  let db: DatabaseClient;
+  let redis: RedisClient;
+  let pipeline: WritePipeline;
+  let prices: LatestPriceStore;
+  const prefix = testRedisPrefix();
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    const url = new URL(database.url);
+    proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
+    await proxy.start();
+    url.host = `127.0.0.1:${proxy.port}`;
+    const config = {
+      database: { url: url.toString(), poolSize: 4 },
+      redis: { url: testRedisUrl(), keyPrefix: prefix },
+      ingest: { flushIntervalMs: 10, historyBatchSize: 500, maxPendingTrades: 2_000, backfillWindowMs: 60_000 },
+    } as AppConfig;
+    db = new DatabaseClient(config);
+    redis = new RedisClient(config);
+    prices = new LatestPriceStore(redis);
+    const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
+    pipeline = new WritePipeline(config, prices, new TradeRepository(db), view);
+  });
+
+  afterAll(async () => {
+    await pipeline.drain(1_000);
+    await db.onApplicationShutdown();
+    await proxy.stop();
+    await database.drop();
+    await cleanupRedisPrefix(testRedisUrl(), prefix);
+    await redis.onApplicationShutdown();
+  });
+
+  async function storedIds(symbol: string): Promise<number[]> {
+    const { rows } = await db.pool.query('SELECT trade_id FROM agg_trade WHERE symbol = $1 ORDER BY trade_id', [symbol]);
+    return rows.map((row: { trade_id: string }) => Number(row.trade_id));
+  }
+
+  it('stores every trade once and the newest price, even when trades repeat', async () => {
+    for (let id = 1; id <= 1_200; id += 1) pipeline.accept(trade('PIPEA', id));
+    for (let id = 1_000; id <= 1_200; id += 1) pipeline.accept(trade('PIPEA', id));
+    expect(await pipeline.drain()).toBe(true);
+    const ids = await storedIds('PIPEA');
+    expect(ids).toHaveLength(1_200);
+    expect(ids[ids.length - 1]).toBe(1_200);
+    expect(await prices.get('PIPEA')).toMatchObject({ price: '1200.12345678', tradeId: 1_200 });
+  });
+
+  it('holds history while PostgreSQL is unreachable, keeps prices flowing, and stores it all on recovery', async () => {
+    await proxy.cut();
+    for (let id = 1; id <= 1_500; id += 1) pipeline.accept(trade('PIPEB', id));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(pipeline.stats().historyHealthy).toBe(false);
+    expect(pipeline.stats().pendingTrades).toBe(1_500);
+    expect((await prices.get('PIPEB'))?.tradeId).toBe(1_500);
+    await proxy.restore();
+    expect(await pipeline.drain(15_000)).toBe(true);
+    expect(await storedIds('PIPEB')).toEqual(Array.from({ length: 1_500 }, (_, index) => index + 1));
+    expect(pipeline.stats().historyHealthy).toBe(true);
+  });
+
+  it('sheds what overflows its bound as id ranges to backfill, never holding more than the bound', async () => {
+    await proxy.cut();
+    for (let id = 1; id <= 3_000; id += 1) pipeline.accept(trade('PIPEC', id));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(pipeline.stats().pendingTrades).toBeLessThanOrEqual(2_000);
+    const shed = pipeline.takeShedRanges();
+    expect(shed.get('PIPEC')).toEqual({ fromId: 2_001, toId: 3_000 });
+    await proxy.restore();
+    expect(await pipeline.drain(15_000)).toBe(true);
+    const ids = await storedIds('PIPEC');
+    expect(ids).toEqual(Array.from({ length: 2_000 }, (_, index) => index + 1));
+  });
+});
