@@ -3,15 +3,18 @@ import { AppConfig } from '@binance-rates/config';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { ExchangeUnavailableError, SymbolNotTradingError, UnknownSymbolError } from './currency.errors';
 
-interface Listing {
-  status: string | null;
-  fetchedAt: number;
-}
+/** A symbol missing from a listing this fresh is unknown; an older listing is fetched again first. */
+const RECHECK_UNKNOWN_AFTER_MS = 5_000;
 
-/** Answers "can this symbol be tracked?" from Binance's exchangeInfo, cached so that repeated adds cost nothing. */
+/**
+ * Answers "can this symbol be tracked?" from Binance's whole exchangeInfo, fetched once and reused for its TTL:
+ * adding 2,000 coins costs one request of weight 20, not 2,000 of them.
+ */
 @Injectable()
 export class SymbolListingService {
-  private readonly cache = new Map<string, Listing>();
+  private statuses = new Map<string, string>();
+  private fetchedAt = 0;
+  private fetching: Promise<void> | null = null;
   private readonly ttlMs: number;
 
   constructor(
@@ -23,8 +26,12 @@ export class SymbolListingService {
 
   /** Resolves when the symbol is listed and TRADING; throws a CurrencyError otherwise. */
   async assertTradable(symbol: string): Promise<void> {
-    const status = await this.status(symbol);
-    if (status === null) {
+    const age = Date.now() - this.fetchedAt;
+    if (age >= this.ttlMs || (!this.statuses.has(symbol) && age >= RECHECK_UNKNOWN_AFTER_MS)) {
+      await this.refresh();
+    }
+    const status = this.statuses.get(symbol);
+    if (status === undefined) {
       throw new UnknownSymbolError(symbol);
     }
     if (status !== 'TRADING') {
@@ -32,19 +39,21 @@ export class SymbolListingService {
     }
   }
 
-  private async status(symbol: string): Promise<string | null> {
-    const cached = this.cache.get(symbol);
-    if (cached && Date.now() - cached.fetchedAt < this.ttlMs) {
-      return cached.status;
-    }
-    let entry;
-    try {
-      entry = await this.rest.exchangeInfoSymbol(symbol);
-    } catch (error) {
-      throw new ExchangeUnavailableError((error as Error).message);
-    }
-    const status = entry?.status ?? null;
-    this.cache.set(symbol, { status, fetchedAt: Date.now() });
-    return status;
+  private refresh(): Promise<void> {
+    this.fetching ??= this.rest
+      .exchangeInfo()
+      .then(
+        (symbols) => {
+          this.statuses = new Map(symbols.map((entry) => [entry.symbol, entry.status]));
+          this.fetchedAt = Date.now();
+        },
+        (error: Error) => {
+          throw new ExchangeUnavailableError(error.message);
+        },
+      )
+      .finally(() => {
+        this.fetching = null;
+      });
+    return this.fetching;
   }
 }
