@@ -8,6 +8,8 @@ import { WritePipeline } from './write-pipeline.service';
 
 /** A symbol picked up as an orphan is not handed back before this, so two views of the cluster cannot flap. */
 const ADOPTION_HOLD_MS = 15_000;
+/** Lease requests in flight at once when many symbols arrive together (a startup, 2,000 coins added). */
+const ACQUIRE_CONCURRENCY = 100;
 
 /**
  * Decides which tracked symbols this instance streams. Every instance heartbeats into Redis, computes the same
@@ -159,17 +161,18 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
       await this.leases.release(symbol);
       this.scheduleUnstream(symbol);
     }
-    const acquired: string[] = [];
     const mineByAssignment = new Set(plan.acquire.filter((symbol) => !orphaned.has(symbol)));
-    for (const symbol of plan.acquire) {
-      if (await this.leases.tryAcquire(symbol)) {
-        acquired.push(symbol);
+    for (let start = 0; start < plan.acquire.length; start += ACQUIRE_CONCURRENCY) {
+      const batch = plan.acquire.slice(start, start + ACQUIRE_CONCURRENCY);
+      const results = await Promise.all(batch.map((symbol) => this.leases.tryAcquire(symbol)));
+      batch.forEach((symbol, index) => {
+        if (!results[index]) return;
         this.freeSince.delete(symbol);
         this.cancelUnstream(symbol);
         if (!mineByAssignment.has(symbol)) {
           this.adoptedAt.set(symbol, now);
         }
-      }
+      });
     }
     const toStream = this.leases.held().filter((symbol) => !this.supervisor.isStreaming(symbol) && this.tracked.isActive(symbol));
     if (toStream.length > 0) {
