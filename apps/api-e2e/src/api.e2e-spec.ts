@@ -103,6 +103,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect(Object.keys(paths['/api/currency/{symbol}'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
     expect(Object.keys(paths['/api/currency/{symbol}'].delete.responses)).toEqual(expect.arrayContaining(['204', '404']));
     expect(Object.keys(paths['/api/currency/{symbol}/trades'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
+    expect(Object.keys(paths['/api/currency/{symbol}/gaps'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
     expect(Object.keys(paths['/health'].get.responses)).toEqual(expect.arrayContaining(['200', '503']));
   });
 
@@ -228,6 +229,14 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     const never = await call('GET', '/api/currency/XRPUSDT/trades');
     expect(never.status).toBe(404);
     expectErrorBody(never.body, 404);
+  });
+
+  it('lists no open gaps for a coin whose history is complete, and 404s gaps of a never-tracked coin', async () => {
+    const gaps = await call('GET', '/api/currency/btcusdt/gaps');
+    expect(gaps.status).toBe(200);
+    expect(gaps.body).toEqual([]);
+    expect((await call('GET', '/api/currency/XRPUSDT/gaps')).status).toBe(404);
+    expect((await call('GET', '/api/currency/%00/gaps')).status).toBe(400);
   });
 
   it('deletes a coin (204), unsubscribes within a second, keeps its history, and 404s a second delete', async () => {

@@ -16,7 +16,7 @@ import { CurrencyService } from '@binance-rates/ingestion';
 import { CreateCurrencyDto, CurrencyResponseDto, mapCurrency } from './currency.dto';
 import { ErrorResponseDto } from './error-response.dto';
 import { ParseSymbolPipe } from './symbol.pipe';
-import { TradeResponseDto, TradesQueryDto, mapTrade } from './trade.dto';
+import { TradeGapResponseDto, TradeResponseDto, TradesQueryDto, mapGap, mapTrade } from './trade.dto';
 
 const symbolParam = { name: 'symbol', example: 'BTCUSDT', description: 'Binance symbol, any case' };
 
@@ -86,5 +86,14 @@ export class CurrencyController {
     const trades = await this.currencies.history({ symbol, ...query, limit: query.limit ?? 500 });
     return trades.map(mapTrade);
   }
-}
 
+  @Get('currency/:symbol/gaps')
+  @ApiOperation({ summary: 'History ranges that could not be backfilled yet; each is retried until filled' })
+  @ApiParam(symbolParam)
+  @ApiOkResponse({ type: [TradeGapResponseDto] })
+  @ApiBadRequestResponse({ type: ErrorResponseDto })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Never tracked' })
+  async gaps(@Param('symbol', ParseSymbolPipe) symbol: string): Promise<TradeGapResponseDto[]> {
+    return (await this.currencies.openGaps(symbol)).map(mapGap);
+  }
+}

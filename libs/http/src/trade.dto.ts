@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AggTrade } from '@binance-rates/domain';
+import type { TradeGapRecord } from '@binance-rates/storage';
 
 export class TradesQueryDto {
   @ApiPropertyOptional({ description: 'Return trades with tradeId >= fromId', minimum: 0 })
@@ -66,5 +67,40 @@ export function mapTrade(trade: AggTrade): TradeResponseDto {
     lastTradeId: trade.lastTradeId,
     tradeTime: trade.tradeTime,
     isBuyerMaker: trade.isBuyerMaker,
+  };
+}
+
+export class TradeGapResponseDto {
+  @ApiProperty({ description: 'First missing aggregate trade id, inclusive' })
+  fromId!: number;
+
+  @ApiProperty({ type: Number, nullable: true, description: 'Last missing id, inclusive; null: up to the next stored trade' })
+  toId!: number | null;
+
+  @ApiProperty({ example: 'gap in live stream' })
+  reason!: string;
+
+  @ApiProperty()
+  attempts!: number;
+
+  @ApiProperty({ type: String, nullable: true })
+  lastError!: string | null;
+
+  @ApiProperty({ description: 'When it was found (ISO 8601)' })
+  createdAt!: string;
+
+  @ApiProperty({ description: 'Next backfill attempt (ISO 8601)' })
+  nextAttemptAt!: string;
+}
+
+export function mapGap(gap: TradeGapRecord): TradeGapResponseDto {
+  return {
+    fromId: gap.fromId,
+    toId: gap.toId,
+    reason: gap.reason,
+    attempts: gap.attempts,
+    lastError: gap.lastError,
+    createdAt: gap.createdAt.toISOString(),
+    nextAttemptAt: gap.nextAttemptAt.toISOString(),
   };
 }

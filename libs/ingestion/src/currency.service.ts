@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { LatestPriceStore } from '@binance-rates/cache';
 import { AggTrade, LatestPrice } from '@binance-rates/domain';
-import { TradeRepository } from '@binance-rates/storage';
+import { TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
 import { SymbolNeverTrackedError, SymbolNotTrackedError } from './currency.errors';
 import { LatestPriceView } from './latest-price.view';
 import { StreamSupervisor } from './stream-supervisor.service';
@@ -34,6 +34,7 @@ export class CurrencyService {
     private readonly trades: TradeRepository,
     private readonly supervisor: StreamSupervisor,
     private readonly view: LatestPriceView,
+    private readonly gaps: TradeGapRepository,
   ) {}
 
   async add(symbol: string): Promise<{ currency: CurrencyView; created: boolean }> {
@@ -76,6 +77,14 @@ export class CurrencyService {
       throw new SymbolNeverTrackedError(query.symbol);
     }
     return this.trades.findTrades(query);
+  }
+
+  /** Id ranges of the coin's history that could not be filled yet and are being retried. */
+  async openGaps(symbol: string): Promise<TradeGapRecord[]> {
+    if (!this.tracked.isActive(symbol) && !(await this.tracked.wasEverTracked(symbol))) {
+      throw new SymbolNeverTrackedError(symbol);
+    }
+    return this.gaps.listOpen(symbol);
   }
 
   private streamLive(symbol: string): boolean | null {
