@@ -129,6 +129,16 @@ describe('resilience with many coins and with REST down (built service + emulato
 
   it('a gap that REST cannot fill is recorded durably, retried, and resolved once REST is back', async () => {
     const symbol = 'BTCUSDT';
+    // Let the backfills of the previous test (one per coin) finish first, so this gap is not queued behind them.
+    let served = -1;
+    await waitFor(
+      async () => {
+        const before = served;
+        served = emulator.stats().restRequests;
+        return served === before;
+      },
+      { timeoutMs: 20_000, intervalMs: 1_000, what: 'REST to go quiet' },
+    );
     emulator.failRest(1_000, 500);
     emulator.dropAllConnections();
     const gap = await waitFor(
@@ -139,7 +149,7 @@ describe('resilience with many coins and with REST down (built service + emulato
             [symbol],
           )
         ).rows[0],
-      { timeoutMs: 15_000, intervalMs: 200, what: 'an open gap row for BTCUSDT' },
+      { timeoutMs: 30_000, intervalMs: 200, what: 'an open gap row for BTCUSDT' },
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n${service.output().slice(-4000)}`);
     });
@@ -149,7 +159,10 @@ describe('resilience with many coins and with REST down (built service + emulato
     await waitFor(
       async () => (await sql.query('SELECT 1 FROM trade_gap WHERE resolved_at IS NULL')).rowCount === 0,
       { timeoutMs: 45_000, intervalMs: 500, what: 'every recorded gap to be resolved' },
-    );
+    ).catch(async (error: Error) => {
+      const open = await sql.query('SELECT symbol, from_id, to_id, attempts, next_attempt_at, last_error FROM trade_gap WHERE resolved_at IS NULL LIMIT 5');
+      throw new Error(`${error.message}\n${JSON.stringify(open.rows)}\n${service.output().slice(-3000)}`);
+    });
     expect(await expectCompleteHistory()).toBe(0);
   }, 90_000);
 

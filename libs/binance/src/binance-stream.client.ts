@@ -254,18 +254,27 @@ export class BinanceStreamClient {
         const old = slot.current;
         slot.current = connection;
         slot.replacement = null;
+        slot.backoff.markHealthy(Date.now());
         this.renewals += 1;
         if (old) {
           this.retiredFramesSent += old.framesSent;
           old.close('renewed');
         }
         this.listener.onSymbolsLive([...slot.symbols]);
+        this.renewIfClosing(slot);
       }
       return;
     }
     if (connection === slot.current) {
       slot.backoff.markHealthy(Date.now());
       this.listener.onSymbolsLive(streams.map((stream) => stream.slice(0, stream.indexOf('@')).toUpperCase()));
+    }
+  }
+
+  /** A shutdown announced on a replacement before it took over was not acted on yet. */
+  private renewIfClosing(slot: Slot): void {
+    if (slot.current?.closing) {
+      this.startRenewal(slot, 'server shutdown announced before it took over');
     }
   }
 
@@ -296,6 +305,7 @@ export class BinanceStreamClient {
       // A renewal was already under way: promote it instead of opening yet another connection.
       slot.current = slot.replacement;
       slot.replacement = null;
+      this.renewIfClosing(slot);
       return;
     }
     this.reconnects += 1;

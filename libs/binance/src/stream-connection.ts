@@ -33,6 +33,8 @@ export interface StreamConnectionListener {
   onTrade(trade: AggTrade): void;
   /** Every stream in `streams` is now acknowledged as subscribed on this connection. */
   onSubscribed(connection: StreamConnection, streams: readonly string[]): void;
+  /** Binance refused to subscribe this stream on its own; it is asked for again a minute later. */
+  onRejected?(connection: StreamConnection, stream: string, reason: string): void;
   onServerShutdown(connection: StreamConnection): void;
   onClosed(connection: StreamConnection, reason: string): void;
 }
@@ -46,6 +48,13 @@ interface PendingRequest {
 }
 
 const WATCHDOG_TICK_MS = 250;
+/**
+ * The outgoing limit is counted over a little more than Binance's one second: frames delayed on our side or bunched
+ * on theirs (a busy event loop reads several at once) must still arrive at fewer than 5 in any second.
+ */
+const PACING_WINDOW_MS = 1_250;
+/** A stream Binance refused on its own is asked for again after this long, never in a tight loop. */
+const REJECTED_RETRY_MS = 60_000;
 
 /**
  * One combined-stream socket. It never reconnects by itself: the owner replaces a closed connection, which keeps
@@ -61,6 +70,10 @@ export class StreamConnection {
   private readonly subscribed = new Set<string>();
   private readonly queued: Array<{ method: ControlMethod; stream: string }> = [];
   private readonly pending = new Map<number, PendingRequest>();
+  /** Streams of a refused batch, asked for one per request so that one bad stream cannot hold back the others. */
+  private readonly isolate = new Set<string>();
+  /** Streams refused on their own, with the time they may be asked for again. */
+  private readonly rejected = new Map<string, number>();
   private nextRequestId = 1;
   private lastFrameAt = Date.now();
   private readonly openedAt = Date.now();
@@ -68,6 +81,7 @@ export class StreamConnection {
   private watchdog: NodeJS.Timeout | null = null;
   private closeReason: string | null = null;
   private sentFrames = 0;
+  private shutdownAnnounced = false;
   state = ConnectionState.Connecting;
 
   constructor(
@@ -76,8 +90,8 @@ export class StreamConnection {
     initialStreams: Iterable<string> = [],
   ) {
     this.logger = new Logger(`StreamConnection ${options.id}`);
-    // Binance allows 5 per second; keep one slot free for the automatic pong to a server ping.
-    this.outgoing = new SlidingWindowLimiter(options.maxOutgoingPerSecond, 1_000);
+    // Binance allows 5 per second; keep one slot free for the pong we owe a server ping.
+    this.outgoing = new SlidingWindowLimiter(options.maxOutgoingPerSecond, PACING_WINDOW_MS);
     for (const stream of initialStreams) {
       this.add(stream);
     }
@@ -108,6 +122,11 @@ export class StreamConnection {
     return Date.now() - this.openedAt;
   }
 
+  /** True once the server announced it will close this connection (`serverShutdown`). */
+  get closing(): boolean {
+    return this.shutdownAnnounced;
+  }
+
   /** Frames sent so far, pings and pongs included. */
   get framesSent(): number {
     return this.sentFrames;
@@ -117,13 +136,13 @@ export class StreamConnection {
     return this.desired;
   }
 
-  /** True when open and every desired stream is acknowledged. */
+  /** True when open and every desired stream is acknowledged (streams Binance refused do not count). */
   isReady(): boolean {
     if (this.state !== ConnectionState.Open || this.queued.length > 0 || this.pending.size > 0) {
       return false;
     }
     for (const stream of this.desired) {
-      if (!this.subscribed.has(stream)) {
+      if (!this.subscribed.has(stream) && !this.rejected.has(stream)) {
         return false;
       }
     }
@@ -146,6 +165,8 @@ export class StreamConnection {
     if (!this.desired.delete(stream)) {
       return;
     }
+    this.rejected.delete(stream);
+    this.isolate.delete(stream);
     this.queued.push({ method: 'UNSUBSCRIBE', stream });
   }
 
@@ -197,6 +218,7 @@ export class StreamConnection {
         return;
       case 'serverShutdown':
         this.logger.log('server announced shutdown');
+        this.shutdownAnnounced = true;
         this.listener.onServerShutdown(this);
         return;
       default:
@@ -215,6 +237,7 @@ export class StreamConnection {
       // the queued UNSUBSCRIBE for such a stream go out.
       for (const stream of request.streams) {
         this.subscribed.add(stream);
+        this.isolate.delete(stream);
       }
       const acknowledged = request.streams.filter((stream) => this.desired.has(stream));
       if (acknowledged.length > 0) {
@@ -228,12 +251,32 @@ export class StreamConnection {
     this.flushControl();
   }
 
+  /**
+   * `{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":7}` answers request 7. Binance refuses a whole
+   * SUBSCRIBE for one bad stream, so the streams of a refused batch are asked for again one by one; a stream refused
+   * on its own is reported and retried much later. A refused UNSUBSCRIBE is only logged.
+   */
   private handleError(id: number | string | null, code: number, message: string): void {
     const request = typeof id === 'number' ? this.pending.get(id) : undefined;
-    const described = request ? `${request.method} ${request.streams.join(',')}` : `request id ${String(id)}`;
-    this.logger.error(`Binance rejected ${described}: code ${code} ${message}`);
-    if (request && typeof id === 'number') {
-      this.pending.delete(id);
+    if (!request) {
+      this.logger.error(`Binance error for unknown request id ${String(id)}: code ${code} ${message}`);
+      return;
+    }
+    this.pending.delete(id as number);
+    const streams = request.streams.length <= 5 ? request.streams.join(',') : `${request.streams.slice(0, 5).join(',')} and ${request.streams.length - 5} more`;
+    this.logger.error(`Binance refused ${request.method} (id ${String(id)}) of ${streams}: code ${code} ${message}`);
+    if (request.method === 'SUBSCRIBE') {
+      const wanted = request.streams.filter((stream) => this.desired.has(stream));
+      if (wanted.length === 1 && request.streams.length === 1) {
+        this.rejected.set(wanted[0], Date.now() + REJECTED_RETRY_MS);
+        this.isolate.delete(wanted[0]);
+        this.listener.onRejected?.(this, wanted[0], `code ${code} ${message}`);
+      } else {
+        for (const stream of wanted) {
+          this.isolate.add(stream);
+          this.queued.push({ method: 'SUBSCRIBE', stream });
+        }
+      }
     }
     this.flushControl();
   }
@@ -279,6 +322,13 @@ export class StreamConnection {
       this.sentFrames += 1;
       this.socket.ping();
     }
+    for (const [stream, retryAt] of this.rejected) {
+      if (retryAt <= now) {
+        this.rejected.delete(stream);
+        this.isolate.add(stream);
+        this.queued.push({ method: 'SUBSCRIBE', stream });
+      }
+    }
     for (const [id, request] of this.pending) {
       if (now - request.sentAt > this.options.timings.requestTimeoutMs) {
         this.logger.error(`no answer to ${request.method} (id ${id}) within ${this.options.timings.requestTimeoutMs} ms`);
@@ -303,15 +353,24 @@ export class StreamConnection {
     }
     const method = this.queued[0].method;
     const streams: string[] = [];
+    let alone = false;
     while (
       this.queued.length > 0 &&
       this.queued[0].method === method &&
-      streams.length < this.options.maxStreamsPerMessage
+      streams.length < (alone ? 1 : this.options.maxStreamsPerMessage)
     ) {
-      const { stream } = this.queued.shift() as { stream: string };
-      const stillWanted = method === 'SUBSCRIBE' ? this.desired.has(stream) : !this.desired.has(stream);
+      const { stream } = this.queued[0];
+      const stillWanted = method === 'SUBSCRIBE' ? this.desired.has(stream) && !this.rejected.has(stream) : !this.desired.has(stream);
       const alreadyThere = method === 'SUBSCRIBE' ? this.subscribed.has(stream) : !this.subscribed.has(stream);
-      if (stillWanted && !alreadyThere && !streams.includes(stream)) {
+      const wanted = stillWanted && !alreadyThere && !streams.includes(stream);
+      if (wanted && method === 'SUBSCRIBE' && this.isolate.has(stream)) {
+        if (streams.length > 0) {
+          break;
+        }
+        alone = true;
+      }
+      this.queued.shift();
+      if (wanted) {
         streams.push(stream);
       }
     }

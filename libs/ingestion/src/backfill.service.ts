@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { BinanceRestClient } from '@binance-rates/binance';
+import { BinanceRestClient, BinanceRestError } from '@binance-rates/binance';
 import { AggTrade } from '@binance-rates/domain';
 import { TradeGapRepository } from '@binance-rates/storage';
 import { WritePipeline } from './write-pipeline.service';
@@ -21,6 +21,11 @@ const PAGE_LIMIT = 1000;
 const SWEEP_INTERVAL_MS = 5_000;
 const RETRY_DELAY_MS = 30_000;
 const OUTSIDE_WINDOW_RETRY_MS = 60 * 60_000;
+/** Attempts per page before the range is recorded as a gap; a 429 waits its Retry-After inside the REST client. */
+const PAGE_ATTEMPTS = 4;
+const PAGE_RETRY_BASE_MS = 500;
+/** Due gaps queued per sweep: enough that a drop of every connection (one gap per coin) is retried in one go. */
+const DUE_GAPS_PER_SWEEP = 1_000;
 
 /**
  * Fills id ranges the live stream missed from REST `GET /api/v3/aggTrades` (fromId, 1000 per page), in the order
@@ -40,6 +45,8 @@ export class BackfillService implements OnModuleDestroy {
   private onFetched: (symbol: string, lastId: number) => void = () => undefined;
   private readonly windowMs: number;
   private filledTrades = 0;
+  /** Set when a page failed after every retry; until a request succeeds, the next jobs fail fast and are recorded. */
+  private restFailing = false;
 
   constructor(
     config: AppConfig,
@@ -143,10 +150,11 @@ export class BackfillService implements OnModuleDestroy {
         }
         const remaining = job.toId !== null && cursor !== null ? job.toId - cursor + 1 : PAGE_LIMIT;
         const limit = Math.min(PAGE_LIMIT, remaining);
-        const page =
+        const page = await this.fetchPage(
           cursor === null
-            ? await this.rest.aggTrades({ symbol: job.symbol, startTime: job.fromTime ?? Date.now(), limit })
-            : await this.rest.aggTrades({ symbol: job.symbol, fromId: cursor, limit });
+            ? { symbol: job.symbol, startTime: job.fromTime ?? Date.now(), limit }
+            : { symbol: job.symbol, fromId: cursor, limit },
+        );
         const wanted: AggTrade[] = job.toId === null ? page : page.filter((trade) => trade.tradeId <= (job.toId as number));
         if (wanted.length > 0) {
           this.pipeline.acceptMany(wanted);
@@ -163,13 +171,45 @@ export class BackfillService implements OnModuleDestroy {
       }
     } catch (error) {
       const message = (error as Error).message;
-      this.logger.warn(`backfill of ${job.symbol} from ${cursor ?? `time ${job.fromTime}`} failed, recording the gap: ${message}`);
+      this.logger.warn(`backfill of ${job.symbol} from ${cursor ?? `time ${job.fromTime}`} failed: ${message}`);
       if (cursor === null) {
-        this.logger.error(`trades of ${job.symbol} since it was added and before its first live trade could not be fetched`);
+        // No id is known yet to record a gap with: keep the job and ask again later.
+        this.logger.error(`trades of ${job.symbol} since it was added and before its first live trade not fetched yet, retrying`);
+        const timer = setTimeout(() => this.request(job), this.retryDelayMs());
+        timer.unref();
         return;
       }
-      await this.recordGap({ ...job, fromId: cursor }, message, Date.now() + RETRY_DELAY_MS);
+      await this.recordGap({ ...job, fromId: cursor }, message, Date.now() + this.retryDelayMs());
     }
+  }
+
+  /**
+   * One page, retried in place when Binance only asks us to slow down (429: the REST client waits Retry-After before
+   * the next request) or fails transiently (5xx, network). A ban (418) or a client error is not retried here.
+   */
+  private async fetchPage(query: Parameters<BinanceRestClient['aggTrades']>[0]): Promise<AggTrade[]> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const page = await this.rest.aggTrades(query);
+        this.restFailing = false;
+        return page;
+      } catch (error) {
+        const status = error instanceof BinanceRestError ? error.status : -1;
+        const transient = status === 429 || status === 0 || status >= 500;
+        if (!transient || this.stopped || attempt >= PAGE_ATTEMPTS || (this.restFailing && status !== 429)) {
+          this.restFailing ||= transient;
+          throw error;
+        }
+        const delayMs = status === 429 ? 0 : PAGE_RETRY_BASE_MS * 2 ** (attempt - 1);
+        this.logger.warn(`aggTrades for ${query.symbol} failed (attempt ${attempt}), retrying: ${(error as Error).message}`);
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
+  }
+
+  /** After a ban the next attempt waits for its end; otherwise the usual retry delay. */
+  private retryDelayMs(): number {
+    return Math.max(RETRY_DELAY_MS, this.rest.pausedForMs());
   }
 
   private async recordGap(job: BackfillJob & { fromId: number }, error: string, nextAttemptAt: number | null): Promise<void> {
@@ -196,7 +236,7 @@ export class BackfillService implements OnModuleDestroy {
       await this.recordGap(job, 'not yet attempted', Date.now());
     }
     try {
-      const due = await this.gaps.due(new Date(), 50);
+      const due = await this.gaps.due(new Date(), DUE_GAPS_PER_SWEEP);
       for (const gap of due) {
         this.request({ symbol: gap.symbol, fromId: gap.fromId, toId: gap.toId, reason: gap.reason, gapId: gap.id });
       }
