@@ -145,6 +145,15 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
   it('streams each coin on exactly one connection across the cluster, spread over all instances', async () => {
     await waitFor(everyCoinOnExactlyOneConnection, { timeoutMs: 20_000, intervalMs: 100, what: 'one subscription per coin' });
     expect(emulator.connections().length).toBeGreaterThanOrEqual(3);
+    await waitFor(
+      async () => {
+        const views = await Promise.all(
+          instances.map(async (instance) => (await (await fetch(`${instance.baseUrl}/api/currencies`)).json()) as Array<{ streamLive: boolean | null }>),
+        );
+        return views.every((currencies) => currencies.length === 30 && currencies.every((currency) => currency.streamLive === true));
+      },
+      { timeoutMs: 5_000, intervalMs: 100, what: 'every instance to report every coin live, wherever it is streamed' },
+    );
     await expectCompleteHistory();
   });
 

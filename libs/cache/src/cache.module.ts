@@ -3,9 +3,10 @@ import { InstanceRegistryStore } from './instance-registry.store';
 import { LatestPriceStore } from './latest-price.store';
 import { LeaseManager } from './lease-manager';
 import { RedisClient } from './redis.client';
+import { StreamStatusStore } from './stream-status.store';
 
 @Module({
-  providers: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore],
-  exports: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore],
+  providers: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, StreamStatusStore],
+  exports: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, StreamStatusStore],
 })
 export class CacheModule {}

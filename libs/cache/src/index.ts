@@ -3,3 +3,4 @@ export * from './instance-registry.store';
 export * from './latest-price.store';
 export * from './lease-manager';
 export * from './redis.client';
+export * from './stream-status.store';

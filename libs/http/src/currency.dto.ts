@@ -28,7 +28,7 @@ export class CurrencyResponseDto {
   @ApiProperty({ type: Number, nullable: true, example: 35, description: 'How old the price is: now minus the trade time, ms' })
   ageMs!: number | null;
 
-  @ApiProperty({ type: Boolean, nullable: true, description: 'Whether the coin\'s stream is live now; null when another instance streams it' })
+  @ApiProperty({ type: Boolean, nullable: true, description: 'Whether the coin\'s stream is live now, wherever in the cluster it is streamed; null while no instance has reported it' })
   streamLive!: boolean | null;
 
   @ApiProperty({ example: '2026-11-26T00:00:00.000Z', description: 'When the coin was (last) added' })

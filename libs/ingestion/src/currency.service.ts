@@ -4,7 +4,7 @@ import { AggTrade, LatestPrice } from '@binance-rates/domain';
 import { TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
 import { SymbolNeverTrackedError, SymbolNotTrackedError } from './currency.errors';
 import { LatestPriceView } from './latest-price.view';
-import { StreamSupervisor } from './stream-supervisor.service';
+import { OwnershipCoordinator } from './ownership-coordinator.service';
 import { SymbolListingService } from './symbol-listing.service';
 import { TrackedSymbolsService } from './tracked-symbols.service';
 
@@ -32,7 +32,7 @@ export class CurrencyService {
     private readonly listing: SymbolListingService,
     private readonly prices: LatestPriceStore,
     private readonly trades: TradeRepository,
-    private readonly supervisor: StreamSupervisor,
+    private readonly ownership: OwnershipCoordinator,
     private readonly view: LatestPriceView,
     private readonly gaps: TradeGapRepository,
   ) {}
@@ -88,7 +88,6 @@ export class CurrencyService {
   }
 
   private streamLive(symbol: string): boolean | null {
-    const state = this.supervisor.symbolState(symbol);
-    return state ? state.live : null;
+    return this.ownership.streamLive(symbol);
   }
 }

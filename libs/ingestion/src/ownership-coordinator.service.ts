@@ -1,6 +1,6 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { InstanceRegistryStore, LeaseManager } from '@binance-rates/cache';
+import { InstanceRegistryStore, LeaseManager, StreamStatus, StreamStatusStore } from '@binance-rates/cache';
 import { planOwnership } from '@binance-rates/domain';
 import { StreamSupervisor } from './stream-supervisor.service';
 import { TrackedSymbolsService } from './tracked-symbols.service';
@@ -31,6 +31,7 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
   private stopping = false;
   private redisDownSince: number | null = null;
   private announced = false;
+  private clusterStatus = new Map<string, StreamStatus>();
 
   constructor(
     private readonly config: AppConfig,
@@ -39,6 +40,7 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
     private readonly leases: LeaseManager,
     private readonly instances: InstanceRegistryStore,
     private readonly pipeline: WritePipeline,
+    private readonly streamStatus: StreamStatusStore,
   ) {
     this.me = config.instanceId;
   }
@@ -78,6 +80,20 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
 
   ownedSymbols(): string[] {
     return this.leases.held();
+  }
+
+  /**
+   * Whether the symbol's stream is live: from this instance when it streams the symbol, else from its owner's last
+   * report; null when no owner reported recently.
+   */
+  streamLive(symbol: string): boolean | null {
+    const local = this.supervisor.symbolState(symbol);
+    if (local) {
+      return local.live;
+    }
+    const reported = this.clusterStatus.get(symbol);
+    const fresh = reported && Date.now() - reported.reportedAt <= this.config.cluster.leaseTtlMs;
+    return fresh ? reported.live : null;
   }
 
   /** Runs one ownership round; overlapping calls coalesce into one more round. */
@@ -174,10 +190,22 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
         }
       });
     }
+    await this.exchangeStreamStatus();
     const toStream = this.leases.held().filter((symbol) => !this.supervisor.isStreaming(symbol) && this.tracked.isActive(symbol));
     if (toStream.length > 0) {
       await this.supervisor.stream(toStream, (symbol) => this.tracked.addedAt(symbol));
     }
+  }
+
+  private async exchangeStreamStatus(): Promise<void> {
+    const mine = new Map<string, boolean>();
+    for (const symbol of this.leases.held()) {
+      mine.set(symbol, this.supervisor.symbolState(symbol)?.live ?? false);
+    }
+    await this.streamStatus.report(this.me, mine);
+    const untracked = [...this.clusterStatus.keys()].filter((symbol) => !this.tracked.isActive(symbol));
+    this.clusterStatus = await this.streamStatus.readAll();
+    await this.streamStatus.forget(untracked.filter((symbol) => this.clusterStatus.has(symbol)));
   }
 
   private scheduleUnstream(symbol: string): void {

@@ -4,6 +4,7 @@ import { BinanceStreamClient, StreamClientStatus } from '@binance-rates/binance'
 import { AggTrade, TradeSequencer } from '@binance-rates/domain';
 import { TradeRepository } from '@binance-rates/storage';
 import { BackfillService } from './backfill.service';
+import { TrackedSymbolsService } from './tracked-symbols.service';
 import { WritePipeline } from './write-pipeline.service';
 
 /** How long a symbol may take to become live after it was added before the stream counts as unhealthy. */
@@ -44,6 +45,7 @@ export class StreamSupervisor implements OnModuleDestroy {
     private readonly pipeline: WritePipeline,
     private readonly backfill: BackfillService,
     private readonly trades: TradeRepository,
+    private readonly tracked: TrackedSymbolsService,
   ) {}
 
   start(): void {
@@ -72,7 +74,8 @@ export class StreamSupervisor implements OnModuleDestroy {
       },
     );
     this.backfill.start({
-      isWanted: (symbol) => this.client?.has(symbol) ?? false,
+      // History is shared: a gap found here is filled here even if the symbol has moved to another instance since.
+      isWanted: (symbol) => this.tracked.isActive(symbol),
       onFetched: (symbol, lastId) => this.sequencer.resumeFrom(symbol, lastId),
     });
   }

@@ -1,0 +1,126 @@
+import { resolve } from 'node:path';
+
+export type PhaseName = 'ingest' | 'freshness' | 'reads' | 'peer' | 'scale';
+
+const PHASES: readonly PhaseName[] = ['ingest', 'freshness', 'reads', 'peer', 'scale'];
+
+/** Service variables a benchmark run may override (tuning experiments); anything else is set by the bench. */
+const SERVICE_PASSTHROUGH = [
+  'FLUSH_INTERVAL_MS',
+  'HISTORY_BATCH_SIZE',
+  'MAX_PENDING_TRADES',
+  'STREAMS_PER_CONNECTION',
+  'DATABASE_POOL_SIZE',
+] as const;
+
+export interface BenchConfig {
+  rootDir: string;
+  resultsDir: string;
+  quick: boolean;
+  phases: ReadonlySet<PhaseName>;
+  /** Coins tracked in the ingest, freshness and peer phases. */
+  coins: number;
+  /** Offered aggTrades/s over all coins, one ingest step each. */
+  rates: number[];
+  freshnessRates: number[];
+  warmupSeconds: number;
+  ingestSeconds: number;
+  freshnessSeconds: number;
+  freshnessSymbols: number;
+  readsSeconds: number;
+  readsConnections: number;
+  peerSeconds: number;
+  scaleCoins: number;
+  scaleRatePerCoin: number;
+  scaleSeconds: number;
+  scaleAddConcurrency: number;
+  drainTimeoutSeconds: number;
+  profile: boolean;
+  /** postgresql://user@host:port, without a database; each run creates and drops its own databases. */
+  postgresUrl: string;
+  redisUrl: string;
+  serviceEnv: Record<string, string>;
+  runId: string;
+}
+
+export class InvalidBenchConfigError extends Error {
+  override readonly name = 'InvalidBenchConfigError';
+}
+
+/** The bench's only reader of process.env. BENCH_QUICK=1 shortens every phase for smoke checks. */
+export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const problems: string[] = [];
+  const quick = env['BENCH_QUICK'] === '1' || env['BENCH_QUICK'] === 'true';
+  const number = (name: string, normal: number, quickValue = normal, min = 0): number => {
+    const text = env[name];
+    if (text === undefined || text === '') {
+      return quick ? quickValue : normal;
+    }
+    const value = Number(text);
+    if (!Number.isFinite(value) || value < min) {
+      problems.push(`${name}=${text} (expected a number >= ${min})`);
+      return normal;
+    }
+    return value;
+  };
+  const list = (name: string, normal: number[]): number[] => {
+    const text = env[name];
+    if (text === undefined || text === '') {
+      return normal;
+    }
+    const values = text.split(',').map((part) => Number(part.trim()));
+    if (values.some((value) => !Number.isFinite(value) || value <= 0)) {
+      problems.push(`${name}=${text} (expected comma-separated positive numbers)`);
+      return normal;
+    }
+    return values;
+  };
+  const phasesText = env['BENCH_PHASES'];
+  const phases = new Set<PhaseName>(
+    phasesText ? (phasesText.split(',').map((part) => part.trim()) as PhaseName[]) : PHASES,
+  );
+  for (const phase of phases) {
+    if (!PHASES.includes(phase)) {
+      problems.push(`BENCH_PHASES: unknown phase "${phase}" (known: ${PHASES.join(', ')})`);
+    }
+  }
+  const ingestSeconds = number('BENCH_SECONDS', 20, 4, 1);
+  const rootDir = resolve(__dirname, '../../..');
+  const serviceEnv: Record<string, string> = {};
+  for (const name of SERVICE_PASSTHROUGH) {
+    const value = env[name];
+    if (value !== undefined && value !== '') {
+      serviceEnv[name] = value;
+    }
+  }
+  const config: BenchConfig = {
+    rootDir,
+    resultsDir: resolve(rootDir, env['BENCH_RESULTS_DIR'] || 'bench/results'),
+    quick,
+    phases,
+    coins: number('BENCH_COINS', 200, 200, 4),
+    rates: list('BENCH_RATES', [10_000, 50_000, 100_000]),
+    freshnessRates: list('BENCH_FRESHNESS_RATES', [10_000, 50_000]),
+    warmupSeconds: number('BENCH_WARMUP_SECONDS', 2, 1),
+    ingestSeconds,
+    freshnessSeconds: number('BENCH_FRESHNESS_SECONDS', 10, 3, 1),
+    freshnessSymbols: number('BENCH_FRESHNESS_SYMBOLS', 4, 4, 1),
+    readsSeconds: number('BENCH_READS_SECONDS', 10, 3, 1),
+    readsConnections: number('BENCH_READS_CONNECTIONS', 50, 50, 1),
+    peerSeconds: number('BENCH_PEER_SECONDS', 15, 3, 1),
+    scaleCoins: number('BENCH_SCALE_COINS', 2_000, 2_000, 1),
+    scaleRatePerCoin: number('BENCH_SCALE_RATE_PER_COIN', 2, 2),
+    scaleSeconds: number('BENCH_SCALE_SECONDS', 10, 3, 1),
+    scaleAddConcurrency: number('BENCH_SCALE_CONCURRENCY', 16, 16, 1),
+    drainTimeoutSeconds: number('BENCH_DRAIN_TIMEOUT_SECONDS', 60, 20, 1),
+    profile: env['BENCH_PROFILE'] === '1' || env['BENCH_PROFILE'] === 'true',
+    postgresUrl: (env['BENCH_POSTGRES_URL'] || 'postgresql://postgres@127.0.0.1:5432').replace(/\/+$/, ''),
+    redisUrl: env['BENCH_REDIS_URL'] || 'redis://127.0.0.1:6379',
+    serviceEnv,
+    runId: `${Date.now().toString(36)}_${process.pid}`,
+  };
+  if (problems.length > 0) {
+    throw new InvalidBenchConfigError(`invalid bench configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return config;
+}

@@ -1,0 +1,63 @@
+import { Client } from 'pg';
+
+export interface IdWindow {
+  symbol: string;
+  /** Exclusive. */
+  afterId: number;
+  /** Inclusive. */
+  toId: number;
+}
+
+/** One per-run PostgreSQL database: the service creates and migrates it; the bench counts rows and drops it. */
+export class BenchDatabase {
+  private client: Client | null = null;
+
+  constructor(
+    private readonly serverUrl: string,
+    readonly name: string,
+  ) {}
+
+  get url(): string {
+    return `${this.serverUrl}/${this.name}`;
+  }
+
+  /** Stored rows per symbol with trade_id in (afterId, toId]. */
+  async countStored(windows: readonly IdWindow[]): Promise<Map<string, number>> {
+    const client = await this.connect();
+    const { rows } = await client.query<{ symbol: string; stored: number }>(
+      `SELECT w.symbol,
+              (SELECT count(*) FROM agg_trade a
+               WHERE a.symbol = w.symbol AND a.trade_id > w.after_id AND a.trade_id <= w.to_id)::float8 AS stored
+       FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS w(symbol, after_id, to_id)`,
+      [windows.map((w) => w.symbol), windows.map((w) => w.afterId), windows.map((w) => w.toId)],
+    );
+    return new Map(rows.map((row) => [row.symbol, row.stored]));
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = null;
+    await client?.end().catch(() => undefined);
+  }
+
+  /** Closes our connection and drops the database, forcing out any connection left behind. */
+  async drop(): Promise<void> {
+    await this.close();
+    const admin = new Client({ connectionString: `${this.serverUrl}/postgres` });
+    await admin.connect();
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "${this.name}" WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+  }
+
+  private async connect(): Promise<Client> {
+    if (!this.client) {
+      const client = new Client({ connectionString: this.url, application_name: 'binance-rates-bench' });
+      await client.connect();
+      this.client = client;
+    }
+    return this.client;
+  }
+}

@@ -1,0 +1,87 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BenchConfig } from './bench.config';
+import { BenchDatabase } from './clients/bench-database';
+import { EmulatorClient } from './clients/emulator.client';
+import { ServiceClient } from './clients/service.client';
+import { ManagedProcess } from './infra/managed-process';
+
+export interface EmulatorHandle {
+  process: ManagedProcess;
+  client: EmulatorClient;
+  wsBaseUrl: string;
+  restBaseUrl: string;
+}
+
+export interface ServiceHandle {
+  label: string;
+  process: ManagedProcess;
+  client: ServiceClient;
+  database: BenchDatabase;
+  redisPrefix: string;
+  /** Where --cpu-prof writes when the service exits, if profiling. */
+  profileDir: string | null;
+}
+
+/** The emulator runs as its own process: on a 2-core machine it must not share an event loop with anything. */
+export async function startEmulator(config: BenchConfig, generatedSymbols: number): Promise<EmulatorHandle> {
+  const { process: managed, match } = await ManagedProcess.start({
+    name: 'emulator',
+    script: join(config.rootDir, 'dist/apps/binance-emulator/src/main.js'),
+    cwd: config.rootDir,
+    env: {
+      ...process.env,
+      EMULATOR_PORT: '0',
+      EMULATOR_TRADES_PER_SECOND: '0',
+      EMULATOR_SYMBOLS: String(generatedSymbols),
+      EMULATOR_HISTORY_LIMIT: '100000',
+    },
+    readyPattern: /^\{"event":"listening".*\}$/,
+  });
+  const { wsBaseUrl, restBaseUrl } = JSON.parse(match[0]) as { wsBaseUrl: string; restBaseUrl: string };
+  return { process: managed, client: new EmulatorClient(restBaseUrl), wsBaseUrl, restBaseUrl };
+}
+
+export interface StartServiceParams {
+  label: string;
+  emulator: EmulatorHandle;
+  database: BenchDatabase;
+  redisPrefix: string;
+  profile: boolean;
+}
+
+/** One service instance on its own fresh database and Redis key prefix; PORT=0, the port is read from stdout. */
+export async function startService(
+  config: BenchConfig,
+  { label, emulator, database, redisPrefix, profile }: StartServiceParams,
+): Promise<ServiceHandle> {
+  const profileDir = profile ? join(config.resultsDir, 'profiles') : null;
+  const nodeFlags: string[] = [];
+  if (profileDir) {
+    mkdirSync(profileDir, { recursive: true });
+    nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=service-${label}-${config.runId}.cpuprofile`);
+  }
+  const { process: managed, match } = await ManagedProcess.start({
+    name: `service ${label}`,
+    script: join(config.rootDir, 'dist/apps/api/src/main.js'),
+    nodeFlags,
+    cwd: config.rootDir,
+    env: {
+      PATH: process.env['PATH'],
+      HOME: process.env['HOME'],
+      DOTENV: 'false',
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: database.url,
+      REDIS_URL: config.redisUrl,
+      REDIS_KEY_PREFIX: redisPrefix,
+      BINANCE_WS_URL: emulator.wsBaseUrl,
+      BINANCE_REST_URL: emulator.restBaseUrl,
+      ...config.serviceEnv,
+    },
+    readyPattern: /listening on http:\/\/[^:]+:(\d+)/,
+    timeoutMs: 60_000,
+  });
+  const client = new ServiceClient(`http://127.0.0.1:${match[1]}`);
+  return { label, process: managed, client, database, redisPrefix, profileDir };
+}
