@@ -38,6 +38,8 @@ export abstract class AppConfig {
     /** How often the write pipeline flushes latest prices to Redis and history to PostgreSQL. */
     readonly flushIntervalMs: number;
     readonly historyBatchSize: number;
+    /** History batches written to PostgreSQL in parallel, each by a lane owning a share of the symbols. */
+    readonly historyWriters: number;
     /** Trades held in memory while PostgreSQL is slow or down; beyond it they become a recorded gap. */
     readonly maxPendingTrades: number;
     readonly backfillWindowMs: number;

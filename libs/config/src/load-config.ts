@@ -98,7 +98,8 @@ const schema = {
   STREAM_DEAD_AFTER_IDLE_MS: positiveInt({ default: 10_000 }),
   STREAM_RENEW_AFTER_MS: positiveInt({ default: 23 * 60 * 60 * 1000 }),
   REST_WEIGHT_BUDGET_PER_MINUTE: positiveInt({ default: 3_000 }),
-  FLUSH_INTERVAL_MS: positiveInt({ default: 20 }),
+  FLUSH_INTERVAL_MS: positiveInt({ default: 100 }),
+  HISTORY_WRITERS: positiveInt({ default: 4 }),
   HISTORY_BATCH_SIZE: positiveInt({ default: 5_000 }),
   MAX_PENDING_TRADES: positiveInt({ default: 500_000 }),
   BACKFILL_WINDOW_MS: positiveInt({ default: 24 * 60 * 60 * 1000 }),
@@ -132,6 +133,9 @@ export function loadConfig(
   }
   if (clean.STREAM_DEAD_AFTER_IDLE_MS <= clean.STREAM_PING_AFTER_IDLE_MS) {
     problems.push('STREAM_DEAD_AFTER_IDLE_MS: must be greater than STREAM_PING_AFTER_IDLE_MS');
+  }
+  if (clean.HISTORY_WRITERS + 2 > clean.DATABASE_POOL_SIZE) {
+    problems.push('HISTORY_WRITERS: must leave at least 2 of DATABASE_POOL_SIZE connections for reads and other writes');
   }
   if (clean.LEASE_RENEW_MS * 2 > clean.LEASE_TTL_MS) {
     problems.push('LEASE_RENEW_MS: must be at most half of LEASE_TTL_MS, so one missed renewal does not lose the lease');
@@ -172,6 +176,7 @@ export function loadConfig(
     ingest: Object.freeze({
       flushIntervalMs: clean.FLUSH_INTERVAL_MS,
       historyBatchSize: clean.HISTORY_BATCH_SIZE,
+      historyWriters: clean.HISTORY_WRITERS,
       maxPendingTrades: clean.MAX_PENDING_TRADES,
       backfillWindowMs: clean.BACKFILL_WINDOW_MS,
     }),

@@ -38,7 +38,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     const config = {
       database: { url: url.toString(), poolSize: 4 },
       redis: { url: testRedisUrl(), keyPrefix: prefix },
-      ingest: { flushIntervalMs: 10, historyBatchSize: 500, maxPendingTrades: 2_000, backfillWindowMs: 60_000 },
+      ingest: { flushIntervalMs: 10, historyBatchSize: 500, historyWriters: 2, maxPendingTrades: 2_000, backfillWindowMs: 60_000 },
     } as AppConfig;
     db = new DatabaseClient(config);
     redis = new RedisClient(config);
@@ -69,6 +69,19 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     expect(ids).toHaveLength(1_200);
     expect(ids[ids.length - 1]).toBe(1_200);
     expect(await prices.get('PIPEA')).toMatchObject({ price: '1200.12345678', tradeId: 1_200 });
+  });
+
+  it('spreads many symbols over parallel writers and stores each one completely', async () => {
+    const symbols = Array.from({ length: 20 }, (_, index) => `LANE${index}`);
+    // 1,800 trades: within the 2,000 the pipeline may hold, so nothing is shed.
+    for (let id = 1; id <= 90; id += 1) {
+      for (const symbol of symbols) pipeline.accept(trade(symbol, id));
+    }
+    expect(await pipeline.drain()).toBe(true);
+    for (const symbol of symbols) {
+      expect(await storedIds(symbol)).toEqual(Array.from({ length: 90 }, (_, index) => index + 1));
+    }
+    expect(pipeline.stats()).toMatchObject({ pendingTrades: 0, droppedTrades: 0 });
   });
 
   it('holds history while PostgreSQL is unreachable, keeps prices flowing, and stores it all on recovery', async () => {

@@ -3,6 +3,7 @@ import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore } from '@binance-rates/cache';
 import { AggTrade, IdRange, LatestPrice } from '@binance-rates/domain';
 import { TradeRepository } from '@binance-rates/storage';
+import { HistoryLane } from './history-lane';
 import { LatestPriceView } from './latest-price.view';
 
 export interface WritePipelineStats {
@@ -24,26 +25,24 @@ const RETRY_MAX_MS = 5_000;
 
 /**
  * The two write paths of every trade, decoupled: the latest price goes to Redis within a millisecond or two,
- * coalesced to one write per symbol per flush; the history goes to PostgreSQL in batches. Each path has at most
- * one write in flight. When PostgreSQL is slow or down, history waits in a bounded buffer; what overflows it is
- * reported as a gap to backfill over REST instead of being held in memory without limit.
+ * coalesced to one write per symbol per flush; the history goes to PostgreSQL in batches, through several lanes
+ * that each own a share of the symbols and write in parallel. When PostgreSQL is slow or down, history waits in a
+ * bounded buffer; what overflows it is reported as a gap to backfill over REST instead of being held in memory
+ * without limit.
  */
 @Injectable()
 export class WritePipeline implements BeforeApplicationShutdown {
   private readonly logger = new Logger(WritePipeline.name);
-  private readonly batchSize: number;
   private readonly maxPending: number;
-  private readonly historyIntervalMs: number;
 
   private pendingLatest = new Map<string, AggTrade>();
   private latestTimer: NodeJS.Timeout | null = null;
   private latestInFlight: Promise<void> | null = null;
   private latestRetryMs = RETRY_INITIAL_MS;
 
-  private history: AggTrade[] = [];
-  private historyTimer: NodeJS.Timeout | null = null;
-  private historyInFlight: Promise<void> | null = null;
-  private historyRetryMs = 0;
+  private readonly lanes: HistoryLane[];
+  private readonly laneOfSymbol = new Map<string, HistoryLane>();
+  private historyPending = 0;
   /** Per symbol, the id span of trades shed from the full history buffer; backfilled once storage recovers. */
   private shed = new Map<string, IdRange>();
 
@@ -56,18 +55,31 @@ export class WritePipeline implements BeforeApplicationShutdown {
     historyFailures: 0,
     latestFailures: 0,
   };
-  private historyHealthy = true;
   private latestHealthy = true;
 
   constructor(
     config: AppConfig,
     private readonly latestPrices: LatestPriceStore,
-    private readonly trades: TradeRepository,
+    trades: TradeRepository,
     private readonly view: LatestPriceView,
   ) {
-    this.batchSize = config.ingest.historyBatchSize;
     this.maxPending = config.ingest.maxPendingTrades;
-    this.historyIntervalMs = config.ingest.flushIntervalMs;
+    this.lanes = Array.from(
+      { length: config.ingest.historyWriters },
+      () =>
+        new HistoryLane({
+          batchSize: config.ingest.historyBatchSize,
+          flushIntervalMs: config.ingest.flushIntervalMs,
+          insert: (batch) => trades.insertBatch(batch),
+          onStored: (count) => {
+            this.counters.persistedTrades += count;
+            this.historyPending -= count;
+          },
+          onFailure: () => {
+            this.counters.historyFailures += 1;
+          },
+        }),
+    );
   }
 
   /** Hands over the id ranges shed since the last call, to be recorded as gaps and backfilled. */
@@ -85,7 +97,15 @@ export class WritePipeline implements BeforeApplicationShutdown {
       this.pendingLatest.set(trade.symbol, trade);
     }
     this.latestTimer ??= setTimeout(() => this.flushLatest(), LATEST_FLUSH_DELAY_MS);
-    this.enqueueHistory(trade);
+    if (this.historyPending >= this.maxPending) {
+      this.recordShed(trade);
+      return;
+    }
+    this.historyPending += 1;
+    if (this.historyPending > this.counters.pendingHighWater) {
+      this.counters.pendingHighWater = this.historyPending;
+    }
+    this.laneFor(trade.symbol).push(trade);
   }
 
   /** Backfilled trades: history first of all; the latest price only moves if they are newer (they rarely are). */
@@ -98,19 +118,18 @@ export class WritePipeline implements BeforeApplicationShutdown {
   stats(): WritePipelineStats {
     return {
       ...this.counters,
-      pendingTrades: this.history.length,
-      historyHealthy: this.historyHealthy,
+      pendingTrades: this.historyPending,
+      historyHealthy: this.lanes.every((lane) => lane.healthy),
       latestHealthy: this.latestHealthy,
     };
   }
 
-  /** Writes everything accepted so far; resolves when both stores hold it (or rejects if a store is down). */
+  /** Writes everything accepted so far; true when both stores hold it within the timeout. */
   async drain(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      await this.flushLatest();
-      await this.flushHistory();
-      if (this.history.length === 0 && this.pendingLatest.size === 0 && !this.historyInFlight && !this.latestInFlight) {
+      await Promise.all([this.flushLatest(), ...this.lanes.map((lane) => lane.flush())]);
+      if (this.historyPending === 0 && this.pendingLatest.size === 0 && !this.latestInFlight && !this.lanes.some((lane) => lane.busy)) {
         return true;
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -121,31 +140,21 @@ export class WritePipeline implements BeforeApplicationShutdown {
   async beforeApplicationShutdown(): Promise<void> {
     const drained = await this.drain();
     if (!drained) {
-      this.logger.error(`shutting down with ${this.history.length} trades not yet stored`);
+      this.logger.error(`shutting down with ${this.historyPending} trades not yet stored`);
     }
-    for (const timer of [this.latestTimer, this.historyTimer]) {
-      if (timer) clearTimeout(timer);
-    }
+    if (this.latestTimer) clearTimeout(this.latestTimer);
+    for (const lane of this.lanes) lane.stop();
   }
 
-  private enqueueHistory(trade: AggTrade): void {
-    if (this.history.length >= this.maxPending) {
-      this.recordShed(trade);
-      return;
+  private laneFor(symbol: string): HistoryLane {
+    let lane = this.laneOfSymbol.get(symbol);
+    if (lane === undefined) {
+      let hash = 0;
+      for (let index = 0; index < symbol.length; index += 1) hash = (hash * 31 + symbol.charCodeAt(index)) >>> 0;
+      lane = this.lanes[hash % this.lanes.length];
+      this.laneOfSymbol.set(symbol, lane);
     }
-    this.history.push(trade);
-    if (this.history.length > this.counters.pendingHighWater) {
-      this.counters.pendingHighWater = this.history.length;
-    }
-    if (this.history.length >= this.batchSize && !this.historyInFlight && this.historyRetryMs === 0) {
-      if (this.historyTimer) {
-        clearTimeout(this.historyTimer);
-        this.historyTimer = null;
-      }
-      void this.flushHistory();
-    } else {
-      this.historyTimer ??= setTimeout(() => void this.flushHistory(), this.historyIntervalMs);
-    }
+    return lane;
   }
 
   private flushLatest(): Promise<void> {
@@ -195,62 +204,6 @@ export class WritePipeline implements BeforeApplicationShutdown {
       });
     this.latestInFlight = inFlight;
     return inFlight;
-  }
-
-  private flushHistory(): Promise<void> {
-    if (this.historyTimer) {
-      clearTimeout(this.historyTimer);
-      this.historyTimer = null;
-    }
-    if (this.historyInFlight) {
-      return this.historyInFlight;
-    }
-    if (this.history.length === 0) {
-      return Promise.resolve();
-    }
-    const batch = this.history.length <= this.batchSize ? this.history : this.history.slice(0, this.batchSize);
-    this.history = batch === this.history ? [] : this.history.slice(batch.length);
-    const inFlight = this.trades
-      .insertBatch(batch)
-      .then(() => {
-        this.counters.persistedTrades += batch.length;
-        if (!this.historyHealthy) {
-          this.logger.log('PostgreSQL writes recovered');
-        }
-        this.historyHealthy = true;
-        this.historyRetryMs = 0;
-      })
-      .catch((error: Error) => {
-        this.counters.historyFailures += 1;
-        if (this.historyHealthy) {
-          this.logger.warn(`history batch of ${batch.length} not stored, holding it and retrying: ${error.message}`);
-        }
-        this.historyHealthy = false;
-        this.history = batch.concat(this.history);
-        this.historyRetryMs = Math.min(Math.max(this.historyRetryMs * 2, RETRY_INITIAL_MS), RETRY_MAX_MS);
-        this.shedOverflow();
-      })
-      .finally(() => {
-        this.historyInFlight = null;
-        if (this.history.length > 0 && !this.historyTimer) {
-          const delay = this.historyRetryMs > 0 ? this.historyRetryMs : this.history.length >= this.batchSize ? 0 : this.historyIntervalMs;
-          this.historyTimer = setTimeout(() => void this.flushHistory(), delay);
-        }
-      });
-    this.historyInFlight = inFlight;
-    return inFlight;
-  }
-
-  /** Keeps the buffer within its bound after a failed batch was put back. */
-  private shedOverflow(): void {
-    const excess = this.history.length - this.maxPending;
-    if (excess <= 0) {
-      return;
-    }
-    for (let index = this.maxPending; index < this.history.length; index += 1) {
-      this.recordShed(this.history[index]);
-    }
-    this.history.length = this.maxPending;
   }
 
   private recordShed(trade: AggTrade): void {
