@@ -19,6 +19,9 @@ export class TrackedSymbolsService implements OnModuleDestroy {
   private refreshing: Promise<void> | null = null;
   private loaded = false;
   private failing = false;
+  private stamp: string | null = null;
+  /** Bumped by local changes, so a reload that raced one is thrown away instead of undoing it. */
+  private localChanges = 0;
 
   constructor(private readonly repository: TrackedSymbolRepository) {}
 
@@ -51,19 +54,27 @@ export class TrackedSymbolsService implements OnModuleDestroy {
     return [...this.active.keys()].sort();
   }
 
+  /** Applies the change here at once; other instances see it at their next poll of the change stamp. */
   async add(symbol: string): Promise<{ addedAt: Date; created: boolean }> {
     const { record, created } = await this.repository.add(symbol);
-    await this.refreshAfterWrite();
+    this.localChanges += 1;
+    if (!this.active.has(symbol) || created) {
+      this.active.set(symbol, record.addedAt);
+      this.notify({ added: [symbol], removed: [] });
+    }
     return { addedAt: record.addedAt, created };
   }
 
   async remove(symbol: string): Promise<boolean> {
     const removed = await this.repository.remove(symbol);
-    await this.refreshAfterWrite();
+    this.localChanges += 1;
+    if (this.active.delete(symbol)) {
+      this.notify({ added: [], removed: [symbol] });
+    }
     return removed;
   }
 
-  /** Reloads the list; concurrent callers share one query. */
+  /** Reloads the list if its change stamp moved; concurrent callers share one round. */
   refresh(): Promise<void> {
     this.refreshing ??= this.load().finally(() => {
       this.refreshing = null;
@@ -71,10 +82,10 @@ export class TrackedSymbolsService implements OnModuleDestroy {
     return this.refreshing;
   }
 
-  /** A refresh already in flight may have read the list before our write: wait for it, then read again. */
-  private async refreshAfterWrite(): Promise<void> {
-    await this.refreshing?.catch(() => undefined);
-    await this.refresh().catch(() => undefined);
+  private notify(change: { added: string[]; removed: string[] }): void {
+    for (const listener of this.listeners) {
+      listener(change);
+    }
   }
 
   onModuleDestroy(): void {
@@ -83,8 +94,15 @@ export class TrackedSymbolsService implements OnModuleDestroy {
 
   private async load(): Promise<void> {
     let records;
+    const localChangesBefore = this.localChanges;
     try {
+      const stamp = await this.repository.changeStamp();
+      if (stamp === this.stamp) {
+        this.failing = false;
+        return;
+      }
       records = await this.repository.listActive();
+      this.stamp = stamp;
     } catch (error) {
       if (!this.failing) {
         this.logger.warn(`tracked list not refreshed, keeping the last known one: ${(error as Error).message}`);
@@ -93,15 +111,17 @@ export class TrackedSymbolsService implements OnModuleDestroy {
       throw error;
     }
     this.failing = false;
+    if (this.localChanges !== localChangesBefore) {
+      this.stamp = null;
+      return;
+    }
     const next = new Map(records.map((record) => [record.symbol, record.addedAt] as const));
     const added = [...next.keys()].filter((symbol) => !this.active.has(symbol));
     const removed = [...this.active.keys()].filter((symbol) => !next.has(symbol));
     this.active = next;
     this.loaded = true;
     if (added.length > 0 || removed.length > 0) {
-      for (const listener of this.listeners) {
-        listener({ added, removed });
-      }
+      this.notify({ added, removed });
     }
   }
 }

@@ -60,6 +60,18 @@ export class TrackedSymbolRepository {
     return count > 0;
   }
 
+  /**
+   * A value that changes whenever the list does (an add, a removal, a re-add): polling it costs one index-free
+   * aggregate over a small table instead of reading the whole list.
+   */
+  async changeStamp(): Promise<string> {
+    const { rows } = await this.db.pool.query<{ stamp: string }>(
+      `SELECT count(*)::text || '/' || coalesce(max(added_at)::text, '') || '/' || coalesce(max(removed_at)::text, '') AS stamp
+         FROM tracked_symbol`,
+    );
+    return rows[0].stamp;
+  }
+
   async isActive(symbol: string): Promise<boolean> {
     return (await this.symbols.count({ where: { symbol, removedAt: null } })) > 0;
   }
