@@ -10,6 +10,7 @@ import { WritePipeline } from './write-pipeline.service';
 const ADOPTION_HOLD_MS = 15_000;
 /** Lease requests in flight at once when many symbols arrive together (a startup, 2,000 coins added). */
 const ACQUIRE_CONCURRENCY = 100;
+const CHANGE_ROUND_DELAY_MS = 20;
 
 /**
  * Decides which tracked symbols this instance streams. Every instance heartbeats into Redis, computes the same
@@ -31,6 +32,9 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
   private stopping = false;
   private redisDownSince: number | null = null;
   private announced = false;
+  private lastPeriodicAt = 0;
+  private orphaned = new Set<string>();
+  private changeTimer: NodeJS.Timeout | null = null;
   private clusterStatus = new Map<string, StreamStatus>();
 
   constructor(
@@ -51,10 +55,10 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
       if (removed.length > 0) {
         this.supervisor.unstream(removed);
       }
-      void this.tick();
+      this.tickSoon();
     });
     this.instances.onAnnouncement((instanceId) => {
-      if (instanceId !== this.me) void this.tick();
+      if (instanceId !== this.me) this.tickSoon();
     });
     await this.tracked.start().catch((error: Error) => this.logger.error(`tracked list not loaded yet: ${error.message}`));
     await this.tick();
@@ -66,6 +70,7 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.changeTimer) clearTimeout(this.changeTimer);
     for (const timer of this.handoverTimers.values()) clearTimeout(timer);
     await this.ticking?.catch(() => undefined);
     this.supervisor.unstream(this.supervisor.streamedSymbols());
@@ -96,6 +101,14 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
     return fresh ? reported.live : null;
   }
 
+  /** Changes arrive in bursts (2,000 coins added at once): one round per short window serves them all. */
+  private tickSoon(): void {
+    this.changeTimer ??= setTimeout(() => {
+      this.changeTimer = null;
+      void this.tick();
+    }, CHANGE_ROUND_DELAY_MS);
+  }
+
   /** Runs one ownership round; overlapping calls coalesce into one more round. */
   tick(): Promise<void> {
     if (this.ticking) {
@@ -119,7 +132,13 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
       return;
     }
     const { cluster } = this.config;
-    const { lost, redisDown } = await this.leases.renewAll();
+    // Rounds triggered by a change (a coin added, an instance joining) come in bursts; renewing every lease and
+    // reporting every stream is only needed on the regular cadence.
+    const periodic = Date.now() - this.lastPeriodicAt >= cluster.leaseRenewMs * 0.8;
+    if (periodic) {
+      this.lastPeriodicAt = Date.now();
+    }
+    const { lost, redisDown } = periodic ? await this.leases.renewAll() : { lost: [], redisDown: !this.leases.redisReachable() };
     if (lost.length > 0) {
       this.supervisor.unstream(lost);
     }
@@ -134,33 +153,21 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
       this.logger.log(`Redis back after ${Date.now() - this.redisDownSince} ms`);
       this.redisDownSince = null;
     }
-    await this.instances.heartbeat(this.me);
+    if (periodic || !this.announced) {
+      await this.instances.heartbeat(this.me);
+    }
     if (!this.announced) {
       this.announced = true;
       await this.instances.announce(this.me);
     }
     const members = await this.instances.live(cluster.leaseTtlMs);
     const tracked = this.tracked.list();
-    const leased = await this.leases.leased(tracked);
+    if (periodic) {
+      await this.findOrphans(tracked);
+    }
     const now = Date.now();
-    const orphanGraceMs = cluster.leaseRenewMs * 2;
-    const orphaned = new Set<string>();
-    for (const symbol of tracked) {
-      if (leased.has(symbol)) {
-        this.freeSince.delete(symbol);
-        continue;
-      }
-      const since = this.freeSince.get(symbol) ?? now;
-      this.freeSince.set(symbol, since);
-      if (now - since >= orphanGraceMs) {
-        orphaned.add(symbol);
-      }
-    }
-    for (const symbol of this.freeSince.keys()) {
-      if (!this.tracked.isActive(symbol)) this.freeSince.delete(symbol);
-    }
-
     const held = new Set(this.leases.held());
+    const orphaned = this.orphaned;
     const plan = planOwnership({ me: this.me, members, tracked, held, orphaned, fairShareSlack: cluster.fairShareSlack });
 
     for (const symbol of plan.drop) {
@@ -190,11 +197,36 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
         }
       });
     }
-    await this.exchangeStreamStatus();
+    if (periodic) {
+      await this.exchangeStreamStatus();
+    }
     const toStream = this.leases.held().filter((symbol) => !this.supervisor.isStreaming(symbol) && this.tracked.isActive(symbol));
     if (toStream.length > 0) {
       await this.supervisor.stream(toStream, (symbol) => this.tracked.addedAt(symbol));
     }
+  }
+
+  /** Symbols whose lease nobody has held for two renewal intervals: their owner is gone without a successor. */
+  private async findOrphans(tracked: readonly string[]): Promise<void> {
+    const leased = await this.leases.leased(tracked);
+    const now = Date.now();
+    const orphanGraceMs = this.config.cluster.leaseRenewMs * 2;
+    const orphaned = new Set<string>();
+    for (const symbol of tracked) {
+      if (leased.has(symbol)) {
+        this.freeSince.delete(symbol);
+        continue;
+      }
+      const since = this.freeSince.get(symbol) ?? now;
+      this.freeSince.set(symbol, since);
+      if (now - since >= orphanGraceMs) {
+        orphaned.add(symbol);
+      }
+    }
+    for (const symbol of this.freeSince.keys()) {
+      if (!this.tracked.isActive(symbol)) this.freeSince.delete(symbol);
+    }
+    this.orphaned = orphaned;
   }
 
   private async exchangeStreamStatus(): Promise<void> {
