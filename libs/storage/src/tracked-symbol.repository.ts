@@ -21,12 +21,12 @@ export class TrackedSymbolRepository {
     return this.db.prisma.trackedSymbol;
   }
 
+  /** Polled by every instance; raw SQL keeps a 2,000-row read cheap. */
   async listActive(): Promise<TrackedSymbolRecord[]> {
-    return this.symbols.findMany({
-      where: { removedAt: null },
-      select: { symbol: true, addedAt: true },
-      orderBy: [{ addedAt: 'asc' }, { symbol: 'asc' }],
-    });
+    const { rows } = await this.db.pool.query<{ symbol: string; added_at: Date }>(
+      'SELECT symbol, added_at FROM tracked_symbol WHERE removed_at IS NULL ORDER BY added_at, symbol',
+    );
+    return rows.map((row) => ({ symbol: row.symbol, addedAt: row.added_at }));
   }
 
   /**
