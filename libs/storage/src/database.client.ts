@@ -13,7 +13,7 @@ import { PrismaClient } from './generated/prisma/client';
 export class DatabaseClient implements OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseClient.name);
   readonly pool: Pool;
-  readonly prisma: PrismaClient;
+  private prismaClient: PrismaClient | null = null;
   private closed = false;
 
   constructor(config: AppConfig) {
@@ -26,7 +26,15 @@ export class DatabaseClient implements OnApplicationShutdown {
     });
     // An idle client dropping (server restart, network) must not crash the process; the pool replaces it.
     this.pool.on('error', (error) => this.logger.warn(`Idle PostgreSQL connection failed: ${error.message}`));
-    this.prisma = new PrismaClient({ adapter: new PrismaPg(this.pool) });
+  }
+
+  /**
+   * The Prisma client for cold-path queries, created on first use: its query compiler costs tens of megabytes, so
+   * an instance whose history has no gaps never pays for it.
+   */
+  get prisma(): PrismaClient {
+    this.prismaClient ??= new PrismaClient({ adapter: new PrismaPg(this.pool) });
+    return this.prismaClient;
   }
 
   /** Checks out a connection for several statements; always pair with `release()`. */
@@ -56,7 +64,7 @@ export class DatabaseClient implements OnApplicationShutdown {
       return;
     }
     this.closed = true;
-    await this.prisma.$disconnect();
+    await this.prismaClient?.$disconnect();
     await this.pool.end();
   }
 }

@@ -65,12 +65,36 @@ export class TradeGapRepository {
 
   /** Open gaps whose next attempt is due, oldest schedule first. */
   async due(now: Date, limit: number): Promise<TradeGapRecord[]> {
-    const gaps = await this.db.prisma.tradeGap.findMany({
-      where: { resolvedAt: null, nextAttemptAt: { lte: now } },
-      orderBy: [{ nextAttemptAt: 'asc' }, { id: 'asc' }],
-      take: limit,
-    });
-    return gaps.map(mapGap);
+    // Polled every few seconds by every instance: raw SQL, so the Prisma client loads only once gaps exist.
+    const { rows } = await this.db.pool.query<{
+      id: number;
+      symbol: string;
+      from_id: string;
+      to_id: string | null;
+      reason: string;
+      created_at: Date;
+      resolved_at: Date | null;
+      attempts: number;
+      last_error: string | null;
+      next_attempt_at: Date;
+    }>(
+      `SELECT id, symbol, from_id, to_id, reason, created_at, resolved_at, attempts, last_error, next_attempt_at
+         FROM trade_gap WHERE resolved_at IS NULL AND next_attempt_at <= $1
+        ORDER BY next_attempt_at, id LIMIT $2`,
+      [now, limit],
+    );
+    return rows.map((row) => ({
+      id: row.id,
+      symbol: row.symbol,
+      fromId: Number(row.from_id),
+      toId: row.to_id === null ? null : Number(row.to_id),
+      reason: row.reason,
+      createdAt: row.created_at,
+      resolvedAt: row.resolved_at,
+      attempts: row.attempts,
+      lastError: row.last_error,
+      nextAttemptAt: row.next_attempt_at,
+    }));
   }
 
   /** Records a failed fill attempt; false when the gap is unknown or already resolved. */
