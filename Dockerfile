@@ -10,6 +10,7 @@ RUN npm run build && npm prune --omit=dev --no-audit --no-fund
 # Runtime stage: compiled code, production dependencies and the migrations it applies at startup; runs as `node`.
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
+    MALLOC_ARENA_MAX=2 \
     PORT=3000
 WORKDIR /app
 COPY --from=build --chown=node:node /app/package.json ./package.json
