@@ -16,6 +16,14 @@ export interface AggTrade {
   isBuyerMaker: boolean;
 }
 
+/** What a reader needs of a price; an AggTrade is one, so the live path can publish a trade without copying it. */
+export interface PricePoint {
+  symbol: string;
+  price: string;
+  tradeId: number;
+  tradeTime: number;
+}
+
 /** The latest known price of a symbol, as kept in the cache. */
 export interface LatestPrice {
   symbol: string;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LatestPriceStore } from '@binance-rates/cache';
-import { AggTrade, LatestPrice } from '@binance-rates/domain';
+import { AggTrade, PricePoint } from '@binance-rates/domain';
 import { TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
 import { SymbolNeverTrackedError, SymbolNotTrackedError } from './currency.errors';
 import { LatestPriceView } from './latest-price.view';
@@ -11,7 +11,7 @@ import { TrackedSymbolsService } from './tracked-symbols.service';
 export interface CurrencyView {
   symbol: string;
   addedAt: Date;
-  price: LatestPrice | null;
+  price: PricePoint | null;
   /** null when another instance streams the symbol and this one cannot tell. */
   streamLive: boolean | null;
 }

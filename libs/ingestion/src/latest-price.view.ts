@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { LatestPriceStore } from '@binance-rates/cache';
-import { LatestPrice } from '@binance-rates/domain';
+import { PricePoint } from '@binance-rates/domain';
 import { TrackedSymbolsService } from './tracked-symbols.service';
 
 const RESYNC_INTERVAL_MS = 5_000;
@@ -13,7 +13,7 @@ const RESYNC_INTERVAL_MS = 5_000;
 @Injectable()
 export class LatestPriceView implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(LatestPriceView.name);
-  private readonly prices = new Map<string, LatestPrice>();
+  private readonly prices = new Map<string, PricePoint>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -34,16 +34,21 @@ export class LatestPriceView implements OnApplicationBootstrap, OnModuleDestroy 
     if (this.timer) clearInterval(this.timer);
   }
 
-  get(symbol: string): LatestPrice | null {
+  get(symbol: string): PricePoint | null {
     return this.prices.get(symbol) ?? null;
   }
 
-  merge(prices: Iterable<LatestPrice>): void {
+  /** Hot path: every live trade of this instance passes here, so a read sees it before Redis does. */
+  offer(price: PricePoint): void {
+    const current = this.prices.get(price.symbol);
+    if (current === undefined || price.tradeId > current.tradeId) {
+      this.prices.set(price.symbol, price);
+    }
+  }
+
+  merge(prices: Iterable<PricePoint>): void {
     for (const price of prices) {
-      const current = this.prices.get(price.symbol);
-      if (current === undefined || price.tradeId > current.tradeId) {
-        this.prices.set(price.symbol, price);
-      }
+      this.offer(price);
     }
   }
 

@@ -92,6 +92,7 @@ export class WritePipeline implements BeforeApplicationShutdown {
   /** Hot path: called for every live trade, in id order per symbol. */
   accept(trade: AggTrade): void {
     this.counters.acceptedTrades += 1;
+    this.view.offer(trade);
     const pending = this.pendingLatest.get(trade.symbol);
     if (pending === undefined || trade.tradeId > pending.tradeId) {
       this.pendingLatest.set(trade.symbol, trade);
@@ -172,7 +173,6 @@ export class WritePipeline implements BeforeApplicationShutdown {
     for (const trade of batch.values()) {
       prices.push({ symbol: trade.symbol, price: trade.price, tradeId: trade.tradeId, tradeTime: trade.tradeTime, updatedAt: now });
     }
-    this.view.merge(prices);
     const inFlight = this.latestPrices
       .setIfNewer(prices)
       .then(() => {
