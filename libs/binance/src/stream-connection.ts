@@ -201,7 +201,8 @@ export class StreamConnection {
     }
     let frame;
     try {
-      frame = parseStreamFrame(data.toString());
+      // The bytes, not a decoded string: the parser reads aggTrade frames straight from them.
+      frame = parseStreamFrame(data);
     } catch (error) {
       this.logger.warn(`unparseable frame dropped: ${(error as Error).message}`);
       return;

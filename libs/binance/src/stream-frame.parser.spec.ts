@@ -1,4 +1,6 @@
-import { parseStreamFrame } from './stream-frame.parser';
+import type { AggTrade } from '@binance-rates/domain';
+import type { RawAggTrade } from './binance-wire.types';
+import { aggTradeFromStream, parseStreamFrame, scanCombinedAggTrade } from './stream-frame.parser';
 
 describe('parseStreamFrame', () => {
   it('turns a combined aggTrade frame into a domain trade with exact decimal strings', () => {
@@ -47,5 +49,164 @@ describe('parseStreamFrame', () => {
 
   it('throws on text that is not JSON', () => {
     expect(() => parseStreamFrame('not json')).toThrow();
+  });
+});
+
+/** The fast path on the frame's UTF-8 bytes, as the socket delivers them. */
+function scan(text: string): AggTrade | null {
+  return scanCombinedAggTrade(Buffer.from(text));
+}
+
+/** What the JSON.parse path makes of a frame, or 'throws'. */
+function viaJson(text: string): unknown {
+  let frame: Record<string, unknown>;
+  try {
+    frame = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return 'throws';
+  }
+  const data = frame?.['data'] as RawAggTrade | undefined;
+  return data?.e === 'aggTrade' ? { kind: 'aggTrade', trade: aggTradeFromStream(data) } : 'not an aggTrade';
+}
+
+function parsedOrThrows(text: string): unknown {
+  try {
+    return parseStreamFrame(Buffer.from(text));
+  } catch {
+    return 'throws';
+  }
+}
+
+/** mulberry32: a seeded generator, so a failing case can be replayed. */
+function random(seed: number): () => number {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomFrame(next: () => number): string {
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+  const int = (max: number) => Math.floor(next() * max);
+  const symbol = pick(['BTCUSDT', 'ETHBTC', 'BNBUSDT', '1000SATSUSDT', 'A', '币安人生USDT', 'X'.repeat(1 + int(20))]);
+  const decimal = () => `${int(100_000)}.${String(int(100_000_000)).padStart(8, '0')}`;
+  // One id in 20 has 16 digits, which the fast path leaves to JSON.parse.
+  const id = () =>
+    next() < 0.05 ? pick([2 ** 53 - 1, 1e15 + int(2 ** 53 - 1e15)]) : pick([0, 1, int(10), int(1e6), int(1e12), 999_999_999_999_999]);
+  return (
+    `{"stream":"${symbol.toLowerCase()}@aggTrade","data":{"e":"aggTrade","E":${id()},"s":"${symbol}","a":${id()},` +
+    `"p":"${decimal()}","q":"${decimal()}","f":${id()},"l":${id()},"T":${id()},"m":${pick([true, false])},` +
+    `"M":${pick([true, false])}}}`
+  );
+}
+
+const SAMPLE =
+  '{"stream":"bnbbtc@aggTrade","data":{"e":"aggTrade","E":1672515782136,"s":"BNBBTC","a":12345,"p":"0.00100000","q":"100.00000000","f":100,"l":105,"T":1672515782130,"m":true,"M":true}}';
+
+describe('scanCombinedAggTrade (the fast path of parseStreamFrame)', () => {
+  it('reads the exact Binance layout without JSON.parse', () => {
+    expect({ kind: 'aggTrade', trade: scan(SAMPLE) }).toStrictEqual(viaJson(SAMPLE));
+  });
+
+  it.each([
+    ['an escaped symbol', SAMPLE.replace('"BNBBTC"', '"BNB\\u0042TC"'), 'BNBBTC'],
+    ['whitespace between tokens', SAMPLE.replace('"a":12345', '"a": 12345'), 'BNBBTC'],
+    ['another key order', SAMPLE.replace('"m":true,"M":true', '"M":true,"m":true'), 'BNBBTC'],
+    ['trailing whitespace', `${SAMPLE}\n`, 'BNBBTC'],
+    ['a 16-digit id', SAMPLE.replace('"a":12345', '"a":9007199254740991'), 'BNBBTC'],
+    ['an exponent', SAMPLE.replace('"T":1672515782130', '"T":1.67251578213e12'), 'BNBBTC'],
+    ['data before stream', `{"data":${SAMPLE.slice(SAMPLE.indexOf('{"e"'), -1)},"stream":"bnbbtc@aggTrade"}`, 'BNBBTC'],
+    ['another stream name', SAMPLE.replace('bnbbtc@aggTrade', 'bnbbtc@aggTrade@100ms'), 'BNBBTC'],
+  ])('falls back to JSON.parse for %s, with the same result', (_label, text, symbol) => {
+    expect(scan(text)).toBeNull();
+    expect(parseStreamFrame(Buffer.from(text))).toStrictEqual(viaJson(text));
+    expect(parseStreamFrame(Buffer.from(text))).toMatchObject({ kind: 'aggTrade', trade: { symbol } });
+  });
+
+  it.each([
+    ['a leading zero', SAMPLE.replace('"a":12345', '"a":012345')],
+    ['a raw control character', SAMPLE.replace('"BNBBTC"', '"BNB\u0001BTC"')],
+    ['trailing text', `${SAMPLE}x`],
+    ['a truncated frame', SAMPLE.slice(0, -1)],
+    ['a bare boolean typo', SAMPLE.replace('"m":true', '"m":tru')],
+  ])('rejects %s exactly as JSON.parse does', (_label, text) => {
+    expect(scan(text)).toBeNull();
+    expect(() => parseStreamFrame(Buffer.from(text))).toThrow();
+  });
+
+  it('leaves non-ASCII symbols to the UTF-8 decoder and JSON.parse', () => {
+    const text = SAMPLE.replace('"BNBBTC"', '"币安人生USDT"');
+    expect(scan(text)).toBeNull();
+    expect(parseStreamFrame(Buffer.from(text))).toMatchObject({ kind: 'aggTrade', trade: { symbol: '币安人生USDT' } });
+  });
+
+  it('reads a frame given as a string through JSON.parse alone, with the same result', () => {
+    expect(parseStreamFrame(SAMPLE)).toStrictEqual(parseStreamFrame(Buffer.from(SAMPLE)));
+  });
+
+  it('leaves results, errors and shutdown notices to JSON.parse', () => {
+    for (const text of [
+      '{"result":null,"id":7}',
+      '{"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":2}',
+      '{"stream":"!serverShutdown","data":{"e":"serverShutdown","E":1770123456789}}',
+      '{"stream":"btcusdt@trade","data":{"e":"trade"}}',
+    ]) {
+      expect(scan(text)).toBeNull();
+    }
+  });
+
+  it('agrees with JSON.parse on 5,000 random valid frames', () => {
+    const next = random(1);
+    let fast = 0;
+    for (let i = 0; i < 5_000; i++) {
+      const text = randomFrame(next);
+      const scanned = scan(text);
+      if (scanned !== null) {
+        fast += 1;
+        expect({ kind: 'aggTrade', trade: scanned }).toStrictEqual(viaJson(text));
+      }
+      expect(parseStreamFrame(Buffer.from(text))).toStrictEqual(viaJson(text));
+    }
+    // Only frames with a 16-digit id (about 1 - 0.95^5 of them) or a non-ASCII symbol (1 in 7) leave the fast path.
+    expect(fast).toBeGreaterThan(3_000);
+  });
+
+  it('never disagrees with JSON.parse on 30,000 mutated or truncated frames', () => {
+    const next = random(2);
+    const noise = ['"', '\\', ' ', '\n', '\t', '0', '1', '9', '-', '+', '.', 'e', 'E', ',', ':', '{', '}', '[', 'é', '\u0000', '\u001f', 't', 'f', 'n'];
+    let accepted = 0;
+    for (let i = 0; i < 30_000; i++) {
+      let text = randomFrame(next);
+      for (let n = 1 + Math.floor(next() * 3); n > 0; n--) {
+        const at = Math.floor(next() * (text.length + 1));
+        const char = noise[Math.floor(next() * noise.length)]!;
+        const kind = Math.floor(next() * 4);
+        text =
+          kind === 0
+            ? text.slice(0, at) + char + text.slice(at)
+            : kind === 1
+              ? text.slice(0, at) + text.slice(at + 1)
+              : kind === 2
+                ? text.slice(0, at) + char + text.slice(at + 1)
+                : text.slice(0, at);
+      }
+      const scanned = scan(text);
+      if (scanned !== null) {
+        accepted += 1;
+        expect({ kind: 'aggTrade', trade: scanned }).toStrictEqual(viaJson(text));
+      }
+      const expected = viaJson(text);
+      const actual = parsedOrThrows(text);
+      // Frames that JSON.parse reads as something other than an aggTrade never touch the fast path.
+      if (expected === 'throws') {
+        expect(actual).toBe('throws');
+      } else if (expected !== 'not an aggTrade') {
+        expect(actual).toStrictEqual(expected);
+      }
+    }
+    // Some mutations keep the frame valid (a digit for a digit), so the fast path is exercised here as well.
+    expect(accepted).toBeGreaterThan(1_000);
   });
 });

@@ -9,14 +9,23 @@ export type StreamFrame =
   | { kind: 'other'; stream: string | null };
 
 /**
- * Parses one text frame of a combined-stream connection. Samples:
+ * Parses one text frame of a combined-stream connection. Pass the frame's bytes as received: a combined aggTrade in
+ * Binance's own layout is read straight from them, without decoding the frame or JSON.parse; anything else (and a
+ * frame given as a string) is decoded as UTF-8 and goes through JSON.parse. Samples:
  * {"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":1672515782136,"s":"BTCUSDT","a":12345,"p":"0.001",
  *   "q":"100","f":100,"l":105,"T":1672515782136,"m":true,"M":true}}
  * {"result":null,"id":1}
  * {"error":{"code":2,"msg":"Invalid request: invalid stream"},"id":2}
  * {"stream":"!serverShutdown","data":{"e":"serverShutdown","E":1770123456789}}
  */
-export function parseStreamFrame(text: string): StreamFrame {
+export function parseStreamFrame(payload: Buffer | string): StreamFrame {
+  if (typeof payload !== 'string') {
+    const trade = scanCombinedAggTrade(payload);
+    if (trade !== null) {
+      return { kind: 'aggTrade', trade };
+    }
+  }
+  const text = typeof payload === 'string' ? payload : payload.toString('utf8');
   const frame = JSON.parse(text) as Record<string, unknown>;
   const data = frame['data'] as Record<string, unknown> | undefined;
   if (data !== undefined) {
@@ -45,6 +54,161 @@ export function parseStreamFrame(text: string): StreamFrame {
     return { kind: 'result', id: Number(frame['id']), result: frame['result'] };
   }
   return { kind: 'other', stream: null };
+}
+
+const STREAM_HEAD = '{"stream":"';
+/** The end of the stream name and everything up to the value of `E`. */
+const DATA_HEAD = '@aggTrade","data":{"e":"aggTrade","E":';
+/** Longest integer taken without JSON.parse: 15 digits stay below 2^53, so the value is exact. */
+const MAX_INTEGER_DIGITS = 15;
+
+/** Value of the integer `scanInteger` accepted last; a scratch slot so the scanners allocate nothing. */
+let scannedInteger = 0;
+
+/**
+ * The fast path for the one frame that matters for throughput, a combined aggTrade exactly as Binance lays it out:
+ * {"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":1672515782136,"s":"BTCUSDT","a":12345,"p":"0.001",
+ *   "q":"100","f":100,"l":105,"T":1672515782136,"m":true,"M":true}}
+ * Anything else returns null and goes through JSON.parse: another key order, whitespace, an escape, a control or
+ * non-ASCII character in a string, a number that is not a plain integer of at most 15 digits, trailing text. So
+ * whatever this accepts is valid JSON that JSON.parse would read into the very same trade.
+ */
+export function scanCombinedAggTrade(bytes: Buffer): AggTrade | null {
+  if (!matchAt(bytes, 0, STREAM_HEAD)) {
+    return null;
+  }
+  const streamEnd = scanString(bytes, STREAM_HEAD.length);
+  if (streamEnd < 0 || !matchAt(bytes, streamEnd - 9, DATA_HEAD)) {
+    return null;
+  }
+  let at = scanInteger(bytes, streamEnd - 9 + DATA_HEAD.length);
+  if (at < 0 || !matchAt(bytes, at, ',"s":"')) {
+    return null;
+  }
+  const symbolStart = at + 6;
+  const symbolEnd = scanString(bytes, symbolStart);
+  if (symbolEnd < 0 || !matchAt(bytes, symbolEnd + 1, ',"a":')) {
+    return null;
+  }
+  at = scanInteger(bytes, symbolEnd + 6);
+  const tradeId = scannedInteger;
+  if (at < 0 || !matchAt(bytes, at, ',"p":"')) {
+    return null;
+  }
+  const priceStart = at + 6;
+  const priceEnd = scanString(bytes, priceStart);
+  if (priceEnd < 0 || !matchAt(bytes, priceEnd + 1, ',"q":"')) {
+    return null;
+  }
+  const quantityStart = priceEnd + 7;
+  const quantityEnd = scanString(bytes, quantityStart);
+  if (quantityEnd < 0 || !matchAt(bytes, quantityEnd + 1, ',"f":')) {
+    return null;
+  }
+  at = scanInteger(bytes, quantityEnd + 6);
+  const firstTradeId = scannedInteger;
+  if (at < 0 || !matchAt(bytes, at, ',"l":')) {
+    return null;
+  }
+  at = scanInteger(bytes, at + 5);
+  const lastTradeId = scannedInteger;
+  if (at < 0 || !matchAt(bytes, at, ',"T":')) {
+    return null;
+  }
+  at = scanInteger(bytes, at + 5);
+  const tradeTime = scannedInteger;
+  if (at < 0 || !matchAt(bytes, at, ',"m":')) {
+    return null;
+  }
+  at += 5;
+  let isBuyerMaker: boolean;
+  if (matchAt(bytes, at, 'true')) {
+    isBuyerMaker = true;
+    at += 4;
+  } else if (matchAt(bytes, at, 'false')) {
+    isBuyerMaker = false;
+    at += 5;
+  } else {
+    return null;
+  }
+  if (!matchAt(bytes, at, ',"M":')) {
+    return null;
+  }
+  at += 5;
+  if (matchAt(bytes, at, 'true')) {
+    at += 4;
+  } else if (matchAt(bytes, at, 'false')) {
+    at += 5;
+  } else {
+    return null;
+  }
+  if (at + 2 !== bytes.length || !matchAt(bytes, at, '}}')) {
+    return null;
+  }
+  return {
+    symbol: bytes.toString('latin1', symbolStart, symbolEnd),
+    tradeId,
+    price: bytes.toString('latin1', priceStart, priceEnd),
+    quantity: bytes.toString('latin1', quantityStart, quantityEnd),
+    firstTradeId,
+    lastTradeId,
+    tradeTime,
+    isBuyerMaker,
+  };
+}
+
+/** True when the bytes at `at` are the ASCII `literal`. */
+function matchAt(bytes: Buffer, at: number, literal: string): boolean {
+  if (at < 0 || at + literal.length > bytes.length) {
+    return false;
+  }
+  for (let i = 0; i < literal.length; i++) {
+    if (bytes[at + i] !== literal.charCodeAt(i)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Index of the quote closing a string that starts at `from` (just after its opening quote), or -1 if the string
+ * has an escape or a control character (JSON.parse would decode or reject those), a non-ASCII byte (left to the
+ * UTF-8 decoder, so that one byte is one character in what this path returns) or never ends.
+ */
+function scanString(bytes: Buffer, from: number): number {
+  for (let i = from; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === 0x22) {
+      return i;
+    }
+    if (c === 0x5c || c < 0x20 || c > 0x7e) {
+      return -1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Index just after the digits of a non-negative JSON integer starting at `from` (value in `scannedInteger`), or -1
+ * for no digit, a leading zero or more than MAX_INTEGER_DIGITS digits. A sign, fraction or exponent is left for the
+ * caller's next literal to refuse.
+ */
+function scanInteger(bytes: Buffer, from: number): number {
+  let value = 0;
+  let i = from;
+  for (; i < bytes.length && i - from <= MAX_INTEGER_DIGITS; i++) {
+    const digit = bytes[i] - 0x30;
+    if (digit < 0 || digit > 9) {
+      break;
+    }
+    value = value * 10 + digit;
+  }
+  const digits = i - from;
+  if (digits === 0 || digits > MAX_INTEGER_DIGITS || (digits > 1 && bytes[from] === 0x30)) {
+    return -1;
+  }
+  scannedInteger = value;
+  return i;
 }
 
 export function aggTradeFromStream(raw: RawAggTrade): AggTrade {

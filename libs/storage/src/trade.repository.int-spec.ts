@@ -2,7 +2,7 @@ import type { AppConfig } from '@binance-rates/config';
 import type { AggTrade } from '@binance-rates/domain';
 import { createTestDatabase, type TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
-import { COPY_THRESHOLD, TradeRepository } from './trade.repository';
+import { COPY_THRESHOLD, STAGE_THRESHOLD, TradeRepository } from './trade.repository';
 
 const T0 = Date.UTC(2024, 0, 1);
 
@@ -47,7 +47,8 @@ describe('TradeRepository', () => {
   describe('insertBatch', () => {
     it.each([
       ['a small batch (unnest)', 10],
-      ['a large batch (COPY)', COPY_THRESHOLD + 500],
+      ['a mid-sized batch (COPY, replayed through unnest)', COPY_THRESHOLD + 500],
+      ['a large batch (COPY, replayed through the staging table)', STAGE_THRESHOLD + 500],
     ])('stores %s once even when replayed', async (_label, size) => {
       const batch = range(1, size);
       await expect(trades.insertBatch(batch)).resolves.toBe(size);
@@ -88,6 +89,75 @@ describe('TradeRepository', () => {
       }
     });
 
+    it.each([
+      ['a COPY batch (through unnest)', COPY_THRESHOLD + 500],
+      ['a large COPY batch (through the staging table)', STAGE_THRESHOLD + 500],
+    ])('falls back when %s holds rows already stored, keeping the stored ones and adding the rest', async (_label, size) => {
+      await trades.insertBatch(range(400, 600, { price: '1.00000000' }));
+
+      await expect(trades.insertBatch(range(1, size))).resolves.toBe(size - 201);
+      await expect(trades.countAndRange('BTCUSDT')).resolves.toEqual({ count: size, minId: 1, maxId: size });
+      const [stored] = await trades.findTrades({ symbol: 'BTCUSDT', fromId: 400, limit: 1 });
+      expect(stored!.price).toBe('1.00000000');
+    });
+
+    it('keeps using one connection through direct COPYs and fallbacks, even when the server fails a COPY early', async () => {
+      const single = new DatabaseClient({ database: { url: db.url, poolSize: 1 } } as AppConfig);
+      const repository = new TradeRepository(single);
+      try {
+        await expect(repository.insertBatch(range(1, 5))).resolves.toBe(5);
+        // The conflict is in the first rows while most of the 60k-row payload is still on its way.
+        await expect(repository.insertBatch(range(1, 60_000))).resolves.toBe(59_995);
+        await expect(repository.insertBatch(range(60_001, 62_000))).resolves.toBe(2_000);
+        await expect(repository.insertBatch(range(61_001, 64_000))).resolves.toBe(2_000);
+        await expect(repository.insertBatch(range(63_901, 64_200))).resolves.toBe(200);
+        await expect(repository.countAndRange('BTCUSDT')).resolves.toEqual({ count: 64_200, minId: 1, maxId: 64_200 });
+      } finally {
+        await single.close();
+      }
+    });
+
+    it('stores the first of duplicates inside one unordered, interleaved large batch', async () => {
+      const btc = range(1, COPY_THRESHOLD);
+      const eth = range(1, COPY_THRESHOLD, { symbol: 'ETHUSDT' });
+      const batch = btc.flatMap((t, i) => [t, eth[i]!]).reverse();
+      batch.push(trade(7, { price: '9.00000000' }), trade(7, { symbol: 'ETHUSDT', price: '8.00000000' }));
+      batch.unshift(trade(5, { quantity: '2.00000000' }));
+
+      await expect(trades.insertBatch(batch)).resolves.toBe(2 * COPY_THRESHOLD);
+      await expect(trades.countAndRange('BTCUSDT')).resolves.toEqual({ count: COPY_THRESHOLD, minId: 1, maxId: COPY_THRESHOLD });
+      await expect(trades.countAndRange('ETHUSDT')).resolves.toEqual({ count: COPY_THRESHOLD, minId: 1, maxId: COPY_THRESHOLD });
+      const btcStored = await trades.findTrades({ symbol: 'BTCUSDT', fromId: 5, limit: 3 });
+      expect(btcStored.map((t) => [t.tradeId, t.price, t.quantity])).toEqual([
+        [5, '37000.12000000', '2.00000000'],
+        [6, '37000.12000000', '0.50000000'],
+        [7, '37000.12000000', '0.50000000'],
+      ]);
+    });
+
+    it('stores overlapping multi-symbol COPY batches raced from two pools exactly once, in any order', async () => {
+      const other = clientFor(db.url);
+      const otherTrades = new TradeRepository(other);
+      const symbols = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT', '1000SATSUSDT'];
+      const interleaved = (from: number, to: number) =>
+        range(from, to).flatMap((t) => symbols.map((symbol) => ({ ...t, symbol })));
+      try {
+        const writes: Promise<number>[] = [];
+        for (let i = 0; i < 5; i++) {
+          writes.push(trades.insertBatch(interleaved(i * 500 + 1, i * 500 + 1000)));
+          writes.push(otherTrades.insertBatch(interleaved(i * 500 + 1, i * 500 + 1000).reverse()));
+          writes.push(otherTrades.insertBatch(interleaved(i * 500 + 250, i * 500 + 750)));
+        }
+        const inserted = (await Promise.all(writes)).reduce((sum, n) => sum + n, 0);
+        expect(inserted).toBe(symbols.length * 3_000);
+        for (const symbol of symbols) {
+          await expect(trades.countAndRange(symbol)).resolves.toEqual({ count: 3_000, minId: 1, maxId: 3_000 });
+        }
+      } finally {
+        await other.close();
+      }
+    });
+
     it('round-trips prices and quantities exactly', async () => {
       const values = ['0.00000001', '37000.12000000', '123456789.12345678', '0', '1e-8', '98765432109876543210.123456789'];
       await trades.insertBatch(values.map((value, i) => trade(i + 1, { price: value, quantity: value })));
@@ -108,6 +178,20 @@ describe('TradeRepository', () => {
       const batch = range(1, COPY_THRESHOLD, { price: '123456789.12345678', quantity: '0.00000001' });
       await trades.insertBatch(batch);
       await expect(trades.findTrades({ symbol: 'BTCUSDT', limit: COPY_THRESHOLD })).resolves.toEqual(batch);
+    });
+
+    it('round-trips trade times with any millisecond, before 1970 too, through the COPY path', async () => {
+      const times = [T0, T0 + 1, T0 + 9, T0 + 10, T0 + 99, T0 + 100, T0 + 999, T0 + 1_000, 0, -1, -999, -1_000, -1_001];
+      const batch = range(1, COPY_THRESHOLD).map((t, i) => ({ ...t, tradeTime: times[i % times.length]! + i * 1_001 }));
+      await trades.insertBatch(batch);
+      await expect(trades.findTrades({ symbol: 'BTCUSDT', limit: COPY_THRESHOLD })).resolves.toEqual(batch);
+    });
+
+    it('rejects a trade time that is not whole milliseconds', async () => {
+      const batch = range(1, COPY_THRESHOLD);
+      batch[7] = trade(8, { tradeTime: T0 + 0.5 });
+      await expect(trades.insertBatch(batch)).rejects.toThrow(/whole milliseconds/);
+      await expect(trades.countAndRange('BTCUSDT')).resolves.toEqual({ count: 0, minId: null, maxId: null });
     });
 
     it('rejects text that would corrupt the COPY stream', async () => {
