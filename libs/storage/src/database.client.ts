@@ -26,6 +26,11 @@ export class DatabaseClient implements OnApplicationShutdown {
     });
     // An idle client dropping (server restart, network) must not crash the process; the pool replaces it.
     this.pool.on('error', (error) => this.logger.warn(`Idle PostgreSQL connection failed: ${error.message}`));
+    // A connection can also fail while checked out (a COPY cut by a server restart): the query using it rejects and
+    // the caller discards it, but the client emits 'error' too, which must not go unheard and crash the process.
+    this.pool.on('connect', (client) => {
+      client.on('error', (error) => this.logger.warn(`PostgreSQL connection failed while in use: ${error.message}`));
+    });
   }
 
   /**
