@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@binance-rates/config';
-import { HttpExceptionFilter } from '@binance-rates/http';
+import { CurrencyController, HttpExceptionFilter, installPriceReadFastPath } from '@binance-rates/http';
 import { applyMigrations } from '@binance-rates/storage';
 import { AppModule } from './app.module';
 
@@ -30,7 +30,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       stopAtFirstError: false,
     }),
   );
-  app.useGlobalFilters(new HttpExceptionFilter());
+  const filter = new HttpExceptionFilter();
+  app.useGlobalFilters(filter);
+  installPriceReadFastPath(app.getHttpServer(), app.get(CurrencyController), filter);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()

@@ -10,6 +10,13 @@ const STATUS_BY_CODE: Record<string, number> = {
   EXCHANGE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
+/** What an error body needs to know of the request it answers. */
+export interface ErrorContext {
+  method?: string;
+  url?: string;
+  routeOptions?: { url?: string };
+}
+
 export interface ErrorBody {
   statusCode: number;
   error: string;
@@ -31,7 +38,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
-  private toBody(exception: unknown, request: FastifyRequest): ErrorBody {
+  /** The response body for any error, shared with routes answered outside Nest's router. */
+  toBody(exception: unknown, request: ErrorContext): ErrorBody {
     if (exception instanceof CurrencyError) {
       const statusCode = STATUS_BY_CODE[exception.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
       return { statusCode, error: reasonPhrase(statusCode), message: exception.message, code: exception.code };

@@ -22,7 +22,12 @@ export class LatestPriceView implements OnApplicationBootstrap, OnModuleDestroy 
   ) {}
 
   onApplicationBootstrap(): void {
-    this.tracked.onChange(({ removed }) => removed.forEach((symbol) => this.prices.delete(symbol)));
+    this.tracked.onChange(({ added, removed }) => {
+      removed.forEach((symbol) => this.prices.delete(symbol));
+      if (added.length > 0) {
+        void this.resync(added);
+      }
+    });
     this.store.subscribe(
       (prices) => this.merge(prices),
       () => void this.resync(),
@@ -56,9 +61,9 @@ export class LatestPriceView implements OnApplicationBootstrap, OnModuleDestroy 
     this.prices.delete(symbol);
   }
 
-  async resync(): Promise<void> {
+  async resync(symbols: readonly string[] = this.tracked.list()): Promise<void> {
     try {
-      this.merge((await this.store.getMany(this.tracked.list())).values());
+      this.merge((await this.store.getMany(symbols)).values());
     } catch (error) {
       this.logger.debug(`price resync skipped: ${(error as Error).message}`);
     }
