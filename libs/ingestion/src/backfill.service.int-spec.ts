@@ -1,0 +1,93 @@
+import { AppConfig } from '@binance-rates/config';
+import { BinanceRestClient } from '@binance-rates/binance';
+import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
+import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
+import { DatabaseClient, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
+import { TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import { BackfillService } from './backfill.service';
+import { LatestPriceView } from './latest-price.view';
+import { TrackedSymbolsService } from './tracked-symbols.service';
+import { WritePipeline } from './write-pipeline.service';
+
+const WINDOW_MS = 1_000;
+
+describe('BackfillService catching up after a restart (emulator REST, real PostgreSQL and Redis)', () => {
+  let emulator: BinanceEmulator;
+  let database: TestDatabase;
+  let db: DatabaseClient;
+  let redis: RedisClient;
+  let pipeline: WritePipeline;
+  let gaps: TradeGapRepository;
+  let backfill: BackfillService;
+  const prefix = testRedisPrefix();
+
+  beforeAll(async () => {
+    emulator = await startEmulator({ port: 0, tradesPerSecondPerSymbol: 100, seed: 5 });
+    database = await createTestDatabase();
+    const config = {
+      database: { url: database.url, poolSize: 4 },
+      redis: { url: testRedisUrl(), keyPrefix: prefix },
+      ingest: { flushIntervalMs: 10, historyBatchSize: 500, historyWriters: 2, maxPendingTrades: 100_000, backfillWindowMs: WINDOW_MS },
+    } as AppConfig;
+    db = new DatabaseClient(config);
+    redis = new RedisClient(config);
+    const prices = new LatestPriceStore(redis);
+    pipeline = new WritePipeline(config, prices, new TradeRepository(db), new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService));
+    gaps = new TradeGapRepository(db);
+    const rest = new BinanceRestClient({ baseUrl: emulator.restBaseUrl, weightBudgetPerMinute: 6_000, requestTimeoutMs: 5_000 });
+    backfill = new BackfillService(config, rest, pipeline, gaps);
+    backfill.start({ isWanted: () => true, onFetched: () => undefined });
+    // Enough history for a window to cut through.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+  });
+
+  afterAll(async () => {
+    backfill.onModuleDestroy();
+    await pipeline.drain(2_000);
+    await db.onApplicationShutdown();
+    await emulator.close();
+    await database.drop();
+    await cleanupRedisPrefix(testRedisUrl(), prefix);
+    await redis.onApplicationShutdown();
+  });
+
+  async function settle(): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!backfill.isIdle() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await pipeline.drain()).toBe(true);
+  }
+
+  async function storedIds(symbol: string): Promise<number[]> {
+    const { rows } = await db.pool.query('SELECT trade_id FROM agg_trade WHERE symbol = $1 ORDER BY trade_id', [symbol]);
+    return rows.map((row: { trade_id: string }) => Number(row.trade_id));
+  }
+
+  it('fetches everything after a last stored trade that is inside the window', async () => {
+    const [oldest] = emulator.tradesOf('ETHUSDT', { limit: 1_000_000 });
+    const until = emulator.lastTradeId('ETHUSDT') as number;
+    await backfill.catchUpFrom('ETHUSDT', { tradeId: oldest.aggTradeId, tradeTime: Date.now() });
+    await settle();
+    const ids = await storedIds('ETHUSDT');
+    expect(ids[0]).toBe(oldest.aggTradeId + 1);
+    expect(ids[ids.length - 1]).toBeGreaterThanOrEqual(until);
+    expect(ids.length).toBe(ids[ids.length - 1] - ids[0] + 1);
+    expect(await gaps.listOpen('ETHUSDT')).toEqual([]);
+  });
+
+  it('fetches only the window when the last stored trade is older, and records the older part as a durable gap', async () => {
+    const trades = emulator.tradesOf('BTCUSDT', { limit: 1_000_000 });
+    const lastStored = trades[0];
+    const windowStart = Date.now() - WINDOW_MS;
+    await backfill.catchUpFrom('BTCUSDT', { tradeId: lastStored.aggTradeId, tradeTime: windowStart - 60_000 });
+    await settle();
+    const firstInWindow = trades.find((trade) => trade.tradeTime >= windowStart) as (typeof trades)[number];
+    const ids = await storedIds('BTCUSDT');
+    expect(ids[0]).toBeGreaterThanOrEqual(firstInWindow.aggTradeId - 5);
+    expect(ids[0]).toBeGreaterThan(lastStored.aggTradeId + 1);
+    expect(ids.length).toBe(ids[ids.length - 1] - ids[0] + 1);
+    const open = await gaps.listOpen('BTCUSDT');
+    expect(open).toEqual([
+      expect.objectContaining({ fromId: lastStored.aggTradeId + 1, toId: ids[0] - 1, reason: expect.stringContaining('backfill window') }),
+    ]);
+  });
+});
