@@ -3,11 +3,8 @@
  * domain types at the edge.
  */
 
-/** `<symbol>@aggTrade` payload. */
-export interface RawAggTrade {
-  e: 'aggTrade';
-  E: number;
-  s: string;
+/** REST `GET /api/v3/aggTrades` element. */
+export interface RawRestAggTrade {
   a: number;
   p: string;
   q: string;
@@ -18,16 +15,11 @@ export interface RawAggTrade {
   M: boolean;
 }
 
-/** REST `GET /api/v3/aggTrades` element: same fields as the stream, without `e`, `E` and `s`. */
-export interface RawRestAggTrade {
-  a: number;
-  p: string;
-  q: string;
-  f: number;
-  l: number;
-  T: number;
-  m: boolean;
-  M: boolean;
+/** `<symbol>@aggTrade` payload: the REST fields plus event type, event time and symbol. */
+export interface RawAggTrade extends RawRestAggTrade {
+  e: 'aggTrade';
+  E: number;
+  s: string;
 }
 
 /** Combined-stream wrapper. */
