@@ -31,7 +31,7 @@ export interface AggTradesQuery {
   limit?: number;
 }
 
-const WEIGHT = { aggTrades: 4, exchangeInfo: 20, ping: 1 } as const;
+const WEIGHT = { aggTrades: 4, exchangeInfo: 20 } as const;
 const DEFAULT_BAN_MS = 120_000;
 
 /**
@@ -60,26 +60,6 @@ export class BinanceRestClient {
   async exchangeInfo(): Promise<RawExchangeInfoSymbol[]> {
     const info = await this.request<RawExchangeInfo>('/api/v3/exchangeInfo', WEIGHT.exchangeInfo);
     return info.symbols;
-  }
-
-  /** The symbol's exchange entry, or null when Binance does not know it. */
-  async exchangeInfoSymbol(symbol: string): Promise<RawExchangeInfoSymbol | null> {
-    try {
-      const info = await this.request<RawExchangeInfo>(
-        `/api/v3/exchangeInfo?symbol=${encodeURIComponent(symbol)}`,
-        WEIGHT.exchangeInfo,
-      );
-      return info.symbols.find((entry) => entry.symbol === symbol) ?? null;
-    } catch (error) {
-      if (error instanceof BinanceRestError && error.binanceCode === -1121) {
-        return null;
-      }
-      throw error;
-    }
-  }
-
-  async ping(): Promise<void> {
-    await this.request<object>('/api/v3/ping', WEIGHT.ping);
   }
 
   /** Milliseconds this client will wait before its next request, for health reporting. */

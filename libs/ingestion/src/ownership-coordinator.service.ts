@@ -83,10 +83,6 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
     await this.instances.announce(this.me).catch(() => undefined);
   }
 
-  ownedSymbols(): string[] {
-    return this.leases.held();
-  }
-
   /**
    * Whether the symbol's stream is live: from this instance when it streams the symbol, else from its owner's last
    * report; null when no owner reported recently.

@@ -17,7 +17,6 @@ export class TrackedSymbolsService implements OnModuleDestroy {
   private readonly listeners: TrackedSymbolsListener[] = [];
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
-  private loaded = false;
   private failing = false;
   private stamp: string | null = null;
   /** Bumped by local changes, so a reload that raced one is thrown away instead of undoing it. */
@@ -32,10 +31,6 @@ export class TrackedSymbolsService implements OnModuleDestroy {
   async start(): Promise<void> {
     await this.refresh();
     this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_INTERVAL_MS);
-  }
-
-  isLoaded(): boolean {
-    return this.loaded;
   }
 
   isActive(symbol: string): boolean {
@@ -119,7 +114,6 @@ export class TrackedSymbolsService implements OnModuleDestroy {
     const added = [...next.keys()].filter((symbol) => !this.active.has(symbol));
     const removed = [...this.active.keys()].filter((symbol) => !next.has(symbol));
     this.active = next;
-    this.loaded = true;
     if (added.length > 0 || removed.length > 0) {
       this.notify({ added, removed });
     }
