@@ -131,11 +131,6 @@ export class TradeRepository {
     return rows.map(mapTrade);
   }
 
-  async lastStoredTrade(symbol: string): Promise<StoredTradePosition | null> {
-    const positions = await this.lastStoredTrades([symbol]);
-    return positions.get(symbol) ?? null;
-  }
-
   /** The newest stored trade per symbol; symbols with no history are absent from the map. */
   async lastStoredTrades(symbols: readonly string[]): Promise<Map<string, StoredTradePosition>> {
     const { rows } = await this.db.pool.query<{ symbol: string; trade_id: number; trade_time: number }>(
