@@ -198,7 +198,7 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
     }
     const toStream = this.leases.held().filter((symbol) => !this.supervisor.isStreaming(symbol) && this.tracked.isActive(symbol));
     if (toStream.length > 0) {
-      await this.supervisor.stream(toStream, (symbol) => this.tracked.addedAt(symbol));
+      await this.supervisor.stream(toStream);
     }
   }
 

@@ -81,7 +81,7 @@ export class StreamSupervisor implements OnModuleDestroy {
   }
 
   /** Starts streaming these symbols, resuming each from its last stored trade. */
-  async stream(symbols: readonly string[], addedAt: (symbol: string) => Date | undefined = () => undefined): Promise<void> {
+  async stream(symbols: readonly string[]): Promise<void> {
     const client = this.requireClient();
     const fresh = symbols.filter((symbol) => !client.has(symbol));
     if (fresh.length === 0) {
@@ -102,7 +102,7 @@ export class StreamSupervisor implements OnModuleDestroy {
       } else if (last) {
         void this.backfill.catchUpFrom(symbol, last);
       } else {
-        const since = addedAt(symbol)?.getTime();
+        const since = this.tracked.addedAt(symbol)?.getTime();
         if (since !== undefined && since >= windowStart) {
           this.newSince.set(symbol, since - ADDED_AT_CLOCK_MARGIN_MS);
         }
