@@ -100,6 +100,8 @@ describe('connection policies and faults (spec §2, §6, §8)', () => {
     const frozen = await connect('/ws/btcusdt@aggTrade');
     await frozen.waitForEvents(1);
     emulator.freezeConnections();
+    // Frames the emulator wrote just before the freeze may still be in flight.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const framesAtFreeze = frozen.messages.length;
     const pingsAtFreeze = frozen.pingsReceived;
     let pongs = 0;
