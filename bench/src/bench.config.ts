@@ -8,6 +8,7 @@ const PHASES: readonly PhaseName[] = ['ingest', 'freshness', 'reads', 'peer', 's
 const SERVICE_PASSTHROUGH = [
   'FLUSH_INTERVAL_MS',
   'HISTORY_BATCH_SIZE',
+  'HISTORY_WRITERS',
   'MAX_PENDING_TRADES',
   'STREAMS_PER_CONNECTION',
   'DATABASE_POOL_SIZE',

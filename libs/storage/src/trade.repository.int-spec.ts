@@ -236,6 +236,41 @@ describe('TradeRepository', () => {
 
     it('returns nothing for an unknown symbol', async () => {
       await expect(trades.findTrades({ symbol: 'XRPUSDT', limit: 10 })).resolves.toEqual([]);
+      await expect(trades.findTrades({ symbol: 'XRPUSDT', startTime: T0, endTime: T0 + 9000, limit: 10 })).resolves.toEqual([]);
+    });
+
+    it('answers time windows exactly over holes in the ids and runs of equal times', async () => {
+      // Deterministic pseudo-random history: ids jump by 1-40, times stay equal or rise by up to 3 s.
+      let seed = 7;
+      const next = (n: number): number => {
+        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+        return seed % n;
+      };
+      const stored: AggTrade[] = [];
+      let id = 1_000_000_000;
+      let time = T0;
+      for (let i = 0; i < 600; i++) {
+        id += next(4) === 0 ? 1 + next(40) : 1;
+        time += next(3) === 0 ? 0 : next(3000);
+        stored.push(trade(id, { symbol: 'SOLUSDT', tradeTime: time }));
+      }
+      await trades.insertBatch(stored);
+      const first = stored[0]!;
+      const last = stored[stored.length - 1]!;
+      const times = [first.tradeTime - 1, first.tradeTime, last.tradeTime, last.tradeTime + 1, ...stored.map((t) => t.tradeTime)];
+      for (let probe = 0; probe < 60; probe++) {
+        const startTime = probe % 7 === 0 ? undefined : times[next(times.length)]!;
+        const endTime = probe % 5 === 0 ? undefined : times[next(times.length)]! + next(2);
+        const fromId = probe % 3 === 0 ? stored[next(stored.length)]!.tradeId + next(2) : undefined;
+        const limit = 1 + next(300);
+        const expected = stored
+          .filter((t) => (startTime === undefined || t.tradeTime >= startTime) && (endTime === undefined || t.tradeTime <= endTime))
+          .filter((t) => fromId === undefined || t.tradeId >= fromId)
+          .slice(0, limit)
+          .map((t) => t.tradeId);
+        const found = await trades.findTrades({ symbol: 'SOLUSDT', fromId, startTime, endTime, limit });
+        expect({ startTime, endTime, fromId, limit, ids: found.map((t) => t.tradeId) }).toEqual({ startTime, endTime, fromId, limit, ids: expected });
+      }
     });
   });
 
