@@ -82,3 +82,27 @@ export function readMachineBusySeconds(): number {
   const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
   return (user + nice + system + irq + softirq + (steal ?? 0)) / CLOCK_TICKS;
 }
+
+export interface QuietWait {
+  waitedSeconds: number;
+  /** Busy cores of the whole machine in the last window before the wait ended. */
+  busyCores: number;
+}
+
+/**
+ * Waits until the machine is quiet (fewer than `maxBusyCores` busy over a `windowMs` window) or `timeoutMs` has
+ * passed. On 2 cores a load test next to PostgreSQL's autovacuum of the rows just ingested measures the vacuum.
+ */
+export async function waitForQuietMachine(maxBusyCores = 0.15, timeoutMs = 90_000, windowMs = 1_000): Promise<QuietWait> {
+  const started = performance.now();
+  let busyCores = Number.POSITIVE_INFINITY;
+  while (performance.now() - started < timeoutMs) {
+    const before = readMachineBusySeconds();
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    busyCores = (readMachineBusySeconds() - before) / (windowMs / 1000);
+    if (busyCores < maxBusyCores) {
+      break;
+    }
+  }
+  return { waitedSeconds: (performance.now() - started) / 1000, busyCores };
+}

@@ -1,7 +1,11 @@
-import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { BenchContext } from '../bench.context';
 import { ManagedProcess } from '../infra/managed-process';
+import { readMachineBusySeconds, readProcessCpu, waitForQuietMachine } from '../infra/proc-stats';
+
+const execFileAsync = promisify(execFile);
 
 export interface ReadRun {
   url: string;
@@ -10,6 +14,12 @@ export interface ReadRun {
   latencyP99Ms: number;
   errors: number;
   non2xx: number;
+  /** How long the run waited for the machine to settle first, and how busy it still was (cores). */
+  settleSeconds: number;
+  busyCoresBefore: number;
+  /** CPU the server process spent per answered request, and busy cores of the whole machine during the run. */
+  serverCpuMicrosPerRequest: number;
+  machineBusyCores: number;
 }
 
 export interface ReadsResult {
@@ -24,7 +34,8 @@ export interface ReadsResult {
 /**
  * autocannon with the same settings against a bare Fastify hello-world (its own process) and against
  * GET /api/currency/{symbol} of the service, one after the other, each after a short warm-up. The market is stopped
- * while this runs, so both servers have the machine to themselves.
+ * while this runs and each run first waits for the machine to go quiet (PostgreSQL vacuums the rows just ingested
+ * for a while), so both servers have the machine to themselves.
  */
 export async function runReads(context: BenchContext, symbol: string): Promise<ReadsResult> {
   const { config } = context;
@@ -38,11 +49,16 @@ export async function runReads(context: BenchContext, symbol: string): Promise<R
   let helloWorld: ReadRun;
   try {
     const { address } = JSON.parse(match[0]) as { address: string };
-    helloWorld = await load(`${address}/`, config.readsConnections, config.readsSeconds);
+    helloWorld = await load(`${address}/`, hello.pid, config.readsConnections, config.readsSeconds);
   } finally {
     await hello.stop();
   }
-  const service = await load(`${context.service.client.baseUrl}/api/currency/${symbol}`, config.readsConnections, config.readsSeconds);
+  const service = await load(
+    `${context.service.client.baseUrl}/api/currency/${symbol}`,
+    context.service.process.pid,
+    config.readsConnections,
+    config.readsSeconds,
+  );
   return {
     connections: config.readsConnections,
     seconds: config.readsSeconds,
@@ -52,9 +68,19 @@ export async function runReads(context: BenchContext, symbol: string): Promise<R
   };
 }
 
-async function load(url: string, connections: number, seconds: number): Promise<ReadRun> {
-  await autocannon({ url, connections, duration: 1 });
-  const result = await autocannon({ url, connections, duration: seconds });
+/**
+ * autocannon in a fresh process of its own: in the bench process it would share an event loop and a heap grown by
+ * the earlier phases, and on 2 cores the client's speed is part of what is measured.
+ */
+async function load(url: string, serverPid: number, connections: number, seconds: number): Promise<ReadRun> {
+  const settled = await waitForQuietMachine();
+  await runAutocannon(url, connections, 1);
+  const serverBefore = readProcessCpu(serverPid)?.selfSeconds ?? Number.NaN;
+  const machineBefore = readMachineBusySeconds();
+  const startedAt = performance.now();
+  const result = await runAutocannon(url, connections, seconds);
+  const wallSeconds = (performance.now() - startedAt) / 1000;
+  const serverSeconds = (readProcessCpu(serverPid)?.selfSeconds ?? Number.NaN) - serverBefore;
   return {
     url,
     requestsPerSecond: result.requests.average,
@@ -62,5 +88,24 @@ async function load(url: string, connections: number, seconds: number): Promise<
     latencyP99Ms: result.latency.p99,
     errors: result.errors,
     non2xx: result.non2xx,
+    settleSeconds: settled.waitedSeconds,
+    busyCoresBefore: settled.busyCores,
+    serverCpuMicrosPerRequest: (serverSeconds * 1e6) / result.requests.total,
+    machineBusyCores: (readMachineBusySeconds() - machineBefore) / wallSeconds,
   };
+}
+
+interface AutocannonSummary {
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+  errors: number;
+  non2xx: number;
+}
+
+async function runAutocannon(url: string, connections: number, seconds: number): Promise<AutocannonSummary> {
+  const cli = require.resolve('autocannon/autocannon.js');
+  const { stdout } = await execFileAsync(process.execPath, [cli, '--json', '-c', String(connections), '-d', String(seconds), url], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as AutocannonSummary;
 }

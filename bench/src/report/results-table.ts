@@ -90,6 +90,27 @@ export function resultRows(results: BenchResults): Row[] {
         '',
       ],
       ['3 reads', scenario, 'ratio service / hello-world', num(results.reads.ratio, 2), '>= 0.8'],
+      [
+        '3 reads',
+        scenario,
+        'server CPU us/request: hello | service',
+        `${num(helloWorld.serverCpuMicrosPerRequest, 1)} | ${num(service.serverCpuMicrosPerRequest, 1)}`,
+        '',
+      ],
+      [
+        '3 reads',
+        scenario,
+        'busy cores during: hello | service',
+        `${num(helloWorld.machineBusyCores, 2)} | ${num(service.machineBusyCores, 2)}`,
+        '',
+      ],
+      [
+        '3 reads',
+        scenario,
+        'settled s | busy cores before: hello | service',
+        `${num(helloWorld.settleSeconds, 1)} | ${num(helloWorld.busyCoresBefore, 2)} | ${num(service.settleSeconds, 1)} | ${num(service.busyCoresBefore, 2)}`,
+        '',
+      ],
     );
   }
   for (const peer of results.peer) {
