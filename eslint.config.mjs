@@ -41,6 +41,8 @@ export default [
     files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
     rules: {
       '@nx/enforce-module-boundaries': 'off',
+      // Tests index what they just built; a wrong assumption fails the test, which is the point.
+      '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
   {

@@ -1,10 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { AggTrade } from '@binance-rates/domain';
+import { TradeCopyBatch } from '@binance-rates/storage';
 
 export interface HistoryLaneOptions {
   batchSize: number;
   flushIntervalMs: number;
-  insert: (batch: readonly AggTrade[]) => Promise<unknown>;
+  insert: (payload: Buffer, rows: number) => Promise<unknown>;
   onStored: (count: number) => void;
   onFailure: (error: Error, batchSize: number) => void;
 }
@@ -12,14 +13,21 @@ export interface HistoryLaneOptions {
 const RETRY_INITIAL_MS = 100;
 const RETRY_MAX_MS = 5_000;
 
+interface SealedBatch {
+  payload: Buffer;
+  rows: number;
+}
+
 /**
- * One writer of history to PostgreSQL: a queue of fixed-size chunks (taking a batch is O(1), however long the
- * backlog) with at most one insert in flight. A failed batch goes back to the front and is retried with backoff.
- * Several lanes, each owning a share of the symbols, write in parallel.
+ * One writer of history to PostgreSQL: trades are encoded into COPY rows as they arrive (the backlog is bytes, not
+ * objects the garbage collector would have to trace and promote), sealed into batches of at most `batchSize` rows
+ * (taking a batch is O(1), however long the backlog), with at most one insert in flight. A failed batch goes back
+ * to the front and is retried with backoff. Several lanes, each owning a share of the symbols, write in parallel.
  */
 export class HistoryLane {
   private readonly logger = new Logger(HistoryLane.name);
-  private readonly chunks: AggTrade[][] = [];
+  private open = new TradeCopyBatch();
+  private readonly sealed: SealedBatch[] = [];
   private pendingCount = 0;
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
@@ -36,14 +44,13 @@ export class HistoryLane {
     return this.inFlight !== null;
   }
 
+  /** Throws a RangeError, leaving the lane as it was, for a trade that cannot be stored (see TradeCopyBatch). */
   push(trade: AggTrade): void {
-    const tail = this.chunks[this.chunks.length - 1];
-    if (tail === undefined || tail.length >= this.options.batchSize) {
-      this.chunks.push([trade]);
-    } else {
-      tail.push(trade);
-    }
+    this.open.append(trade);
     this.pendingCount += 1;
+    if (this.open.count >= this.options.batchSize) {
+      this.sealOpen();
+    }
     if (this.pendingCount >= this.options.batchSize && !this.inFlight && this.retryMs === 0) {
       void this.flush();
     } else {
@@ -59,26 +66,29 @@ export class HistoryLane {
     if (this.inFlight) {
       return this.inFlight;
     }
-    const batch = this.chunks.shift();
+    if (this.sealed.length === 0) {
+      this.sealOpen();
+    }
+    const batch = this.sealed.shift();
     if (batch === undefined) {
       return Promise.resolve();
     }
-    this.pendingCount -= batch.length;
+    this.pendingCount -= batch.rows;
     const inFlight = this.options
-      .insert(batch)
+      .insert(batch.payload, batch.rows)
       .then(() => {
-        this.options.onStored(batch.length);
+        this.options.onStored(batch.rows);
         this.healthy = true;
         this.retryMs = 0;
       })
       .catch((error: Error) => {
-        this.options.onFailure(error, batch.length);
+        this.options.onFailure(error, batch.rows);
         if (this.healthy) {
-          this.logger.warn(`history batch of ${batch.length} not stored, holding it and retrying: ${error.message}`);
+          this.logger.warn(`history batch of ${batch.rows} not stored, holding it and retrying: ${error.message}`);
         }
         this.healthy = false;
-        this.chunks.unshift(batch);
-        this.pendingCount += batch.length;
+        this.sealed.unshift(batch);
+        this.pendingCount += batch.rows;
         this.retryMs = Math.min(Math.max(this.retryMs * 2, RETRY_INITIAL_MS), RETRY_MAX_MS);
       })
       .finally(() => {
@@ -91,6 +101,13 @@ export class HistoryLane {
       });
     this.inFlight = inFlight;
     return inFlight;
+  }
+
+  private sealOpen(): void {
+    if (this.open.count > 0) {
+      this.sealed.push({ payload: this.open.seal(), rows: this.open.count });
+      this.open = new TradeCopyBatch();
+    }
   }
 
   stop(): void {

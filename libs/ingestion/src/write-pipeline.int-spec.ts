@@ -84,6 +84,18 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     expect(pipeline.stats()).toMatchObject({ pendingTrades: 0, droppedTrades: 0 });
   });
 
+  it('refuses a trade that cannot be stored without moving the price or holding up the rest', async () => {
+    const rejectedBefore = pipeline.stats().rejectedTrades;
+    pipeline.accept(trade('PIPEC', 1));
+    pipeline.accept({ ...trade('PIPEC', 2), price: '2\t5' });
+    pipeline.accept(trade('PIPEC', 3));
+    pipeline.accept({ ...trade('PIPEC', 4), tradeTime: 1.5 });
+    expect(await pipeline.drain()).toBe(true);
+    expect(await storedIds('PIPEC')).toEqual([1, 3]);
+    expect(await prices.get('PIPEC')).toMatchObject({ tradeId: 3, price: '3.12345678' });
+    expect(pipeline.stats().rejectedTrades - rejectedBefore).toBe(2);
+  });
+
   it('holds history while PostgreSQL is unreachable, keeps prices flowing, and stores it all on recovery', async () => {
     await proxy.cut();
     for (let id = 1; id <= 1_500; id += 1) pipeline.accept(trade('PIPEB', id));

@@ -12,6 +12,8 @@ export interface WritePipelineStats {
   pendingTrades: number;
   pendingHighWater: number;
   droppedTrades: number;
+  /** Trades refused because they could not be stored (malformed text or numbers). */
+  rejectedTrades: number;
   latestPriceWrites: number;
   historyFailures: number;
   latestFailures: number;
@@ -51,6 +53,7 @@ export class WritePipeline implements BeforeApplicationShutdown {
     persistedTrades: 0,
     pendingHighWater: 0,
     droppedTrades: 0,
+    rejectedTrades: 0,
     latestPriceWrites: 0,
     historyFailures: 0,
     latestFailures: 0,
@@ -70,7 +73,7 @@ export class WritePipeline implements BeforeApplicationShutdown {
         new HistoryLane({
           batchSize: config.ingest.historyBatchSize,
           flushIntervalMs: config.ingest.flushIntervalMs,
-          insert: (batch) => trades.insertBatch(batch),
+          insert: (payload, rows) => trades.insertCopyRows(payload, rows),
           onStored: (count) => {
             this.counters.persistedTrades += count;
             this.historyPending -= count;
@@ -91,6 +94,22 @@ export class WritePipeline implements BeforeApplicationShutdown {
 
   /** Hot path: called for every live trade, in id order per symbol. */
   accept(trade: AggTrade): void {
+    if (this.historyPending >= this.maxPending) {
+      this.recordShed(trade);
+    } else {
+      try {
+        this.laneFor(trade.symbol).push(trade);
+      } catch (error) {
+        // The parsers only let through trades that can be stored; this guards the history from anything else.
+        this.counters.rejectedTrades += 1;
+        this.logger.error(`trade not accepted: ${(error as Error).message}`);
+        return;
+      }
+      this.historyPending += 1;
+      if (this.historyPending > this.counters.pendingHighWater) {
+        this.counters.pendingHighWater = this.historyPending;
+      }
+    }
     this.counters.acceptedTrades += 1;
     this.view.offer(trade);
     const pending = this.pendingLatest.get(trade.symbol);
@@ -98,15 +117,6 @@ export class WritePipeline implements BeforeApplicationShutdown {
       this.pendingLatest.set(trade.symbol, trade);
     }
     this.latestTimer ??= setTimeout(() => this.flushLatest(), LATEST_FLUSH_DELAY_MS);
-    if (this.historyPending >= this.maxPending) {
-      this.recordShed(trade);
-      return;
-    }
-    this.historyPending += 1;
-    if (this.historyPending > this.counters.pendingHighWater) {
-      this.counters.pendingHighWater = this.historyPending;
-    }
-    this.laneFor(trade.symbol).push(trade);
   }
 
   /** Backfilled trades: history first of all; the latest price only moves if they are newer (they rarely are). */

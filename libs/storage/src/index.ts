@@ -3,5 +3,6 @@ export * from './migrate';
 export { findMigrationsDir } from './schema-engine';
 export * from './storage.module';
 export * from './trade-gap.repository';
+export * from './trade-copy-batch';
 export * from './trade.repository';
 export * from './tracked-symbol.repository';

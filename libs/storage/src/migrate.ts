@@ -41,7 +41,10 @@ export async function applyMigrations({ databaseUrl, migrationsDir }: ApplyMigra
 
 /** Connects to the `postgres` maintenance database and creates the target one unless it already exists. */
 export async function ensureDatabaseExists(connection: ClientConfig): Promise<void> {
-  const database = connection.database!;
+  const database = connection.database;
+  if (!database) {
+    throw new Error('DATABASE_URL names no database');
+  }
   const admin = new Client({ ...connection, database: 'postgres' });
   await admin.connect();
   try {

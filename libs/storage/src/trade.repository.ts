@@ -3,6 +3,7 @@ import type { AggTrade } from '@binance-rates/domain';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseClient } from './database.client';
+import { TradeCopyBatch } from './trade-copy-batch';
 
 export interface FindTradesParams {
   symbol: string;
@@ -31,46 +32,26 @@ export interface TradeIdRange {
   toId: number;
 }
 
-/**
- * From this many rows a batch is first COPied straight into the table; below, one `unnest` statement costs about
- * as much CPU in total (service + PostgreSQL, measured at 100 rows) and handles stored rows without a retry.
- */
-export const COPY_THRESHOLD = 200;
-/** A batch that COPY refused (rows already stored) goes through the staging table from this many rows up. */
-export const STAGE_THRESHOLD = 1_000;
-
 const UNIQUE_VIOLATION = '23505';
 const DEADLOCK_DETECTED = '40P01';
-
-// Rows go in `symbol COLLATE "C", trade_id` order on every path (the JS batch is sorted the same way), so
-// concurrent writers with overlapping batches wait on each other instead of deadlocking; ON CONFLICT DO NOTHING
-// makes replays no-ops.
-const INSERT_FROM_UNNEST = `
-  INSERT INTO agg_trade (symbol, trade_id, price, quantity, first_trade_id, last_trade_id, trade_time, is_buyer_maker)
-  SELECT symbol, trade_id, price, quantity, first_trade_id, last_trade_id,
-         timestamptz 'epoch' + trade_time_ms * interval '1 millisecond', is_buyer_maker
-  FROM unnest($1::text[], $2::bigint[], $3::numeric[], $4::numeric[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bool[])
-    AS t(symbol, trade_id, price, quantity, first_trade_id, last_trade_id, trade_time_ms, is_buyer_maker)
-  ORDER BY symbol COLLATE "C", trade_id
-  ON CONFLICT DO NOTHING`;
+const STAGE_ATTEMPTS = 3;
 
 const COPY_COLUMNS = 'symbol, trade_id, price, quantity, first_trade_id, last_trade_id, trade_time, is_buyer_maker';
 
+// Rows go in `symbol COLLATE "C", trade_id` order (then first occurrence first), the order TradeCopyBatch seals
+// live rows in, so concurrent writers with overlapping batches wait on each other instead of deadlocking; ON
+// CONFLICT DO NOTHING makes replays and duplicates no-ops.
 const INSERT_FROM_STAGE = `
   INSERT INTO agg_trade (${COPY_COLUMNS})
   SELECT ${COPY_COLUMNS} FROM agg_trade_stage
-  ORDER BY symbol COLLATE "C", trade_id
+  ORDER BY symbol COLLATE "C", trade_id, seq
   ON CONFLICT DO NOTHING`;
 
 const STAGE_TABLE = `
   CREATE TEMP TABLE IF NOT EXISTS agg_trade_stage (
     symbol text, trade_id bigint, price numeric, quantity numeric, first_trade_id bigint, last_trade_id bigint,
-    trade_time timestamptz, is_buyer_maker boolean
+    trade_time timestamptz, is_buyer_maker boolean, seq bigserial
   ) ON COMMIT DELETE ROWS`;
-
-const UNSAFE_COPY_TEXT = /[\t\n\r\\]/;
-/** Typical text row of a live trade is ~100 bytes; the buffer grows if the batch needs more. */
-const COPY_ROW_BYTES_GUESS = 112;
 
 const TRADE_COLUMNS = `
   symbol, trade_id::float8 AS trade_id, price::text AS price, quantity::text AS quantity,
@@ -104,8 +85,56 @@ export class TradeRepository {
     if (trades.length === 0) {
       return 0;
     }
-    const rows = orderedUnique(trades);
-    return rows.length < COPY_THRESHOLD ? this.insertWithUnnest(rows) : this.insertWithCopy(rows);
+    const batch = new TradeCopyBatch();
+    // Ascending ids per symbol, like live rows, so this batch locks rows in the same order as every other writer.
+    const ordered = [...trades].sort((a, b) => a.tradeId - b.tradeId);
+    for (const trade of ordered) {
+      batch.append(trade);
+    }
+    return this.insertCopyRows(batch.seal(), batch.count);
+  }
+
+  /**
+   * Stores the sealed rows of a TradeCopyBatch idempotently; returns how many were new. Live rows are new, so they
+   * are first COPied straight into `agg_trade`: one round trip, each row written once. COPY is all-or-nothing, and
+   * outside a transaction block it is its own transaction, so when a row is already stored (a replay, a backfill
+   * overlap, a racing writer) it leaves nothing behind and the connection is idle again; only then do the rows go
+   * through a staging table and one set-based insert that skips stored rows, in a fresh transaction.
+   */
+  async insertCopyRows(payload: Buffer, rows: number): Promise<number> {
+    if (rows === 0) {
+      return 0;
+    }
+    const client = await this.db.connect();
+    let failure: Error | undefined;
+    try {
+      try {
+        await copyIn(client, `COPY agg_trade (${COPY_COLUMNS}) FROM STDIN`, payload);
+        return rows;
+      } catch (error) {
+        const code = (error as { code?: unknown }).code;
+        if (code !== UNIQUE_VIOLATION && code !== DEADLOCK_DETECTED) {
+          throw error;
+        }
+      }
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          return await this.insertThroughStage(client, payload);
+        } catch (error) {
+          // Batches whose rows are not in ascending order per symbol can still deadlock with a racing writer;
+          // the victim's transaction rolled back, so trying again is safe.
+          if ((error as { code?: unknown }).code !== DEADLOCK_DETECTED || attempt === STAGE_ATTEMPTS) {
+            throw error;
+          }
+        }
+      }
+    } catch (error) {
+      failure = error as Error;
+      throw error;
+    } finally {
+      // A connection that failed mid-COPY may be in an unknown protocol state: discard it rather than reuse it.
+      client.release(failure);
+    }
   }
 
   /**
@@ -161,8 +190,8 @@ export class TradeRepository {
        FROM agg_trade WHERE symbol = $1`,
       [symbol],
     );
-    const row = rows[0]!;
-    return { count: row.count, minId: row.min_id, maxId: row.max_id };
+    const [{ count, min_id: minId, max_id: maxId }] = rows as [(typeof rows)[number]];
+    return { count, minId, maxId };
   }
 
   /**
@@ -184,71 +213,6 @@ export class TradeRepository {
     return rows.map((row) => ({ fromId: row.from_id, toId: row.to_id }));
   }
 
-  private async insertWithUnnest(trades: readonly AggTrade[], client: Pick<PoolClient, 'query'> = this.db.pool): Promise<number> {
-    const symbols: string[] = [];
-    const ids: number[] = [];
-    const prices: string[] = [];
-    const quantities: string[] = [];
-    const firstIds: number[] = [];
-    const lastIds: number[] = [];
-    const times: number[] = [];
-    const buyerMakers: boolean[] = [];
-    for (const trade of trades) {
-      symbols.push(trade.symbol);
-      ids.push(trade.tradeId);
-      prices.push(trade.price);
-      quantities.push(trade.quantity);
-      firstIds.push(trade.firstTradeId);
-      lastIds.push(trade.lastTradeId);
-      times.push(trade.tradeTime);
-      buyerMakers.push(trade.isBuyerMaker);
-    }
-    const { rowCount } = await client.query(INSERT_FROM_UNNEST, [
-      symbols,
-      ids,
-      prices,
-      quantities,
-      firstIds,
-      lastIds,
-      times,
-      buyerMakers,
-    ]);
-    return rowCount ?? 0;
-  }
-
-  /**
-   * Live trades are new, so the batch is first COPied straight into `agg_trade`: one round trip, each row written
-   * once. COPY is all-or-nothing, and outside a transaction block it is its own transaction, so when a row is
-   * already stored (a replay, a backfill overlap, a racing writer) it leaves nothing behind and the connection is
-   * idle again; only then does the batch go through `unnest` or, when large, the staging table, in a fresh
-   * transaction.
-   */
-  private async insertWithCopy(trades: readonly AggTrade[]): Promise<number> {
-    const payload = toCopyPayload(trades);
-    const client = await this.db.connect();
-    let failure: Error | undefined;
-    try {
-      try {
-        await copyIn(client, `COPY agg_trade (${COPY_COLUMNS}) FROM STDIN`, payload);
-        return trades.length;
-      } catch (error) {
-        const code = (error as { code?: unknown }).code;
-        if (code !== UNIQUE_VIOLATION && code !== DEADLOCK_DETECTED) {
-          throw error;
-        }
-      }
-      return trades.length < STAGE_THRESHOLD
-        ? await this.insertWithUnnest(trades, client)
-        : await this.insertThroughStage(client, payload);
-    } catch (error) {
-      failure = error as Error;
-      throw error;
-    } finally {
-      // A connection that failed mid-COPY may be in an unknown protocol state: discard it rather than reuse it.
-      client.release(failure);
-    }
-  }
-
   /** COPY into a session-local staging table, then one set-based insert that skips stored rows. */
   private async insertThroughStage(client: PoolClient, payload: Buffer): Promise<number> {
     if (!this.staged.has(client)) {
@@ -257,7 +221,7 @@ export class TradeRepository {
     }
     await client.query('BEGIN');
     try {
-      await copyIn(client, 'COPY agg_trade_stage FROM STDIN', payload);
+      await copyIn(client, `COPY agg_trade_stage (${COPY_COLUMNS}) FROM STDIN`, payload);
       const { rowCount } = await client.query(INSERT_FROM_STAGE);
       await client.query('COMMIT');
       return rowCount ?? 0;
@@ -313,87 +277,6 @@ function copyIn(client: PoolClient, sql: string, payload: Buffer): Promise<void>
       }
     });
   });
-}
-
-/**
- * The batch grouped per symbol (symbols in code-unit order, which matches `COLLATE "C"` for the ASCII symbols
- * Binance uses) with ids ascending and each (symbol, id) once, keeping its first occurrence. Live batches are
- * already ascending per symbol, so the common case only groups.
- */
-function orderedUnique(trades: readonly AggTrade[]): AggTrade[] {
-  const groups = new Map<string, AggTrade[]>();
-  let unordered: Set<AggTrade[]> | null = null;
-  for (const trade of trades) {
-    const group = groups.get(trade.symbol);
-    if (group === undefined) {
-      groups.set(trade.symbol, [trade]);
-    } else {
-      if (trade.tradeId <= group[group.length - 1]!.tradeId) {
-        (unordered ??= new Set()).add(group);
-      }
-      group.push(trade);
-    }
-  }
-  if (groups.size === 1 && unordered === null) {
-    return trades as AggTrade[];
-  }
-  const symbols = [...groups.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  const out: AggTrade[] = [];
-  for (const symbol of symbols) {
-    const group = groups.get(symbol)!;
-    if (unordered === null || !unordered.has(group)) {
-      for (const trade of group) {
-        out.push(trade);
-      }
-      continue;
-    }
-    // Array.prototype.sort is stable, so the first occurrence of a duplicate comes first and is the one kept.
-    group.sort((a, b) => a.tradeId - b.tradeId);
-    let last = NaN;
-    for (const trade of group) {
-      if (trade.tradeId !== last) {
-        out.push(trade);
-        last = trade.tradeId;
-      }
-    }
-  }
-  return out;
-}
-
-/**
- * The COPY payload in text format, written row by row into one buffer (joining many small strings costs several
- * times more on large batches). The time goes as ISO-8601 UTC, formatted once per second of trades and reused.
- */
-function toCopyPayload(trades: readonly AggTrade[]): Buffer {
-  let buffer = Buffer.allocUnsafe(trades.length * COPY_ROW_BYTES_GUESS);
-  let length = 0;
-  let second = NaN;
-  let secondPrefix = '';
-  for (const t of trades) {
-    if (UNSAFE_COPY_TEXT.test(t.symbol) || UNSAFE_COPY_TEXT.test(t.price) || UNSAFE_COPY_TEXT.test(t.quantity)) {
-      throw new Error(`Trade ${t.symbol}#${t.tradeId} has control characters in a text field`);
-    }
-    const time = t.tradeTime;
-    if (!Number.isSafeInteger(time)) {
-      throw new Error(`Trade ${t.symbol}#${t.tradeId} has a trade time that is not whole milliseconds: ${time}`);
-    }
-    const ms = ((time % 1000) + 1000) % 1000;
-    if (time - ms !== second) {
-      second = time - ms;
-      // "2024-01-01T00:00:01." of "2024-01-01T00:00:01.000Z"; throws a RangeError for a time Date cannot hold.
-      secondPrefix = new Date(second).toISOString().slice(0, -4);
-    }
-    const line =
-      `${t.symbol}\t${t.tradeId}\t${t.price}\t${t.quantity}\t${t.firstTradeId}\t${t.lastTradeId}\t` +
-      `${secondPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z\t${t.isBuyerMaker ? 't' : 'f'}\n`;
-    if (length + line.length * 3 > buffer.length) {
-      const grown = Buffer.allocUnsafe(Math.max(buffer.length * 2, length + line.length * 3));
-      buffer.copy(grown, 0, 0, length);
-      buffer = grown;
-    }
-    length += buffer.write(line, length, 'utf8');
-  }
-  return buffer.subarray(0, length);
 }
 
 function mapTrade(row: TradeRow): AggTrade {
