@@ -1,4 +1,4 @@
-import { AggTrade } from '@binance-rates/domain';
+import { AggTrade, aggTradeProblem } from '@binance-rates/domain';
 import { RawAggTrade, RawRestAggTrade } from './binance-wire.types';
 
 export type StreamFrame =
@@ -31,7 +31,7 @@ export function parseStreamFrame(payload: Buffer | string): StreamFrame {
   if (data !== undefined) {
     const event = data['e'];
     if (event === 'aggTrade') {
-      return { kind: 'aggTrade', trade: aggTradeFromStream(data as unknown as RawAggTrade) };
+      return { kind: 'aggTrade', trade: requireWellFormed(aggTradeFromStream(data as unknown as RawAggTrade)) };
     }
     if (event === 'serverShutdown') {
       return { kind: 'serverShutdown', eventTime: Number(data['E']) };
@@ -70,8 +70,9 @@ let scannedInteger = 0;
  * {"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":1672515782136,"s":"BTCUSDT","a":12345,"p":"0.001",
  *   "q":"100","f":100,"l":105,"T":1672515782136,"m":true,"M":true}}
  * Anything else returns null and goes through JSON.parse: another key order, whitespace, an escape, a control or
- * non-ASCII character in a string, a number that is not a plain integer of at most 15 digits, trailing text. So
- * whatever this accepts is valid JSON that JSON.parse would read into the very same trade.
+ * non-ASCII character in a string, a number that is not a plain integer of at most 15 digits, trailing text, and a
+ * symbol, price or quantity that is not well formed (the JSON path refuses those with the reason). So whatever this
+ * accepts is valid JSON that JSON.parse would read into the very same, well-formed trade.
  */
 export function scanCombinedAggTrade(bytes: Buffer): AggTrade | null {
   if (!matchAt(bytes, 0, STREAM_HEAD)) {
@@ -86,7 +87,7 @@ export function scanCombinedAggTrade(bytes: Buffer): AggTrade | null {
     return null;
   }
   const symbolStart = at + 6;
-  const symbolEnd = scanString(bytes, symbolStart);
+  const symbolEnd = scanSymbol(bytes, symbolStart);
   if (symbolEnd < 0 || !matchAt(bytes, symbolEnd + 1, ',"a":')) {
     return null;
   }
@@ -96,12 +97,12 @@ export function scanCombinedAggTrade(bytes: Buffer): AggTrade | null {
     return null;
   }
   const priceStart = at + 6;
-  const priceEnd = scanString(bytes, priceStart);
+  const priceEnd = scanDecimal(bytes, priceStart);
   if (priceEnd < 0 || !matchAt(bytes, priceEnd + 1, ',"q":"')) {
     return null;
   }
   const quantityStart = priceEnd + 7;
-  const quantityEnd = scanString(bytes, quantityStart);
+  const quantityEnd = scanDecimal(bytes, quantityStart);
   if (quantityEnd < 0 || !matchAt(bytes, quantityEnd + 1, ',"f":')) {
     return null;
   }
@@ -188,6 +189,40 @@ function scanString(bytes: Buffer, from: number): number {
   return -1;
 }
 
+/** Index of the quote closing a symbol string starting at `from` (2 to 20 of A-Z and 0-9), or -1. */
+function scanSymbol(bytes: Buffer, from: number): number {
+  for (let i = from; i < bytes.length && i - from <= 20; i++) {
+    const c = bytes[i];
+    if (c === 0x22) {
+      return i - from >= 2 ? i : -1;
+    }
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) {
+      return -1;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Index of the quote closing a decimal string starting at `from` (digits, optionally one point and more digits), or
+ * -1 for anything else, which the JSON path then reads and refuses.
+ */
+function scanDecimal(bytes: Buffer, from: number): number {
+  let point = -1;
+  for (let i = from; i < bytes.length; i++) {
+    const c = bytes[i];
+    if (c === 0x22) {
+      return i > from && point !== from && point !== i - 1 ? i : -1;
+    }
+    if (c === 0x2e && point === -1) {
+      point = i;
+    } else if (c < 0x30 || c > 0x39) {
+      return -1;
+    }
+  }
+  return -1;
+}
+
 /**
  * Index just after the digits of a non-negative JSON integer starting at `from` (value in `scannedInteger`), or -1
  * for no digit, a leading zero or more than MAX_INTEGER_DIGITS digits. A sign, fraction or exponent is left for the
@@ -213,6 +248,15 @@ function scanInteger(bytes: Buffer, from: number): number {
 
 export function aggTradeFromStream(raw: RawAggTrade): AggTrade {
   return aggTradeFromRest(raw.s, raw);
+}
+
+/** Throws for a trade that is not well formed (see aggTradeProblem), so it never reaches a price or the history. */
+export function requireWellFormed(trade: AggTrade): AggTrade {
+  const problem = aggTradeProblem(trade);
+  if (problem !== null) {
+    throw new Error(`malformed aggregate trade: ${problem}`);
+  }
+  return trade;
 }
 
 /** REST sample: {"a":26129,"p":"0.01633102","q":"4.70443515","f":27781,"l":27781,"T":1498793709153,"m":true,"M":true} */

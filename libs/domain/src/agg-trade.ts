@@ -1,3 +1,5 @@
+import { SYMBOL_PATTERN } from './symbol';
+
 /**
  * One Binance aggregate trade, as the domain sees it. Prices and quantities stay decimal strings end to end so
  * nothing is ever rounded through a float; ids are numbers because Binance's aggregate ids stay far below 2^53.
@@ -32,4 +34,34 @@ export interface LatestPrice {
   tradeTime: number;
   /** When this instance wrote the price, epoch milliseconds. */
   updatedAt: number;
+}
+
+/** A plain decimal as Binance writes prices and quantities: digits, optionally one point and more digits. */
+const DECIMAL_TEXT = /^\d{1,40}(?:\.\d{1,40})?$/;
+const ID_FIELDS = ['tradeId', 'firstTradeId', 'lastTradeId', 'tradeTime'] as const;
+
+/**
+ * What makes `trade` unusable as an aggregate trade (a message fit for a log), or null when it is well formed:
+ * what comes off the wire is checked before it can move a price or enter the history.
+ */
+export function aggTradeProblem(trade: AggTrade): string | null {
+  if (typeof trade.symbol !== 'string' || !SYMBOL_PATTERN.test(trade.symbol)) {
+    return `symbol ${JSON.stringify(trade.symbol)} is not a Binance symbol`;
+  }
+  for (const field of ID_FIELDS) {
+    const value = trade[field];
+    if (!Number.isSafeInteger(value) || value < 0) {
+      return `${trade.symbol} ${field} ${JSON.stringify(value)} is not a whole number >= 0`;
+    }
+  }
+  for (const field of ['price', 'quantity'] as const) {
+    const value = trade[field];
+    if (typeof value !== 'string' || !DECIMAL_TEXT.test(value)) {
+      return `${trade.symbol}#${trade.tradeId} ${field} ${JSON.stringify(value)} is not a decimal`;
+    }
+  }
+  if (typeof trade.isBuyerMaker !== 'boolean') {
+    return `${trade.symbol}#${trade.tradeId} isBuyerMaker ${JSON.stringify(trade.isBuyerMaker)} is not a boolean`;
+  }
+  return null;
 }
