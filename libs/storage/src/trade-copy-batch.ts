@@ -7,7 +7,7 @@ const MINUS = 0x2d;
 const BACKSLASH = 0x5c;
 /** A row is at most this long besides its text fields: 3 ids of ≤ 17 characters, the time, separators, the flag. */
 const ROW_OVERHEAD_BYTES = 96;
-const SEGMENT_INITIAL_BYTES = 2_048;
+const SEGMENT_INITIAL_BYTES = 256;
 
 /**
  * The rows of one `COPY agg_trade (symbol, trade_id, price, quantity, first_trade_id, last_trade_id, trade_time,
