@@ -172,11 +172,12 @@ async function run(config: BenchConfig, resources: RunResources, results: BenchR
 
   if (phases.has('scale')) {
     const scaleCoins = generatedSymbols(config.scaleCoins, coinsNeeded);
-    const context = await startTrackingService(config, resources, base, { label: 'b', coins: scaleCoins, profile: false, addCoins: false }, results.notes);
+    const context = await startTrackingService(config, resources, base, { label: 'b', coins: scaleCoins, profile: config.profile, addCoins: false }, results.notes);
     log(`scale: adding ${scaleCoins.length} coins at ${config.scaleRatePerCoin}/s each`);
     results.scale = await runScale(context, config.drainTimeoutSeconds * 2000);
     log(`  all live after ${results.scale.subscribedSeconds} s, RSS ${results.scale.rssPeakMb.toFixed(0)} MB`);
     await context.service.process.stop(30_000);
+    profile ??= summarizeServiceProfile(context.service, config.runId);
   }
   return profile;
 }

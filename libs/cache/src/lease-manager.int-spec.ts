@@ -57,6 +57,23 @@ describe('LeaseManager and InstanceRegistryStore (real Redis)', () => {
     expect(sleeper.held()).toEqual(['BACKUSDT']);
   });
 
+  it('renews more leases than one script call takes, keeping every one past its TTL, and spots the one taken away', async () => {
+    const [owner, other] = [manager(800), manager(800)];
+    await ready();
+    const symbols = Array.from({ length: 1_200 }, (_, index) => `BULK${index}USDT`);
+    expect((await Promise.all(symbols.map((symbol) => owner.tryAcquire(symbol)))).every(Boolean)).toBe(true);
+    for (let round = 0; round < 3; round += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(await owner.renewAll()).toEqual({ lost: [], redisDown: false });
+    }
+    // Another instance's lock value on one key: that lease is no longer ours, wherever it sits in the batches.
+    await clients[0]!.redis.set(`${prefix}lease:BULK777USDT`, 'someone-else', 'PX', 5_000);
+    expect(await owner.renewAll()).toEqual({ lost: ['BULK777USDT'], redisDown: false });
+    expect(owner.held()).toHaveLength(1_199);
+    expect(await other.leased(symbols)).toEqual(new Set(symbols));
+    expect(await other.tryAcquire('BULK1199USDT')).toBe(false);
+  });
+
   it('tracks live instances by heartbeat and forgets the silent and the departed', async () => {
     const client = new RedisClient({ redis: { url: testRedisUrl(), keyPrefix: prefix } } as AppConfig);
     clients.push(client);
