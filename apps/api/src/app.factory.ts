@@ -4,8 +4,10 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@binance-rates/config';
 import { CurrencyController, HttpExceptionFilter, installPriceReadFastPath } from '@binance-rates/http';
-import { applyMigrations } from '@binance-rates/storage';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { AppModule } from './app.module';
+import type { MigrationsWorkerResult } from './migrations.worker';
 
 const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   debug: ['fatal', 'error', 'warn', 'log', 'debug'],
@@ -16,7 +18,7 @@ const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 
 /** Builds the whole service: migrations applied, Fastify, validation, one error format, Swagger at /api. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
-  await applyMigrations({ databaseUrl: config.database.url });
+  await runMigrations(config.database.url);
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     new FastifyAdapter({ bodyLimit: 64 * 1024 }),
@@ -45,4 +47,27 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   );
   SwaggerModule.setup('api', app, document, { jsonDocumentUrl: 'api-json' });
   return app;
+}
+
+/**
+ * Applies pending migrations in a worker thread: Prisma's WebAssembly schema engine keeps ~15-20 MB of memory that
+ * would otherwise stay in the service's RSS for its whole life.
+ */
+function runMigrations(databaseUrl: string): Promise<string[]> {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(join(__dirname, 'migrations.worker.js'), { workerData: { databaseUrl } });
+    let result: MigrationsWorkerResult | undefined;
+    worker.once('message', (message: MigrationsWorkerResult) => {
+      result = message;
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', () => {
+      if (result?.applied) {
+        resolve(result.applied);
+      } else {
+        reject(new Error(`migrations failed: ${result?.error ?? 'the migrations worker stopped without an answer'}`));
+      }
+    });
+  });
 }
