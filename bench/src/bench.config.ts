@@ -30,6 +30,7 @@ export interface BenchConfig {
   freshnessSymbols: number;
   readsSeconds: number;
   readsConnections: number;
+  readsRounds: number;
   peerSeconds: number;
   scaleCoins: number;
   scaleRatePerCoin: number;
@@ -108,6 +109,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     freshnessSymbols: number('BENCH_FRESHNESS_SYMBOLS', 4, 4, 1),
     readsSeconds: number('BENCH_READS_SECONDS', 10, 3, 1),
     readsConnections: number('BENCH_READS_CONNECTIONS', 50, 50, 1),
+    readsRounds: number('BENCH_READS_ROUNDS', 2, 1, 1),
     peerSeconds: number('BENCH_PEER_SECONDS', 15, 3, 1),
     scaleCoins: number('BENCH_SCALE_COINS', 2_000, 2_000, 1),
     scaleRatePerCoin: number('BENCH_SCALE_RATE_PER_COIN', 2, 2),

@@ -152,7 +152,7 @@ async function run(config: BenchConfig, resources: RunResources, results: BenchR
       }
     }
     if (phases.has('reads')) {
-      log(`reads: autocannon ${config.readsConnections} connections, ${config.readsSeconds} s each`);
+      log(`reads: autocannon ${config.readsConnections} connections, ${config.readsSeconds} s each, ${config.readsRounds} alternating rounds`);
       results.reads = await runReads(context, 'BTCUSDT');
       log(`  hello-world ${results.reads.helloWorld.requestsPerSecond.toFixed(0)} req/s, service ${results.reads.service.requestsPerSecond.toFixed(0)} req/s`);
     }
@@ -196,6 +196,7 @@ async function main(): Promise<void> {
       ingestSeconds: config.ingestSeconds,
       freshnessSeconds: config.freshnessSeconds,
       readsSeconds: config.readsSeconds,
+      readsRounds: config.readsRounds,
       peerSeconds: config.peerSeconds,
       scaleCoins: config.scaleCoins,
       scaleRatePerCoin: config.scaleRatePerCoin,

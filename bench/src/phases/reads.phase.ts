@@ -25,17 +25,21 @@ export interface ReadRun {
 export interface ReadsResult {
   connections: number;
   seconds: number;
+  /** Means over the rounds (errors summed). */
   helloWorld: ReadRun;
   service: ReadRun;
-  /** service / hello-world requests per second. */
+  /** Mean service req/s / mean hello-world req/s. */
   ratio: number;
+  /** The ratio of each round, hello-world then service. */
+  roundRatios: number[];
 }
 
 /**
  * autocannon with the same settings against a bare Fastify hello-world (its own process) and against
- * GET /api/currency/{symbol} of the service, one after the other, each after a short warm-up. The market is stopped
- * while this runs and each run first waits for the machine to go quiet (PostgreSQL vacuums the rows just ingested
- * for a while), so both servers have the machine to themselves.
+ * GET /api/currency/{symbol} of the service, alternating for `readsRounds` rounds so a drift in the machine's speed
+ * (2 shared cores) hits both alike, each run after a short warm-up. The market is stopped while this runs and each
+ * run first waits for the machine to go quiet (PostgreSQL vacuums the rows just ingested for a while), so both
+ * servers have the machine to themselves.
  */
 export async function runReads(context: BenchContext, symbol: string): Promise<ReadsResult> {
   const { config } = context;
@@ -46,25 +50,49 @@ export async function runReads(context: BenchContext, symbol: string): Promise<R
     env: { PATH: process.env['PATH'] },
     readyPattern: /^\{"event":"listening".*\}$/,
   });
-  let helloWorld: ReadRun;
+  const helloRuns: ReadRun[] = [];
+  const serviceRuns: ReadRun[] = [];
   try {
     const { address } = JSON.parse(match[0]) as { address: string };
-    helloWorld = await load(`${address}/`, hello.pid, config.readsConnections, config.readsSeconds);
+    for (let round = 0; round < config.readsRounds; round++) {
+      helloRuns.push(await load(`${address}/`, hello.pid, config.readsConnections, config.readsSeconds));
+      serviceRuns.push(
+        await load(
+          `${context.service.client.baseUrl}/api/currency/${symbol}`,
+          context.service.process.pid,
+          config.readsConnections,
+          config.readsSeconds,
+        ),
+      );
+    }
   } finally {
     await hello.stop();
   }
-  const service = await load(
-    `${context.service.client.baseUrl}/api/currency/${symbol}`,
-    context.service.process.pid,
-    config.readsConnections,
-    config.readsSeconds,
-  );
+  const helloWorld = mean(helloRuns);
+  const service = mean(serviceRuns);
   return {
     connections: config.readsConnections,
     seconds: config.readsSeconds,
     helloWorld,
     service,
     ratio: service.requestsPerSecond / helloWorld.requestsPerSecond,
+    roundRatios: serviceRuns.map((run, index) => run.requestsPerSecond / helloRuns[index]!.requestsPerSecond),
+  };
+}
+
+function mean(runs: readonly ReadRun[]): ReadRun {
+  const average = (pick: (run: ReadRun) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
+  return {
+    url: runs[0]!.url,
+    requestsPerSecond: average((run) => run.requestsPerSecond),
+    latencyP50Ms: average((run) => run.latencyP50Ms),
+    latencyP99Ms: average((run) => run.latencyP99Ms),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    settleSeconds: average((run) => run.settleSeconds),
+    busyCoresBefore: average((run) => run.busyCoresBefore),
+    serverCpuMicrosPerRequest: average((run) => run.serverCpuMicrosPerRequest),
+    machineBusyCores: average((run) => run.machineBusyCores),
   };
 }
 
