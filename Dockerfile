@@ -21,4 +21,5 @@ USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-CMD ["node", "dist/apps/api/src/main.js"]
+# --max-semi-space-size: see README "Memory".
+CMD ["node", "--max-semi-space-size=8", "dist/apps/api/src/main.js"]

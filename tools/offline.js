@@ -22,7 +22,7 @@ emulator.stdout.on('data', (chunk) => {
   if (!line || service) return;
   const { wsBaseUrl, restBaseUrl } = JSON.parse(line);
   process.stdout.write(`emulator: ${restBaseUrl}\n`);
-  service = spawn(process.execPath, [join(root, 'dist/apps/api/src/main.js')], {
+  service = spawn(process.execPath, ['--max-semi-space-size=8', join(root, 'dist/apps/api/src/main.js')], {
     env: { ...process.env, BINANCE_WS_URL: wsBaseUrl, BINANCE_REST_URL: restBaseUrl },
     stdio: 'inherit',
   });

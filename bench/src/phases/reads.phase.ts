@@ -50,40 +50,42 @@ export async function runReads(context: BenchContext, symbol: string): Promise<R
     env: { PATH: process.env['PATH'] },
     readyPattern: /^\{"event":"listening".*\}$/,
   });
-  const helloRuns: ReadRun[] = [];
-  const serviceRuns: ReadRun[] = [];
+  const rounds: Array<{ hello: ReadRun; service: ReadRun }> = [];
   try {
     const { address } = JSON.parse(match[0]) as { address: string };
     for (let round = 0; round < config.readsRounds; round++) {
-      helloRuns.push(await load(`${address}/`, hello.pid, config.readsConnections, config.readsSeconds));
-      serviceRuns.push(
-        await load(
-          `${context.service.client.baseUrl}/api/currency/${symbol}`,
-          context.service.process.pid,
-          config.readsConnections,
-          config.readsSeconds,
-        ),
+      const helloRun = await load(`${address}/`, hello.pid, config.readsConnections, config.readsSeconds);
+      const serviceRun = await load(
+        `${context.service.client.baseUrl}/api/currency/${symbol}`,
+        context.service.process.pid,
+        config.readsConnections,
+        config.readsSeconds,
       );
+      rounds.push({ hello: helloRun, service: serviceRun });
     }
   } finally {
     await hello.stop();
   }
-  const helloWorld = mean(helloRuns);
-  const service = mean(serviceRuns);
+  const helloWorld = mean(rounds.map((round) => round.hello));
+  const service = mean(rounds.map((round) => round.service));
   return {
     connections: config.readsConnections,
     seconds: config.readsSeconds,
     helloWorld,
     service,
     ratio: service.requestsPerSecond / helloWorld.requestsPerSecond,
-    roundRatios: serviceRuns.map((run, index) => run.requestsPerSecond / helloRuns[index]!.requestsPerSecond),
+    roundRatios: rounds.map((round) => round.service.requestsPerSecond / round.hello.requestsPerSecond),
   };
 }
 
-function mean(runs: readonly ReadRun[]): ReadRun {
+function mean([first, ...rest]: readonly ReadRun[]): ReadRun {
+  if (first === undefined) {
+    throw new RangeError('no read runs to average');
+  }
+  const runs = [first, ...rest];
   const average = (pick: (run: ReadRun) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
   return {
-    url: runs[0]!.url,
+    url: first.url,
     requestsPerSecond: average((run) => run.requestsPerSecond),
     latencyP50Ms: average((run) => run.latencyP50Ms),
     latencyP99Ms: average((run) => run.latencyP99Ms),

@@ -14,7 +14,8 @@ export interface ServiceProcess {
 
 /** Starts the built service (`dist/`, as `npm start` runs it) and resolves once it listens. */
 export async function startService(env: Record<string, string>, timeoutMs = 30_000): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, [MAIN], {
+  // The node flags of `npm start` (README "Memory").
+  const child = spawn(process.execPath, ['--max-semi-space-size=8', MAIN], {
     env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', DOTENV: 'false', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
