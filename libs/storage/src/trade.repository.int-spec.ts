@@ -2,6 +2,7 @@ import type { AppConfig } from '@binance-rates/config';
 import type { AggTrade } from '@binance-rates/domain';
 import { createTestDatabase, type TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
+import { TradeCopyBatch } from './trade-copy-batch';
 import { TradeRepository } from './trade.repository';
 
 const T0 = Date.UTC(2024, 0, 1);
@@ -25,6 +26,24 @@ function range(from: number, to: number, overrides: Partial<AggTrade> = {}): Agg
   return Array.from({ length: to - from + 1 }, (_, i) => trade(from + i, overrides));
 }
 
+/** What the write pipeline does with live trades: encode them as COPY rows (ids ascending) and store the batch. */
+async function insert(repository: TradeRepository, trades: readonly AggTrade[]): Promise<number> {
+  const batch = new TradeCopyBatch();
+  for (const t of [...trades].sort((a, b) => a.tradeId - b.tradeId)) {
+    batch.append(t);
+  }
+  return repository.insertCopyRows(batch.seal(), batch.count);
+}
+
+async function storedRange(db: DatabaseClient, symbol: string): Promise<{ count: number; minId: number | null; maxId: number | null }> {
+  const { rows } = await db.pool.query<{ count: number; min_id: number | null; max_id: number | null }>(
+    `SELECT count(*)::float8 AS count, min(trade_id)::float8 AS min_id, max(trade_id)::float8 AS max_id
+     FROM agg_trade WHERE symbol = $1`,
+    [symbol],
+  );
+  return { count: rows[0]!.count, minId: rows[0]!.min_id, maxId: rows[0]!.max_id };
+}
+
 function clientFor(url: string): DatabaseClient {
   return new DatabaseClient({ database: { url, poolSize: 4 } } as AppConfig);
 }
@@ -45,15 +64,15 @@ describe('TradeRepository', () => {
     await db.drop();
   });
 
-  describe('insertBatch', () => {
+  describe('insertCopyRows', () => {
     it.each([
       ['a small batch', 10],
       ['a large batch', 1_500],
     ])('stores %s once even when replayed', async (_label, size) => {
       const batch = range(1, size);
-      await expect(trades.insertBatch(batch)).resolves.toBe(size);
-      await expect(trades.insertBatch(batch)).resolves.toBe(0);
-      await expect(trades.countAndRange('BTCUSDT')).resolves.toEqual({ count: size, minId: 1, maxId: size });
+      await expect(insert(trades, batch)).resolves.toBe(size);
+      await expect(insert(trades, batch)).resolves.toBe(0);
+      await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: size, minId: 1, maxId: size });
     });
 
     it.each([
@@ -61,12 +80,12 @@ describe('TradeRepository', () => {
       ['large', 1_210],
     ])('skips duplicates inside one %s batch', async (_label, size) => {
       const batch = [...range(1, size), trade(3), trade(1, { price: '1.00000000' }), trade(size)];
-      await expect(trades.insertBatch(batch)).resolves.toBe(size);
-      await expect(trades.countAndRange('BTCUSDT')).resolves.toEqual({ count: size, minId: 1, maxId: size });
+      await expect(insert(trades, batch)).resolves.toBe(size);
+      await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: size, minId: 1, maxId: size });
     });
 
     it('returns 0 for an empty batch', async () => {
-      await expect(trades.insertBatch([])).resolves.toBe(0);
+      await expect(insert(trades, [])).resolves.toBe(0);
     });
 
     it('stores overlapping batches raced from two pools exactly once', async () => {
@@ -76,12 +95,12 @@ describe('TradeRepository', () => {
         const writes: Promise<number>[] = [];
         for (let i = 0; i < 6; i++) {
           // Overlapping windows, in opposite orders, large and small.
-          writes.push(trades.insertBatch(range(i * 1500 + 1, i * 1500 + 3000)));
-          writes.push(otherTrades.insertBatch(range(i * 1500 + 1, i * 1500 + 3000).reverse()));
-          writes.push(otherTrades.insertBatch(range(i * 1500 + 100, i * 1500 + 200)));
+          writes.push(insert(trades, range(i * 1500 + 1, i * 1500 + 3000)));
+          writes.push(insert(otherTrades, range(i * 1500 + 1, i * 1500 + 3000).reverse()));
+          writes.push(insert(otherTrades, range(i * 1500 + 100, i * 1500 + 200)));
         }
         const inserted = (await Promise.all(writes)).reduce((sum, n) => sum + n, 0);
-        const stored = await trades.countAndRange('BTCUSDT');
+        const stored = await storedRange(client, 'BTCUSDT');
         expect(stored).toEqual({ count: 10_500, minId: 1, maxId: 10_500 });
         expect(inserted).toBe(10_500);
       } finally {
@@ -93,10 +112,10 @@ describe('TradeRepository', () => {
       ['a batch', 700],
       ['a large batch', 1_500],
     ])('falls back when %s holds rows already stored, keeping the stored ones and adding the rest', async (_label, size) => {
-      await trades.insertBatch(range(400, 600, { price: '1.00000000' }));
+      await insert(trades, range(400, 600, { price: '1.00000000' }));
 
-      await expect(trades.insertBatch(range(1, size))).resolves.toBe(size - 201);
-      await expect(trades.countAndRange('BTCUSDT')).resolves.toEqual({ count: size, minId: 1, maxId: size });
+      await expect(insert(trades, range(1, size))).resolves.toBe(size - 201);
+      await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: size, minId: 1, maxId: size });
       const [stored] = await trades.findTrades({ symbol: 'BTCUSDT', fromId: 400, limit: 1 });
       expect(stored!.price).toBe('1.00000000');
     });
@@ -105,13 +124,13 @@ describe('TradeRepository', () => {
       const single = new DatabaseClient({ database: { url: db.url, poolSize: 1 } } as AppConfig);
       const repository = new TradeRepository(single);
       try {
-        await expect(repository.insertBatch(range(1, 5))).resolves.toBe(5);
+        await expect(insert(repository, range(1, 5))).resolves.toBe(5);
         // The conflict is in the first rows while most of the 60k-row payload is still on its way.
-        await expect(repository.insertBatch(range(1, 60_000))).resolves.toBe(59_995);
-        await expect(repository.insertBatch(range(60_001, 62_000))).resolves.toBe(2_000);
-        await expect(repository.insertBatch(range(61_001, 64_000))).resolves.toBe(2_000);
-        await expect(repository.insertBatch(range(63_901, 64_200))).resolves.toBe(200);
-        await expect(repository.countAndRange('BTCUSDT')).resolves.toEqual({ count: 64_200, minId: 1, maxId: 64_200 });
+        await expect(insert(repository, range(1, 60_000))).resolves.toBe(59_995);
+        await expect(insert(repository, range(60_001, 62_000))).resolves.toBe(2_000);
+        await expect(insert(repository, range(61_001, 64_000))).resolves.toBe(2_000);
+        await expect(insert(repository, range(63_901, 64_200))).resolves.toBe(200);
+        await expect(storedRange(single, 'BTCUSDT')).resolves.toEqual({ count: 64_200, minId: 1, maxId: 64_200 });
       } finally {
         await single.close();
       }
@@ -124,9 +143,9 @@ describe('TradeRepository', () => {
       batch.push(trade(7, { price: '9.00000000' }), trade(7, { symbol: 'ETHUSDT', price: '8.00000000' }));
       batch.unshift(trade(5, { quantity: '2.00000000' }));
 
-      await expect(trades.insertBatch(batch)).resolves.toBe(2 * SOME);
-      await expect(trades.countAndRange('BTCUSDT')).resolves.toEqual({ count: SOME, minId: 1, maxId: SOME });
-      await expect(trades.countAndRange('ETHUSDT')).resolves.toEqual({ count: SOME, minId: 1, maxId: SOME });
+      await expect(insert(trades, batch)).resolves.toBe(2 * SOME);
+      await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: SOME, minId: 1, maxId: SOME });
+      await expect(storedRange(client, 'ETHUSDT')).resolves.toEqual({ count: SOME, minId: 1, maxId: SOME });
       const btcStored = await trades.findTrades({ symbol: 'BTCUSDT', fromId: 5, limit: 3 });
       expect(btcStored.map((t) => [t.tradeId, t.price, t.quantity])).toEqual([
         [5, '37000.12000000', '2.00000000'],
@@ -144,14 +163,14 @@ describe('TradeRepository', () => {
       try {
         const writes: Promise<number>[] = [];
         for (let i = 0; i < 5; i++) {
-          writes.push(trades.insertBatch(interleaved(i * 500 + 1, i * 500 + 1000)));
-          writes.push(otherTrades.insertBatch(interleaved(i * 500 + 1, i * 500 + 1000).reverse()));
-          writes.push(otherTrades.insertBatch(interleaved(i * 500 + 250, i * 500 + 750)));
+          writes.push(insert(trades, interleaved(i * 500 + 1, i * 500 + 1000)));
+          writes.push(insert(otherTrades, interleaved(i * 500 + 1, i * 500 + 1000).reverse()));
+          writes.push(insert(otherTrades, interleaved(i * 500 + 250, i * 500 + 750)));
         }
         const inserted = (await Promise.all(writes)).reduce((sum, n) => sum + n, 0);
         expect(inserted).toBe(symbols.length * 3_000);
         for (const symbol of symbols) {
-          await expect(trades.countAndRange(symbol)).resolves.toEqual({ count: 3_000, minId: 1, maxId: 3_000 });
+          await expect(storedRange(client, symbol)).resolves.toEqual({ count: 3_000, minId: 1, maxId: 3_000 });
         }
       } finally {
         await other.close();
@@ -160,7 +179,7 @@ describe('TradeRepository', () => {
 
     it('round-trips prices and quantities exactly', async () => {
       const values = ['0.00000001', '37000.12000000', '123456789.12345678', '0', '1e-8', '98765432109876543210.123456789'];
-      await trades.insertBatch(values.map((value, i) => trade(i + 1, { price: value, quantity: value })));
+      await insert(trades, values.map((value, i) => trade(i + 1, { price: value, quantity: value })));
 
       const stored = await trades.findTrades({ symbol: 'BTCUSDT', limit: 100 });
       expect(stored.map((t) => t.price)).toEqual([
@@ -176,35 +195,35 @@ describe('TradeRepository', () => {
 
     it('round-trips every field through the COPY path as well', async () => {
       const batch = range(1, SOME, { price: '123456789.12345678', quantity: '0.00000001' });
-      await trades.insertBatch(batch);
+      await insert(trades, batch);
       await expect(trades.findTrades({ symbol: 'BTCUSDT', limit: SOME })).resolves.toEqual(batch);
     });
 
     it('round-trips trade times with any millisecond, before 1970 too, through the COPY path', async () => {
       const times = [T0, T0 + 1, T0 + 9, T0 + 10, T0 + 99, T0 + 100, T0 + 999, T0 + 1_000, 0, -1, -999, -1_000, -1_001];
       const batch = range(1, SOME).map((t, i) => ({ ...t, tradeTime: times[i % times.length]! + i * 1_001 }));
-      await trades.insertBatch(batch);
+      await insert(trades, batch);
       await expect(trades.findTrades({ symbol: 'BTCUSDT', limit: SOME })).resolves.toEqual(batch);
     });
 
     it('rejects a trade time that is not whole milliseconds', async () => {
       const batch = range(1, SOME);
       batch[7] = trade(8, { tradeTime: T0 + 0.5 });
-      await expect(trades.insertBatch(batch)).rejects.toThrow(/whole milliseconds/);
-      await expect(trades.countAndRange('BTCUSDT')).resolves.toEqual({ count: 0, minId: null, maxId: null });
+      await expect(insert(trades, batch)).rejects.toThrow(/whole milliseconds/);
+      await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: 0, minId: null, maxId: null });
     });
 
     it('rejects text that would corrupt the COPY stream', async () => {
       const batch = range(1, SOME);
       batch[5] = trade(6, { price: '1\t2' });
-      await expect(trades.insertBatch(batch)).rejects.toThrow(/control, non-ASCII or backslash/);
-      await expect(trades.countAndRange('BTCUSDT')).resolves.toEqual({ count: 0, minId: null, maxId: null });
+      await expect(insert(trades, batch)).rejects.toThrow(/control, non-ASCII or backslash/);
+      await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: 0, minId: null, maxId: null });
     });
   });
 
   describe('findTrades', () => {
     beforeEach(async () => {
-      await trades.insertBatch([...range(1, 50).reverse(), ...range(1, 10, { symbol: 'ETHUSDT' })]);
+      await insert(trades, [...range(1, 50).reverse(), ...range(1, 10, { symbol: 'ETHUSDT' })]);
     });
 
     it('returns one symbol ascending by id, limited', async () => {
@@ -254,7 +273,7 @@ describe('TradeRepository', () => {
         time += next(3) === 0 ? 0 : next(3000);
         stored.push(trade(id, { symbol: 'SOLUSDT', tradeTime: time }));
       }
-      await trades.insertBatch(stored);
+      await insert(trades, stored);
       const first = stored[0]!;
       const last = stored[stored.length - 1]!;
       const times = [first.tradeTime - 1, first.tradeTime, last.tradeTime, last.tradeTime + 1, ...stored.map((t) => t.tradeTime)];
@@ -276,7 +295,7 @@ describe('TradeRepository', () => {
 
   describe('lastStoredTrades', () => {
     it('returns the newest id and time per symbol, omitting symbols with no history', async () => {
-      await trades.insertBatch([...range(1, 7), ...range(100, 120, { symbol: 'ETHUSDT' })]);
+      await insert(trades, [...range(1, 7), ...range(100, 120, { symbol: 'ETHUSDT' })]);
 
       const last = await trades.lastStoredTrades(['BTCUSDT', 'ETHUSDT', 'XRPUSDT']);
       expect([...last.entries()].sort()).toEqual([
@@ -284,43 +303,6 @@ describe('TradeRepository', () => {
         ['ETHUSDT', { tradeId: 120, tradeTime: T0 + 120_000 }],
       ]);
       await expect(trades.lastStoredTrades([])).resolves.toEqual(new Map());
-    });
-  });
-
-  describe('findIdGaps and countAndRange', () => {
-    beforeEach(async () => {
-      await trades.insertBatch([...range(10, 12), trade(15), ...range(20, 21), trade(23), ...range(1, 100, { symbol: 'ETHUSDT' })]);
-    });
-
-    it('reports inclusive ranges of missing ids', async () => {
-      await expect(trades.findIdGaps('BTCUSDT')).resolves.toEqual([
-        { fromId: 13, toId: 14 },
-        { fromId: 16, toId: 19 },
-        { fromId: 22, toId: 22 },
-      ]);
-      await expect(trades.findIdGaps('ETHUSDT')).resolves.toEqual([]);
-      await expect(trades.findIdGaps('XRPUSDT')).resolves.toEqual([]);
-    });
-
-    it('counts ids from fromId up to the first stored trade as missing', async () => {
-      await expect(trades.findIdGaps('BTCUSDT', { fromId: 5 })).resolves.toEqual([
-        { fromId: 5, toId: 9 },
-        { fromId: 13, toId: 14 },
-        { fromId: 16, toId: 19 },
-        { fromId: 22, toId: 22 },
-      ]);
-      await expect(trades.findIdGaps('BTCUSDT', { fromId: 16 })).resolves.toEqual([
-        { fromId: 16, toId: 19 },
-        { fromId: 22, toId: 22 },
-      ]);
-      await expect(trades.findIdGaps('BTCUSDT', { fromId: 20 })).resolves.toEqual([{ fromId: 22, toId: 22 }]);
-    });
-
-    it('proves contiguity with count == max - min + 1', async () => {
-      await expect(trades.countAndRange('ETHUSDT')).resolves.toEqual({ count: 100, minId: 1, maxId: 100 });
-      const btc = await trades.countAndRange('BTCUSDT');
-      expect(btc).toEqual({ count: 7, minId: 10, maxId: 23 });
-      expect(btc.count).toBeLessThan(btc.maxId! - btc.minId! + 1);
     });
   });
 

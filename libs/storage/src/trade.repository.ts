@@ -3,7 +3,6 @@ import type { AggTrade } from '@binance-rates/domain';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseClient } from './database.client';
-import { TradeCopyBatch } from './trade-copy-batch';
 
 export interface FindTradesParams {
   symbol: string;
@@ -18,18 +17,6 @@ export interface FindTradesParams {
 export interface StoredTradePosition {
   tradeId: number;
   tradeTime: number;
-}
-
-export interface TradeCountAndRange {
-  count: number;
-  minId: number | null;
-  maxId: number | null;
-}
-
-/** Inclusive range of missing aggregate ids. */
-export interface TradeIdRange {
-  fromId: number;
-  toId: number;
 }
 
 const UNIQUE_VIOLATION = '23505';
@@ -79,20 +66,6 @@ export class TradeRepository {
   private readonly staged = new WeakSet<PoolClient>();
 
   constructor(private readonly db: DatabaseClient) {}
-
-  /** Stores trades idempotently; returns how many were new. Safe to replay and to race with other writers. */
-  async insertBatch(trades: readonly AggTrade[]): Promise<number> {
-    if (trades.length === 0) {
-      return 0;
-    }
-    const batch = new TradeCopyBatch();
-    // Ascending ids per symbol, like live rows, so this batch locks rows in the same order as every other writer.
-    const ordered = [...trades].sort((a, b) => a.tradeId - b.tradeId);
-    for (const trade of ordered) {
-      batch.append(trade);
-    }
-    return this.insertCopyRows(batch.seal(), batch.count);
-  }
 
   /**
    * Stores the sealed rows of a TradeCopyBatch idempotently; returns how many were new. Live rows are new, so they
@@ -182,35 +155,6 @@ export class TradeRepository {
       [symbols],
     );
     return new Map(rows.map((row) => [row.symbol, { tradeId: row.trade_id, tradeTime: row.trade_time }]));
-  }
-
-  async countAndRange(symbol: string): Promise<TradeCountAndRange> {
-    const { rows } = await this.db.pool.query<{ count: number; min_id: number | null; max_id: number | null }>(
-      `SELECT count(*)::float8 AS count, min(trade_id)::float8 AS min_id, max(trade_id)::float8 AS max_id
-       FROM agg_trade WHERE symbol = $1`,
-      [symbol],
-    );
-    const [{ count, min_id: minId, max_id: maxId }] = rows as [(typeof rows)[number]];
-    return { count, minId, maxId };
-  }
-
-  /**
-   * Ranges of ids missing between stored trades, ascending. With `fromId`, ids from `fromId` up to the first
-   * stored trade count as missing too; nothing after the newest stored trade is reported.
-   */
-  async findIdGaps(symbol: string, { fromId }: { fromId?: number } = {}): Promise<TradeIdRange[]> {
-    const { rows } = await this.db.pool.query<{ from_id: number; to_id: number }>(
-      `SELECT (prev_id + 1)::float8 AS from_id, (trade_id - 1)::float8 AS to_id
-       FROM (
-         SELECT trade_id, lag(trade_id, 1, $2::bigint - 1) OVER (ORDER BY trade_id) AS prev_id
-         FROM agg_trade
-         WHERE symbol = $1 AND ($2::bigint IS NULL OR trade_id >= $2::bigint)
-       ) AS ids
-       WHERE trade_id > prev_id + 1
-       ORDER BY trade_id`,
-      [symbol, fromId ?? null],
-    );
-    return rows.map((row) => ({ fromId: row.from_id, toId: row.to_id }));
   }
 
   /** COPY into a session-local staging table, then one set-based insert that skips stored rows. */
