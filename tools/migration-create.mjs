@@ -5,7 +5,7 @@
 // Usage: npm run migrate:create -- <name>   (name becomes <yyyymmddhhmmss>_<name>/migration.sql)
 // Internal Prisma API: keep prisma, @prisma/schema-engine-wasm and the adapters pinned to exact versions.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,38 +25,13 @@ const { bindMigrationAwareSqlAdapterFactory } = require('@prisma/driver-adapter-
 const { PGlite } = await import('@electric-sql/pglite');
 const { PrismaPGlite } = await import('pglite-prisma-adapter');
 
-const runtime = await import('@prisma/schema-engine-wasm/schema_engine_bg');
-const wasmPath = join(dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
-const instance = new WebAssembly.Instance(new WebAssembly.Module(await readFile(wasmPath)), {
-  './schema_engine_bg.js': runtime,
-});
-runtime.__wbg_set_wasm(instance.exports);
-instance.exports.__wbindgen_start();
+// The service's own engine loader and migrations reader, from the build (`npm run migrate:create` builds first).
+const { loadSchemaEngineRuntime, readMigrationsList, NO_SCHEMA_FILTER } = require(join(root, 'dist/libs/storage/src/schema-engine.js'));
+const runtime = loadSchemaEngineRuntime();
 
-async function migrationsList(dir) {
-  const names = existsSync(dir)
-    ? (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort()
-    : [];
-  const lock = join(dir, 'migration_lock.toml');
-  return {
-    baseDir: dir,
-    shadowDbInitScript: '',
-    lockfile: { path: 'migration_lock.toml', content: existsSync(lock) ? await readFile(lock, 'utf8') : null },
-    migrationDirectories: await Promise.all(
-      names.map(async (n) => ({
-        path: n,
-        migrationFile: {
-          path: 'migration.sql',
-          content: { tag: 'ok', value: await readFile(join(dir, n, 'migration.sql'), 'utf8') },
-        },
-      })),
-    ),
-  };
-}
-
-const filters = { externalTables: [], externalEnums: [] };
+const filters = NO_SCHEMA_FILTER;
 const files = [{ path: schemaPath, content: await readFile(schemaPath, 'utf8') }];
-const list = await migrationsList(migrationsDir);
+const list = await readMigrationsList(migrationsDir);
 
 const shadow = new PGlite();
 await shadow.waitReady;
