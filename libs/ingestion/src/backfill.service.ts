@@ -76,15 +76,11 @@ export class BackfillService implements OnModuleDestroy {
   }
 
   /**
-   * Catches a symbol up from the last stored trade. When that trade is older than the backfill window, only the
-   * window is fetched and the older part is recorded as a gap.
+   * Catches a symbol up whose last stored trade is older than the backfill window (the stream supervisor resumes
+   * the others from the first live trade): only the window is fetched and the older part is recorded as a gap.
    */
   async catchUpFrom(symbol: string, last: { tradeId: number; tradeTime: number }): Promise<void> {
     const windowStart = Date.now() - this.windowMs;
-    if (last.tradeTime >= windowStart) {
-      this.request({ symbol, fromId: last.tradeId + 1, toId: null, reason: 'catch up from last stored trade' });
-      return;
-    }
     try {
       const [first] = await this.rest.aggTrades({ symbol, startTime: windowStart, limit: 1 });
       if (!first) {
