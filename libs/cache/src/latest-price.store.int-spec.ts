@@ -4,6 +4,10 @@ import { cleanupRedisPrefix, testRedisPrefix, testRedisUrl } from '@binance-rate
 import { LatestPriceStore } from './latest-price.store';
 import { RedisClient } from './redis.client';
 
+async function priceOf(store: LatestPriceStore, symbol: string): Promise<LatestPrice | null> {
+  return (await store.getMany([symbol])).get(symbol) ?? null;
+}
+
 function configFor(prefix: string): AppConfig {
   return { redis: { url: testRedisUrl(), keyPrefix: prefix } } as AppConfig;
 }
@@ -55,18 +59,18 @@ describe('LatestPriceStore (real Redis)', () => {
 
   it('stores a first price exactly as given', async () => {
     await store.setIfNewer([price('AAA1', 10, '0.00000001')]);
-    expect(await store.get('AAA1')).toMatchObject({ symbol: 'AAA1', price: '0.00000001', tradeId: 10 });
+    expect(await priceOf(store, 'AAA1')).toMatchObject({ symbol: 'AAA1', price: '0.00000001', tradeId: 10 });
   });
 
   it('refuses an older or equal trade id: the price never goes backwards', async () => {
     await store.setIfNewer([price('AAA2', 50, '50.5')]);
     expect(await store.setIfNewer([price('AAA2', 49, '49.5'), price('AAA2', 50, 'other')])).toBe(0);
-    expect((await store.get('AAA2'))?.price).toBe('50.5');
+    expect((await priceOf(store, 'AAA2'))?.price).toBe('50.5');
   });
 
   it('keeps only the newest when one call carries the same symbol twice', async () => {
     await store.setIfNewer([price('AAA3', 7), price('AAA3', 9), price('AAA3', 8)]);
-    expect((await store.get('AAA3'))?.tradeId).toBe(9);
+    expect((await priceOf(store, 'AAA3'))?.tradeId).toBe(9);
   });
 
   it('gives the same result as one writer when two writers race', async () => {
@@ -78,7 +82,7 @@ describe('LatestPriceStore (real Redis)', () => {
       ...ids.map((id) => writerA.setIfNewer([price('RACE', id)])),
       ...shuffled.map((id) => writerB.setIfNewer([price('RACE', id)])),
     ]);
-    expect(await store.get('RACE')).toMatchObject({ tradeId: 400, price: '400.00000000' });
+    expect(await priceOf(store, 'RACE')).toMatchObject({ tradeId: 400, price: '400.00000000' });
   });
 
   it('handles more symbols than one script call carries', async () => {
@@ -90,9 +94,9 @@ describe('LatestPriceStore (real Redis)', () => {
   });
 
   it('returns null for an unknown symbol and forgets a deleted one', async () => {
-    expect(await store.get('NOPE')).toBeNull();
+    expect(await priceOf(store, 'NOPE')).toBeNull();
     await store.setIfNewer([price('GONE', 1)]);
     await store.delete('GONE');
-    expect(await store.get('GONE')).toBeNull();
+    expect(await priceOf(store, 'GONE')).toBeNull();
   });
 });

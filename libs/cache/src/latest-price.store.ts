@@ -85,11 +85,6 @@ export class LatestPriceStore implements OnApplicationShutdown {
     return updated;
   }
 
-  async get(symbol: string): Promise<LatestPrice | null> {
-    const hash = await this.client.redis.hgetall(this.key(symbol));
-    return parsePrice(symbol, hash);
-  }
-
   async getMany(symbols: readonly string[]): Promise<Map<string, LatestPrice>> {
     const result = new Map<string, LatestPrice>();
     if (symbols.length === 0) {
