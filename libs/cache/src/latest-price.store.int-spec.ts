@@ -57,6 +57,22 @@ describe('LatestPriceStore (real Redis)', () => {
     ]);
   });
 
+  it("leaves a store's own writes out of its feed, which already has them, and hands them to every other store", async () => {
+    const [first, second] = [newStore(), newStore()];
+    stores.push(first, second);
+    const heard = { first: [] as string[], second: [] as string[] };
+    await new Promise<void>((resolve) => first.subscribe((prices) => heard.first.push(...prices.map((p) => p.symbol)), resolve));
+    await new Promise<void>((resolve) => second.subscribe((prices) => heard.second.push(...prices.map((p) => p.symbol)), resolve));
+    await first.setIfNewer([price('OWN1', 1)]);
+    await second.setIfNewer([price('OWN2', 1)]);
+    const deadline = Date.now() + 2_000;
+    while ((heard.first.length < 1 || heard.second.length < 1) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(heard).toEqual({ first: ['OWN2'], second: ['OWN1'] });
+  });
+
   it('stores a first price exactly as given', async () => {
     await store.setIfNewer([price('AAA1', 10, '0.00000001')]);
     expect(await priceOf(store, 'AAA1')).toMatchObject({ symbol: 'AAA1', price: '0.00000001', tradeId: 10 });

@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { LatestPrice } from '@binance-rates/domain';
 import type { ClientContext, Result } from 'ioredis';
@@ -8,13 +9,14 @@ import { RedisClient } from './redis.client';
  * Writes each price only if its trade id is newer than the stored one, atomically, so a late or replayed trade,
  * a backfill, or a second instance that still believes it owns the coin can never move the price backwards.
  * The prices that did change are published in the same step, so every instance's in-memory view follows.
- * KEYS: one hash per symbol. ARGV[1]: channel; then 5 values per key (symbol, price, tradeId, tradeTime, updatedAt).
+ * KEYS: one hash per symbol. ARGV[1]: channel; ARGV[2]: the publishing store's tag, the message's first line (so a
+ * store can skip its own messages); then 5 values per key (symbol, price, tradeId, tradeTime, updatedAt).
  * Returns how many keys were updated.
  */
 const SET_IF_NEWER = `
 local changed = {}
 for i = 1, #KEYS do
-  local base = 1 + (i - 1) * 5
+  local base = 2 + (i - 1) * 5
   local incoming = tonumber(ARGV[base + 3])
   local current = tonumber(redis.call('HGET', KEYS[i], 't'))
   if current == nil or incoming > current then
@@ -23,7 +25,7 @@ for i = 1, #KEYS do
   end
 end
 if #changed > 0 then
-  redis.call('PUBLISH', ARGV[1], table.concat(changed, '\\n'))
+  redis.call('PUBLISH', ARGV[1], ARGV[2] .. '\\n' .. table.concat(changed, '\\n'))
 end
 return #changed
 `;
@@ -43,6 +45,8 @@ export type PriceListener = (prices: LatestPrice[]) => void;
 export class LatestPriceStore implements OnApplicationShutdown {
   private readonly logger = new Logger(LatestPriceStore.name);
   private subscriber: Redis | null = null;
+  /** First line of this store's feed messages; the writer's own view already has those prices. */
+  private readonly tag = randomUUID();
 
   constructor(private readonly client: RedisClient) {
     client.redis.defineCommand('setPricesIfNewer', { lua: SET_IF_NEWER });
@@ -63,7 +67,12 @@ export class LatestPriceStore implements OnApplicationShutdown {
     subscriber.on('ready', () => {
       subscriber.subscribe(this.channel()).then(onReconnect, (error: Error) => this.logger.warn(`price feed: ${error.message}`));
     });
-    subscriber.on('message', (_channel: string, message: string) => listener(parseFeed(message)));
+    const ownPrefix = `${this.tag}\n`;
+    subscriber.on('message', (_channel: string, message: string) => {
+      if (!message.startsWith(ownPrefix)) {
+        listener(parseFeed(message.slice(message.indexOf('\n') + 1)));
+      }
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -76,7 +85,7 @@ export class LatestPriceStore implements OnApplicationShutdown {
     for (let start = 0; start < prices.length; start += MAX_KEYS_PER_CALL) {
       const chunk = prices.slice(start, start + MAX_KEYS_PER_CALL);
       const keys = chunk.map((price) => this.key(price.symbol));
-      const args: Array<string | number> = [this.channel()];
+      const args: Array<string | number> = [this.channel(), this.tag];
       for (const price of chunk) {
         args.push(price.symbol, price.price, price.tradeId, price.tradeTime, price.updatedAt);
       }
