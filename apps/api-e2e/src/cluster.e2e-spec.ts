@@ -159,8 +159,15 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
 
   it('takes over the coins of a killed instance within 10 s and backfills the gap', async () => {
     const victim = instances.splice(1, 1)[0];
+    const carrying = new Set(emulator.subscriptions().filter((connection) => connection.streams.length > 0).map((connection) => connection.connectionId));
     const killedAt = Date.now();
     await victim.stop('SIGKILL');
+    // Until the emulator has seen the killed instance's sockets close, its coins still look streamed.
+    await waitFor(() => emulator.subscriptions().filter((connection) => carrying.has(connection.connectionId)).length < carrying.size, {
+      timeoutMs: 5_000,
+      intervalMs: 10,
+      what: "the killed instance's connections to close",
+    });
     await waitFor(everyCoinOnExactlyOneConnection, { timeoutMs: 10_000, intervalMs: 50, what: 'every coin streamed again' });
     const failoverMs = Date.now() - killedAt;
     process.stdout.write(`failover after kill -9: ${failoverMs} ms\n`);
