@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { AggTrade } from '@binance-rates/domain';
-import { TradeCopyBatch } from '@binance-rates/storage';
+import { SealedTradeRows, TradeCopyBatch } from '@binance-rates/storage';
 
 export interface HistoryLaneOptions {
   batchSize: number;
@@ -13,11 +13,6 @@ export interface HistoryLaneOptions {
 const RETRY_INITIAL_MS = 100;
 const RETRY_MAX_MS = 5_000;
 
-interface SealedBatch {
-  payload: Buffer;
-  rows: number;
-}
-
 /**
  * One writer of history to PostgreSQL: trades are encoded into COPY rows as they arrive (the backlog is bytes, not
  * objects the garbage collector would have to trace and promote), sealed into batches of at most `batchSize` rows
@@ -26,8 +21,8 @@ interface SealedBatch {
  */
 export class HistoryLane {
   private readonly logger = new Logger(HistoryLane.name);
-  private open = new TradeCopyBatch();
-  private readonly sealed: SealedBatch[] = [];
+  private readonly open = new TradeCopyBatch();
+  private readonly sealed: SealedTradeRows[] = [];
   private pendingCount = 0;
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
@@ -105,8 +100,7 @@ export class HistoryLane {
 
   private sealOpen(): void {
     if (this.open.count > 0) {
-      this.sealed.push({ payload: this.open.seal(), rows: this.open.count });
-      this.open = new TradeCopyBatch();
+      this.sealed.push(this.open.seal());
     }
   }
 

@@ -18,7 +18,7 @@ function trade(overrides: Partial<AggTrade> = {}): AggTrade {
 }
 
 function rows(batch: TradeCopyBatch): string[] {
-  return batch.seal().toString('utf8').split('\n').slice(0, -1);
+  return batch.seal().payload.toString('utf8').split('\n').slice(0, -1);
 }
 
 describe('TradeCopyBatch', () => {
@@ -55,6 +55,23 @@ describe('TradeCopyBatch', () => {
       'BTCUSDT 1',
       'ETHUSDT 1',
       'ETHUSDT 2',
+    ]);
+  });
+
+  it('is empty after sealing, and the next batch holds only what came after', () => {
+    const batch = new TradeCopyBatch();
+    batch.append(trade({ symbol: 'ETHUSDT', tradeId: 1 }));
+    batch.append(trade({ symbol: 'BTCUSDT', tradeId: 1 }));
+    expect(batch.seal().rows).toBe(2);
+    expect(batch.count).toBe(0);
+    expect(batch.seal()).toEqual({ payload: Buffer.alloc(0), rows: 0 });
+    batch.append(trade({ symbol: 'ETHUSDT', tradeId: 2 }));
+    batch.append(trade({ symbol: 'XRPUSDT', tradeId: 7 }));
+    const { payload, rows } = batch.seal();
+    expect(rows).toBe(2);
+    expect(payload.toString('utf8').split('\n').slice(0, -1).map((row) => row.split('\t').slice(0, 2).join(' '))).toEqual([
+      'ETHUSDT 2',
+      'XRPUSDT 7',
     ]);
   });
 

@@ -19,6 +19,12 @@ const SEGMENT_INITIAL_BYTES = 256;
  * Text fields must be printable ASCII without a backslash (Binance symbols and decimal strings always are); anything
  * else would corrupt the stream and is refused with a RangeError, leaving the batch unchanged.
  */
+/** A sealed batch: the COPY data and how many rows it holds. */
+export interface SealedTradeRows {
+  payload: Buffer;
+  rows: number;
+}
+
 export class TradeCopyBatch {
   private readonly segments = new Map<string, Segment>();
   private rows = 0;
@@ -37,12 +43,27 @@ export class TradeCopyBatch {
     this.rows += 1;
   }
 
-  /** The COPY payload, grouped by symbol in code-unit order (= `COLLATE "C"` for ASCII), each symbol's rows as appended. */
-  seal(): Buffer {
-    const parts = [...this.segments]
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([, segment]) => segment.bytes());
-    return Buffer.concat(parts);
+  /**
+   * The COPY payload and its row count, grouped by symbol in code-unit order (= `COLLATE "C"` for ASCII), each
+   * symbol's rows as appended; the batch is empty again afterwards. Each symbol's buffer is kept for the next batch (growing them
+   * anew every batch cost about as much as encoding), and dropped once a whole batch passes without that symbol.
+   */
+  seal(): SealedTradeRows {
+    const parts: Buffer[] = [];
+    for (const symbol of [...this.segments.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const segment = this.segments.get(symbol) as Segment;
+      if (segment.empty) {
+        this.segments.delete(symbol);
+      } else {
+        parts.push(segment.bytes());
+      }
+    }
+    const sealed = { payload: Buffer.concat(parts), rows: this.rows };
+    for (const segment of this.segments.values()) {
+      segment.clear();
+    }
+    this.rows = 0;
+    return sealed;
   }
 }
 
@@ -50,50 +71,60 @@ class Segment {
   private buffer = Buffer.allocUnsafe(SEGMENT_INITIAL_BYTES);
   private length = 0;
   private second = Number.NaN;
-  /** "2024-01-01T00:00:01." of "2024-01-01T00:00:01.000Z", formatted once per second of trades. */
-  private secondPrefix = '';
+  /** "2024-01-01T00:00:01." of "2024-01-01T00:00:01.000Z" as bytes, formatted once per second of trades. */
+  private secondPrefix: Uint8Array = new Uint8Array(0);
+
+  get empty(): boolean {
+    return this.length === 0;
+  }
 
   bytes(): Buffer {
     return this.buffer.subarray(0, this.length);
   }
 
+  clear(): void {
+    this.length = 0;
+  }
+
+  /** Everything is written past `length` first and committed at the end, so a refused trade leaves no trace. */
   write(trade: AggTrade): void {
-    const time = trade.tradeTime;
-    if (!Number.isSafeInteger(time)) {
-      throw new RangeError(`Trade ${trade.symbol}#${trade.tradeId} has a trade time that is not whole milliseconds: ${time}`);
-    }
-    const ms = ((time % 1000) + 1000) % 1000;
-    if (time - ms !== this.second) {
-      // Throws a RangeError for a time Date cannot hold, before anything is written.
-      const prefix = new Date(time - ms).toISOString().slice(0, -4);
-      this.second = time - ms;
-      this.secondPrefix = prefix;
-    }
-    this.reserve(ROW_OVERHEAD_BYTES + trade.symbol.length + trade.price.length + trade.quantity.length + this.secondPrefix.length);
-    const start = this.length;
     try {
-      this.text(trade.symbol);
-      this.byte(TAB);
-      this.integer(trade.tradeId);
-      this.byte(TAB);
-      this.text(trade.price);
-      this.byte(TAB);
-      this.text(trade.quantity);
-      this.byte(TAB);
-      this.integer(trade.firstTradeId);
-      this.byte(TAB);
-      this.integer(trade.lastTradeId);
-      this.byte(TAB);
-      this.text(this.secondPrefix);
-      this.byte(ZERO + Math.floor(ms / 100));
-      this.byte(ZERO + (Math.floor(ms / 10) % 10));
-      this.byte(ZERO + (ms % 10));
-      this.byte(0x5a); // Z
-      this.byte(TAB);
-      this.byte(trade.isBuyerMaker ? 0x74 : 0x66); // t / f
-      this.byte(NEWLINE);
+      const time = trade.tradeTime;
+      if (!Number.isSafeInteger(time)) {
+        throw new RangeError(`trade time ${time} is not whole milliseconds`);
+      }
+      const ms = ((time % 1000) + 1000) % 1000;
+      if (time - ms !== this.second) {
+        // Throws a RangeError for a time Date cannot hold, before anything is written.
+        this.secondPrefix = Buffer.from(new Date(time - ms).toISOString().slice(0, -4), 'latin1');
+        this.second = time - ms;
+      }
+      const prefix = this.secondPrefix;
+      this.reserve(ROW_OVERHEAD_BYTES + trade.symbol.length + trade.price.length + trade.quantity.length + prefix.length);
+      const buffer = this.buffer;
+      let at = writeText(buffer, this.length, trade.symbol);
+      buffer[at++] = TAB;
+      at = writeInteger(buffer, at, trade.tradeId);
+      buffer[at++] = TAB;
+      at = writeText(buffer, at, trade.price);
+      buffer[at++] = TAB;
+      at = writeText(buffer, at, trade.quantity);
+      buffer[at++] = TAB;
+      at = writeInteger(buffer, at, trade.firstTradeId);
+      buffer[at++] = TAB;
+      at = writeInteger(buffer, at, trade.lastTradeId);
+      buffer[at++] = TAB;
+      buffer.set(prefix, at);
+      at += prefix.length;
+      buffer[at++] = ZERO + ((ms / 100) | 0);
+      buffer[at++] = ZERO + (((ms / 10) | 0) % 10);
+      buffer[at++] = ZERO + (ms % 10);
+      buffer[at++] = 0x5a; // Z
+      buffer[at++] = TAB;
+      buffer[at++] = trade.isBuyerMaker ? 0x74 : 0x66; // t / f
+      buffer[at++] = NEWLINE;
+      this.length = at;
     } catch (error) {
-      this.length = start;
       if (error instanceof RangeError) {
         throw new RangeError(`Trade ${trade.symbol}#${trade.tradeId} cannot be stored: ${error.message}`);
       }
@@ -109,38 +140,40 @@ class Segment {
     this.buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
   }
+}
 
-  private byte(value: number): void {
-    this.buffer[this.length++] = value;
+/** Writes printable ASCII text without backslashes at `at`; returns the index after it. */
+function writeText(buffer: Buffer, at: number, value: string): number {
+  const length = value.length;
+  for (let index = 0; index < length; index += 1) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || code > 0x7e || code === BACKSLASH) {
+      throw new RangeError(`text field ${JSON.stringify(value)} has a control, non-ASCII or backslash character`);
+    }
+    buffer[at + index] = code;
   }
+  return at + length;
+}
 
-  private text(value: string): void {
-    for (let index = 0; index < value.length; index += 1) {
-      const code = value.charCodeAt(index);
-      if (code < 0x20 || code > 0x7e || code === BACKSLASH) {
-        throw new RangeError(`text field ${JSON.stringify(value)} has a control, non-ASCII or backslash character`);
-      }
-      this.buffer[this.length++] = code;
-    }
+/** Writes a safe integer in decimal at `at`; returns the index after it. */
+function writeInteger(buffer: Buffer, at: number, value: number): number {
+  if (!Number.isSafeInteger(value)) {
+    throw new RangeError(`${value} is not a safe integer`);
   }
-
-  private integer(value: number): void {
-    if (!Number.isSafeInteger(value)) {
-      throw new RangeError(`${value} is not a safe integer`);
-    }
-    let rest = value;
-    if (rest < 0) {
-      this.byte(MINUS);
-      rest = -rest;
-    }
-    let digits = 1;
-    for (let scale = 10; scale <= rest; scale *= 10) {
-      digits += 1;
-    }
-    for (let position = this.length + digits - 1; position >= this.length; position -= 1) {
-      this.buffer[position] = ZERO + (rest % 10);
-      rest = Math.floor(rest / 10);
-    }
-    this.length += digits;
+  let rest = value;
+  if (rest < 0) {
+    buffer[at++] = MINUS;
+    rest = -rest;
   }
+  let digits = 1;
+  for (let scale = 10; scale <= rest; scale *= 10) {
+    digits += 1;
+  }
+  const end = at + digits;
+  for (let position = end - 1; position >= at; position -= 1) {
+    const next = Math.floor(rest / 10);
+    buffer[position] = ZERO + (rest - next * 10);
+    rest = next;
+  }
+  return end;
 }

@@ -32,7 +32,8 @@ async function insert(repository: TradeRepository, trades: readonly AggTrade[]):
   for (const t of [...trades].sort((a, b) => a.tradeId - b.tradeId)) {
     batch.append(t);
   }
-  return repository.insertCopyRows(batch.seal(), batch.count);
+  const { payload, rows } = batch.seal();
+  return repository.insertCopyRows(payload, rows);
 }
 
 async function storedRange(db: DatabaseClient, symbol: string): Promise<{ count: number; minId: number | null; maxId: number | null }> {
