@@ -56,9 +56,26 @@ export function parseStreamFrame(payload: Buffer | string): StreamFrame {
   return { kind: 'other', stream: null };
 }
 
-const STREAM_HEAD = '{"stream":"';
+/** The fixed parts of the layout, as bytes: comparing bytes with bytes is what the scanner does most. */
+const ascii = (text: string): Uint8Array => Uint8Array.from(text, (char) => char.charCodeAt(0));
+const STREAM_HEAD = ascii('{"stream":"');
 /** The end of the stream name and everything up to the value of `E`. */
-const DATA_HEAD = '@aggTrade","data":{"e":"aggTrade","E":';
+const DATA_HEAD = ascii('@aggTrade","data":{"e":"aggTrade","E":');
+const SYMBOL_KEY = ascii(',"s":"');
+const ID_KEY = ascii(',"a":');
+const PRICE_KEY = ascii(',"p":"');
+const QUANTITY_KEY = ascii(',"q":"');
+const FIRST_ID_KEY = ascii(',"f":');
+const LAST_ID_KEY = ascii(',"l":');
+const TIME_KEY = ascii(',"T":');
+const MAKER_KEY = ascii(',"m":');
+const BEST_MATCH_KEY = ascii(',"M":');
+const TRUE = ascii('true');
+const FALSE = ascii('false');
+const END = ascii('}}');
+/** Symbols seen, by a hash of their bytes: a frame's symbol is then the same string, not a new one each time. */
+const internedSymbols = new Map<number, string>();
+const MAX_INTERNED_SYMBOLS = 10_000;
 /** Longest integer taken without JSON.parse: 15 digits stay below 2^53, so the value is exact. */
 const MAX_INTEGER_DIGITS = 15;
 
@@ -83,71 +100,71 @@ export function scanCombinedAggTrade(bytes: Buffer): AggTrade | null {
     return null;
   }
   let at = scanInteger(bytes, streamEnd - 9 + DATA_HEAD.length);
-  if (at < 0 || !matchAt(bytes, at, ',"s":"')) {
+  if (at < 0 || !matchAt(bytes, at, SYMBOL_KEY)) {
     return null;
   }
   const symbolStart = at + 6;
   const symbolEnd = scanSymbol(bytes, symbolStart);
-  if (symbolEnd < 0 || !matchAt(bytes, symbolEnd + 1, ',"a":')) {
+  if (symbolEnd < 0 || !matchAt(bytes, symbolEnd + 1, ID_KEY)) {
     return null;
   }
   at = scanInteger(bytes, symbolEnd + 6);
   const tradeId = scannedInteger;
-  if (at < 0 || !matchAt(bytes, at, ',"p":"')) {
+  if (at < 0 || !matchAt(bytes, at, PRICE_KEY)) {
     return null;
   }
   const priceStart = at + 6;
   const priceEnd = scanDecimal(bytes, priceStart);
-  if (priceEnd < 0 || !matchAt(bytes, priceEnd + 1, ',"q":"')) {
+  if (priceEnd < 0 || !matchAt(bytes, priceEnd + 1, QUANTITY_KEY)) {
     return null;
   }
   const quantityStart = priceEnd + 7;
   const quantityEnd = scanDecimal(bytes, quantityStart);
-  if (quantityEnd < 0 || !matchAt(bytes, quantityEnd + 1, ',"f":')) {
+  if (quantityEnd < 0 || !matchAt(bytes, quantityEnd + 1, FIRST_ID_KEY)) {
     return null;
   }
   at = scanInteger(bytes, quantityEnd + 6);
   const firstTradeId = scannedInteger;
-  if (at < 0 || !matchAt(bytes, at, ',"l":')) {
+  if (at < 0 || !matchAt(bytes, at, LAST_ID_KEY)) {
     return null;
   }
   at = scanInteger(bytes, at + 5);
   const lastTradeId = scannedInteger;
-  if (at < 0 || !matchAt(bytes, at, ',"T":')) {
+  if (at < 0 || !matchAt(bytes, at, TIME_KEY)) {
     return null;
   }
   at = scanInteger(bytes, at + 5);
   const tradeTime = scannedInteger;
-  if (at < 0 || !matchAt(bytes, at, ',"m":')) {
+  if (at < 0 || !matchAt(bytes, at, MAKER_KEY)) {
     return null;
   }
   at += 5;
   let isBuyerMaker: boolean;
-  if (matchAt(bytes, at, 'true')) {
+  if (matchAt(bytes, at, TRUE)) {
     isBuyerMaker = true;
     at += 4;
-  } else if (matchAt(bytes, at, 'false')) {
+  } else if (matchAt(bytes, at, FALSE)) {
     isBuyerMaker = false;
     at += 5;
   } else {
     return null;
   }
-  if (!matchAt(bytes, at, ',"M":')) {
+  if (!matchAt(bytes, at, BEST_MATCH_KEY)) {
     return null;
   }
   at += 5;
-  if (matchAt(bytes, at, 'true')) {
+  if (matchAt(bytes, at, TRUE)) {
     at += 4;
-  } else if (matchAt(bytes, at, 'false')) {
+  } else if (matchAt(bytes, at, FALSE)) {
     at += 5;
   } else {
     return null;
   }
-  if (at + 2 !== bytes.length || !matchAt(bytes, at, '}}')) {
+  if (at + 2 !== bytes.length || !matchAt(bytes, at, END)) {
     return null;
   }
   return {
-    symbol: bytes.toString('latin1', symbolStart, symbolEnd),
+    symbol: internedSymbol(bytes, symbolStart, symbolEnd),
     tradeId,
     price: bytes.toString('latin1', priceStart, priceEnd),
     quantity: bytes.toString('latin1', quantityStart, quantityEnd),
@@ -158,13 +175,13 @@ export function scanCombinedAggTrade(bytes: Buffer): AggTrade | null {
   };
 }
 
-/** True when the bytes at `at` are the ASCII `literal`. */
-function matchAt(bytes: Buffer, at: number, literal: string): boolean {
+/** True when the bytes at `at` are `literal`. */
+function matchAt(bytes: Buffer, at: number, literal: Uint8Array): boolean {
   if (at < 0 || at + literal.length > bytes.length) {
     return false;
   }
   for (let i = 0; i < literal.length; i++) {
-    if (bytes[at + i] !== literal.charCodeAt(i)) {
+    if (bytes[at + i] !== literal[i]) {
       return false;
     }
   }
@@ -189,18 +206,43 @@ function scanString(bytes: Buffer, from: number): number {
   return -1;
 }
 
+/** Hash of the symbol `scanSymbol` accepted last (a scratch slot, like `scannedInteger`). */
+let scannedSymbolHash = 0;
+
 /** Index of the quote closing a symbol string starting at `from` (2 to 20 of A-Z and 0-9), or -1. */
 function scanSymbol(bytes: Buffer, from: number): number {
+  let hash = 0x811c9dc5;
   for (let i = from; i < bytes.length && i - from <= 20; i++) {
     const c = bytes[i];
     if (c === 0x22) {
+      scannedSymbolHash = hash;
       return i - from >= 2 ? i : -1;
     }
     if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) {
       return -1;
     }
+    hash = Math.imul(hash ^ c, 0x01000193);
   }
   return -1;
+}
+
+/** The symbol `scanSymbol` just accepted at start..end, as the string seen before when there is one. */
+function internedSymbol(bytes: Buffer, start: number, end: number): string {
+  const known = internedSymbols.get(scannedSymbolHash);
+  if (known !== undefined && known.length === end - start) {
+    let same = true;
+    for (let i = 0; i < known.length && same; i++) {
+      same = known.charCodeAt(i) === bytes[start + i];
+    }
+    if (same) {
+      return known;
+    }
+  }
+  const symbol = bytes.toString('latin1', start, end);
+  if (internedSymbols.size < MAX_INTERNED_SYMBOLS) {
+    internedSymbols.set(scannedSymbolHash, symbol);
+  }
+  return symbol;
 }
 
 /**
