@@ -9,6 +9,12 @@ const BACKSLASH = 0x5c;
 const ROW_OVERHEAD_BYTES = 96;
 const SEGMENT_INITIAL_BYTES = 256;
 
+/** A sealed batch: the COPY data and how many rows it holds. */
+export interface SealedTradeRows {
+  payload: Buffer;
+  rows: number;
+}
+
 /**
  * The rows of one `COPY agg_trade (symbol, trade_id, price, quantity, first_trade_id, last_trade_id, trade_time,
  * is_buyer_maker) FROM STDIN` in text format, encoded as trades arrive: pending history is held as bytes outside the
@@ -19,12 +25,6 @@ const SEGMENT_INITIAL_BYTES = 256;
  * Text fields must be printable ASCII without a backslash (Binance symbols and decimal strings always are); anything
  * else would corrupt the stream and is refused with a RangeError, leaving the batch unchanged.
  */
-/** A sealed batch: the COPY data and how many rows it holds. */
-export interface SealedTradeRows {
-  payload: Buffer;
-  rows: number;
-}
-
 export class TradeCopyBatch {
   private readonly segments = new Map<string, Segment>();
   private rows = 0;
