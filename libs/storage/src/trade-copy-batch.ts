@@ -45,8 +45,10 @@ export class TradeCopyBatch {
 
   /**
    * The COPY payload and its row count, grouped by symbol in code-unit order (= `COLLATE "C"` for ASCII), each
-   * symbol's rows as appended; the batch is empty again afterwards. Each symbol's buffer is kept for the next batch (growing them
-   * anew every batch cost about as much as encoding), and dropped once a whole batch passes without that symbol.
+   * symbol's rows as appended; the batch is empty again afterwards. Each symbol's buffer is kept for the next batch
+   * (growing them anew every batch cost about as much as encoding) while this batch used at least a quarter of it,
+   * so what is kept stays within four times one batch: a backfill burst that grew a buffer to megabytes does not
+   * stay with every coin that ever caught up. A buffer is dropped once a whole batch passes without its symbol.
    */
   seal(): SealedTradeRows {
     const parts: Buffer[] = [];
@@ -59,8 +61,12 @@ export class TradeCopyBatch {
       }
     }
     const sealed = { payload: Buffer.concat(parts), rows: this.rows };
-    for (const segment of this.segments.values()) {
-      segment.clear();
+    for (const [symbol, segment] of this.segments) {
+      if (segment.capacity > Math.max(SEGMENT_INITIAL_BYTES, 4 * segment.used)) {
+        this.segments.delete(symbol);
+      } else {
+        segment.clear();
+      }
     }
     this.rows = 0;
     return sealed;
@@ -76,6 +82,14 @@ class Segment {
 
   get empty(): boolean {
     return this.length === 0;
+  }
+
+  get capacity(): number {
+    return this.buffer.length;
+  }
+
+  get used(): number {
+    return this.length;
   }
 
   bytes(): Buffer {
