@@ -93,6 +93,10 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     const ui = await fetch(`${service.baseUrl}/api`);
     expect(ui.status).toBe(200);
     expect(await ui.text()).toContain('swagger');
+    // The UI's own files come through @fastify/static (whose content-disposition asks for Node 22): they must load.
+    for (const asset of ['swagger-ui-bundle.js', 'swagger-ui.css', 'swagger-ui-init.js']) {
+      expect({ asset, status: (await fetch(`${service.baseUrl}/api/${asset}`)).status }).toEqual({ asset, status: 200 });
+    }
     const { status, body } = await call('GET', '/api-json');
     expect(status).toBe(200);
     const paths = body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
