@@ -99,6 +99,9 @@ export class StreamConnection {
       handshakeTimeout: options.timings.connectTimeoutMs,
       perMessageDeflate: false,
       autoPong: false,
+      // The frame parser reads bytes and refuses anything that is not a well-formed trade, so ws checking every
+      // text frame for valid UTF-8 first (~1.5% of the service's CPU at 100k trades/s) buys nothing.
+      skipUTF8Validation: true,
     });
     this.socket.on('open', () => this.handleOpen());
     this.socket.on('message', (data: Buffer, isBinary: boolean) => this.handleMessage(data, isBinary));
