@@ -7,7 +7,7 @@ export interface HistoryLaneOptions {
   flushIntervalMs: number;
   insert: (payload: Buffer, rows: number) => Promise<unknown>;
   onStored: (count: number) => void;
-  onFailure: (error: Error, batchSize: number) => void;
+  onFailure: () => void;
 }
 
 const RETRY_INITIAL_MS = 100;
@@ -30,10 +30,6 @@ export class HistoryLane {
   healthy = true;
 
   constructor(private readonly options: HistoryLaneOptions) {}
-
-  get pending(): number {
-    return this.pendingCount;
-  }
 
   get busy(): boolean {
     return this.inFlight !== null;
@@ -73,11 +69,14 @@ export class HistoryLane {
       .insert(batch.payload, batch.rows)
       .then(() => {
         this.options.onStored(batch.rows);
+        if (!this.healthy) {
+          this.logger.log('PostgreSQL writes recovered');
+        }
         this.healthy = true;
         this.retryMs = 0;
       })
       .catch((error: Error) => {
-        this.options.onFailure(error, batch.rows);
+        this.options.onFailure();
         if (this.healthy) {
           this.logger.warn(`history batch of ${batch.rows} not stored, holding it and retrying: ${error.message}`);
         }

@@ -89,24 +89,28 @@ describe('TradeRepository', () => {
       await expect(insert(trades, [])).resolves.toBe(0);
     });
 
-    it('stores overlapping batches raced from two pools exactly once', async () => {
+    /** Runs the writes two repositories on separate pools race with; returns how many rows they stored in all. */
+    async function raceFromTwoPools(writes: (mine: TradeRepository, theirs: TradeRepository) => Promise<number>[]): Promise<number> {
       const other = clientFor(db.url);
-      const otherTrades = new TradeRepository(other);
       try {
-        const writes: Promise<number>[] = [];
-        for (let i = 0; i < 6; i++) {
-          // Overlapping windows, in opposite orders, large and small.
-          writes.push(insert(trades, range(i * 1500 + 1, i * 1500 + 3000)));
-          writes.push(insert(otherTrades, range(i * 1500 + 1, i * 1500 + 3000).reverse()));
-          writes.push(insert(otherTrades, range(i * 1500 + 100, i * 1500 + 200)));
-        }
-        const inserted = (await Promise.all(writes)).reduce((sum, n) => sum + n, 0);
-        const stored = await storedRange(client, 'BTCUSDT');
-        expect(stored).toEqual({ count: 10_500, minId: 1, maxId: 10_500 });
-        expect(inserted).toBe(10_500);
+        return (await Promise.all(writes(trades, new TradeRepository(other)))).reduce((sum, n) => sum + n, 0);
       } finally {
         await other.close();
       }
+    }
+
+    it('stores overlapping batches raced from two pools exactly once', async () => {
+      const inserted = await raceFromTwoPools((mine, theirs) =>
+        // Overlapping windows, large and small (given in opposite orders; `insert` sorts them as the pipeline does).
+        [0, 1, 2, 3, 4, 5].flatMap((i) => [
+          insert(mine, range(i * 1500 + 1, i * 1500 + 3000)),
+          insert(theirs, range(i * 1500 + 1, i * 1500 + 3000).reverse()),
+          insert(theirs, range(i * 1500 + 100, i * 1500 + 200)),
+        ]),
+      );
+      const stored = await storedRange(client, 'BTCUSDT');
+      expect(stored).toEqual({ count: 10_500, minId: 1, maxId: 10_500 });
+      expect(inserted).toBe(10_500);
     });
 
     it.each([
@@ -156,25 +160,19 @@ describe('TradeRepository', () => {
     });
 
     it('stores overlapping multi-symbol COPY batches raced from two pools exactly once, in any order', async () => {
-      const other = clientFor(db.url);
-      const otherTrades = new TradeRepository(other);
       const symbols = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT', '1000SATSUSDT'];
       const interleaved = (from: number, to: number) =>
         range(from, to).flatMap((t) => symbols.map((symbol) => ({ ...t, symbol })));
-      try {
-        const writes: Promise<number>[] = [];
-        for (let i = 0; i < 5; i++) {
-          writes.push(insert(trades, interleaved(i * 500 + 1, i * 500 + 1000)));
-          writes.push(insert(otherTrades, interleaved(i * 500 + 1, i * 500 + 1000).reverse()));
-          writes.push(insert(otherTrades, interleaved(i * 500 + 250, i * 500 + 750)));
-        }
-        const inserted = (await Promise.all(writes)).reduce((sum, n) => sum + n, 0);
-        expect(inserted).toBe(symbols.length * 3_000);
-        for (const symbol of symbols) {
-          await expect(storedRange(client, symbol)).resolves.toEqual({ count: 3_000, minId: 1, maxId: 3_000 });
-        }
-      } finally {
-        await other.close();
+      const inserted = await raceFromTwoPools((mine, theirs) =>
+        [0, 1, 2, 3, 4].flatMap((i) => [
+          insert(mine, interleaved(i * 500 + 1, i * 500 + 1000)),
+          insert(theirs, interleaved(i * 500 + 1, i * 500 + 1000).reverse()),
+          insert(theirs, interleaved(i * 500 + 250, i * 500 + 750)),
+        ]),
+      );
+      expect(inserted).toBe(symbols.length * 3_000);
+      for (const symbol of symbols) {
+        await expect(storedRange(client, symbol)).resolves.toEqual({ count: 3_000, minId: 1, maxId: 3_000 });
       }
     });
 
