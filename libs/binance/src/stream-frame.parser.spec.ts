@@ -148,6 +148,8 @@ describe('scanCombinedAggTrade (the fast path of parseStreamFrame)', () => {
     ['an empty quantity', SAMPLE.replace('"100.00000000"', '""'), /quantity "" is not a decimal/],
     ['a quantity ending in a point', SAMPLE.replace('"100.00000000"', '"100."'), /quantity "100." is not a decimal/],
     ['a negative price', SAMPLE.replace('"0.00100000"', '"-1"'), /price "-1" is not a decimal/],
+    ['a price of 41 digits', SAMPLE.replace('"0.00100000"', `"${'9'.repeat(41)}"`), /price "9{41}" is not a decimal/],
+    ['a quantity with 41 decimals', SAMPLE.replace('"100.00000000"', `"1.${'0'.repeat(41)}"`), /quantity "1\.0{41}" is not a decimal/],
     ['a price given as a number', SAMPLE.replace('"0.00100000"', '0.001'), /price 0.001 is not a decimal/],
     ['a fractional trade time', SAMPLE.replace('"T":1672515782130', '"T":1672515782130.5'), /tradeTime 1672515782130.5/],
     ['a negative id', SAMPLE.replace('"a":12345', '"a":-5'), /tradeId -5/],
@@ -155,6 +157,12 @@ describe('scanCombinedAggTrade (the fast path of parseStreamFrame)', () => {
   ])('refuses a trade with %s, saying why', (_label, text, reason) => {
     expect(scan(text)).toBeNull();
     expect(() => parseStreamFrame(Buffer.from(text))).toThrow(reason);
+  });
+
+  it('reads decimals of up to 40 digits on each side of the point (the domain rule) on the fast path', () => {
+    const text = SAMPLE.replace('"0.00100000"', `"${'9'.repeat(40)}.${'1'.repeat(40)}"`);
+    expect(scan(text)).toMatchObject({ price: `${'9'.repeat(40)}.${'1'.repeat(40)}` });
+    expect({ kind: 'aggTrade', trade: scan(text) }).toStrictEqual(viaJson(text));
   });
 
   it('reads a frame given as a string through JSON.parse alone, with the same result', () => {

@@ -1,4 +1,4 @@
-import { AggTrade, aggTradeProblem } from '@binance-rates/domain';
+import { AggTrade, aggTradeProblem, MAX_DECIMAL_DIGITS } from '@binance-rates/domain';
 import { RawAggTrade, RawRestAggTrade } from './binance-wire.types';
 
 export type StreamFrame =
@@ -138,29 +138,13 @@ export function scanCombinedAggTrade(bytes: Buffer): AggTrade | null {
   if (at < 0 || !matchAt(bytes, at, MAKER_KEY)) {
     return null;
   }
-  at += 5;
-  let isBuyerMaker: boolean;
-  if (matchAt(bytes, at, TRUE)) {
-    isBuyerMaker = true;
-    at += 4;
-  } else if (matchAt(bytes, at, FALSE)) {
-    isBuyerMaker = false;
-    at += 5;
-  } else {
+  at = scanBoolean(bytes, at + 5);
+  const isBuyerMaker = scannedBoolean;
+  if (at < 0 || !matchAt(bytes, at, BEST_MATCH_KEY)) {
     return null;
   }
-  if (!matchAt(bytes, at, BEST_MATCH_KEY)) {
-    return null;
-  }
-  at += 5;
-  if (matchAt(bytes, at, TRUE)) {
-    at += 4;
-  } else if (matchAt(bytes, at, FALSE)) {
-    at += 5;
-  } else {
-    return null;
-  }
-  if (at + 2 !== bytes.length || !matchAt(bytes, at, END)) {
+  at = scanBoolean(bytes, at + 5);
+  if (at < 0 || at + 2 !== bytes.length || !matchAt(bytes, at, END)) {
     return null;
   }
   return {
@@ -246,21 +230,39 @@ function internedSymbol(bytes: Buffer, start: number, end: number): string {
 }
 
 /**
- * Index of the quote closing a decimal string starting at `from` (digits, optionally one point and more digits), or
- * -1 for anything else, which the JSON path then reads and refuses.
+ * Index of the quote closing a decimal string starting at `from` (1 to MAX_DECIMAL_DIGITS digits, optionally a point
+ * and as many more, the domain's rule), or -1 for anything else, which the JSON path then reads and refuses.
  */
 function scanDecimal(bytes: Buffer, from: number): number {
   let point = -1;
   for (let i = from; i < bytes.length; i++) {
     const c = bytes[i];
     if (c === 0x22) {
-      return i > from && point !== from && point !== i - 1 ? i : -1;
+      const whole = (point === -1 ? i : point) - from;
+      const fraction = point === -1 ? 0 : i - point - 1;
+      return whole >= 1 && whole <= MAX_DECIMAL_DIGITS && (point === -1 || (fraction >= 1 && fraction <= MAX_DECIMAL_DIGITS)) ? i : -1;
     }
     if (c === 0x2e && point === -1) {
       point = i;
     } else if (c < 0x30 || c > 0x39) {
       return -1;
     }
+  }
+  return -1;
+}
+
+/** Value of the boolean `scanBoolean` accepted last (a scratch slot, like `scannedInteger`). */
+let scannedBoolean = false;
+
+/** Index just after a JSON `true` or `false` at `at` (value in `scannedBoolean`), or -1. */
+function scanBoolean(bytes: Buffer, at: number): number {
+  if (matchAt(bytes, at, TRUE)) {
+    scannedBoolean = true;
+    return at + TRUE.length;
+  }
+  if (matchAt(bytes, at, FALSE)) {
+    scannedBoolean = false;
+    return at + FALSE.length;
   }
   return -1;
 }

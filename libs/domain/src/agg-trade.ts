@@ -27,17 +27,15 @@ export interface PricePoint {
 }
 
 /** The latest known price of a symbol, as kept in the cache. */
-export interface LatestPrice {
-  symbol: string;
-  price: string;
-  tradeId: number;
-  tradeTime: number;
+export interface LatestPrice extends PricePoint {
   /** When this instance wrote the price, epoch milliseconds. */
   updatedAt: number;
 }
 
+/** Longest run of digits on either side of a decimal's point that a price or quantity may have. */
+export const MAX_DECIMAL_DIGITS = 40;
 /** A plain decimal as Binance writes prices and quantities: digits, optionally one point and more digits. */
-const DECIMAL_TEXT = /^\d{1,40}(?:\.\d{1,40})?$/;
+const DECIMAL_TEXT = new RegExp(`^\\d{1,${MAX_DECIMAL_DIGITS}}(?:\\.\\d{1,${MAX_DECIMAL_DIGITS}})?$`);
 const ID_FIELDS = ['tradeId', 'firstTradeId', 'lastTradeId', 'tradeTime'] as const;
 
 /**
