@@ -260,21 +260,14 @@ export class BinanceStreamClient {
           this.retiredFramesSent += old.framesSent;
           old.close('renewed');
         }
-        this.listener.onSymbolsLive([...slot.symbols]);
-        this.renewIfClosing(slot);
+        // Only what the new connection acknowledged: a stream Binance refused counts as ready, not as live.
+        this.listener.onSymbolsLive([...slot.symbols].filter((symbol) => connection.isSubscribed(aggTradeStreamName(symbol))));
       }
       return;
     }
     if (connection === slot.current) {
       slot.backoff.markHealthy(Date.now());
       this.listener.onSymbolsLive(streams.map((stream) => stream.slice(0, stream.indexOf('@')).toUpperCase()));
-    }
-  }
-
-  /** A shutdown announced on a replacement before it took over was not acted on yet. */
-  private renewIfClosing(slot: Slot): void {
-    if (slot.current?.closing) {
-      this.startRenewal(slot, 'server shutdown announced before it took over');
     }
   }
 
@@ -305,7 +298,6 @@ export class BinanceStreamClient {
       // A renewal was already under way: promote it instead of opening yet another connection.
       slot.current = slot.replacement;
       slot.replacement = null;
-      this.renewIfClosing(slot);
       return;
     }
     this.reconnects += 1;
@@ -315,8 +307,10 @@ export class BinanceStreamClient {
   private superviseAll(): void {
     for (const slot of this.slots.values()) {
       const current = slot.current;
-      if (current && current.state === ConnectionState.Open && current.ageMs >= this.options.renewAfterMs) {
-        this.startRenewal(slot, 'lifetime');
+      // Also renews a connection whose server announced a shutdown that could not be acted on at once: one announced
+      // on a replacement before it took over, or a renewal the connection-open budget refused.
+      if (current && current.state === ConnectionState.Open && (current.closing || current.ageMs >= this.options.renewAfterMs)) {
+        this.startRenewal(slot, current.closing ? 'server shutdown announced' : 'lifetime');
       }
       if (slot.replacement?.isReady() && slot.current) {
         this.handleSubscribed(slot, slot.replacement, []);

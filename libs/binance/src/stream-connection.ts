@@ -33,8 +33,6 @@ export interface StreamConnectionListener {
   onTrade(trade: AggTrade): void;
   /** Every stream in `streams` is now acknowledged as subscribed on this connection. */
   onSubscribed(connection: StreamConnection, streams: readonly string[]): void;
-  /** Binance refused to subscribe this stream on its own; it is asked for again a minute later. */
-  onRejected?(connection: StreamConnection, stream: string, reason: string): void;
   onServerShutdown(connection: StreamConnection): void;
   onClosed(connection: StreamConnection, reason: string): void;
 }
@@ -274,7 +272,6 @@ export class StreamConnection {
       if (wanted.length === 1 && request.streams.length === 1) {
         this.rejected.set(wanted[0], Date.now() + REJECTED_RETRY_MS);
         this.isolate.delete(wanted[0]);
-        this.listener.onRejected?.(this, wanted[0], `code ${code} ${message}`);
       } else {
         for (const stream of wanted) {
           this.isolate.add(stream);
