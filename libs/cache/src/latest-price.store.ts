@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { LatestPrice } from '@binance-rates/domain';
 import type { ClientContext, Result } from 'ioredis';
-import { RedisClient } from './redis.client';
+import { RedisClient, scriptCallChunks } from './redis.client';
 
 /**
  * Writes each price only if its trade id is newer than the stored one, atomically, so a late or replayed trade,
@@ -30,8 +30,6 @@ end
 return #changed
 `;
 
-/** Keys per EVALSHA call: bounds the time one script blocks Redis. */
-const MAX_KEYS_PER_CALL = 500;
 
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
@@ -82,8 +80,7 @@ export class LatestPriceStore implements OnApplicationShutdown {
   /** Stores every price that is newer than the stored one; returns how many were newer. */
   async setIfNewer(prices: readonly LatestPrice[]): Promise<number> {
     let updated = 0;
-    for (let start = 0; start < prices.length; start += MAX_KEYS_PER_CALL) {
-      const chunk = prices.slice(start, start + MAX_KEYS_PER_CALL);
+    for (const chunk of scriptCallChunks(prices)) {
       const keys = chunk.map((price) => this.key(price.symbol));
       const args: Array<string | number> = [this.channel(), this.tag];
       for (const price of chunk) {

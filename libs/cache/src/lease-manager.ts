@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { Lock, Redlock } from '@sesamecare-oss/redlock';
 import type { ClientContext, Result } from 'ioredis';
-import { RedisClient } from './redis.client';
+import { RedisClient, scriptCallChunks } from './redis.client';
 
 /**
  * Redlock's extend (PEXPIRE a key only while it still holds our lock value) for many leases in one script call.
@@ -24,8 +24,6 @@ end
 return extended
 `;
 
-/** Keys per script call: bounds the time one call blocks Redis. */
-const MAX_KEYS_PER_CALL = 500;
 
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
@@ -107,8 +105,7 @@ export class LeaseManager {
     const held = [...this.leases];
     const expired: string[] = [];
     try {
-      for (let start = 0; start < held.length; start += MAX_KEYS_PER_CALL) {
-        const chunk = held.slice(start, start + MAX_KEYS_PER_CALL);
+      for (const chunk of scriptCallChunks(held)) {
         const extended = await this.client.redis.extendHeldLeases(
           chunk.length,
           ...chunk.map(([symbol]) => this.key(symbol)),

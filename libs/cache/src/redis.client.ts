@@ -46,3 +46,15 @@ export class RedisClient implements OnApplicationShutdown {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 }
+
+/** Keys per script call over many keys: bounds the time one call blocks Redis. */
+const MAX_KEYS_PER_SCRIPT_CALL = 500;
+
+/** `items` in slices of at most MAX_KEYS_PER_SCRIPT_CALL, one per script call. */
+export function scriptCallChunks<T>(items: readonly T[]): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += MAX_KEYS_PER_SCRIPT_CALL) {
+    chunks.push(items.slice(start, start + MAX_KEYS_PER_SCRIPT_CALL));
+  }
+  return chunks;
+}
