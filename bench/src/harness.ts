@@ -19,8 +19,8 @@ export interface ServiceHandle {
   client: ServiceClient;
   database: BenchDatabase;
   redisPrefix: string;
-  /** Where --cpu-prof writes when the service exits, if profiling. */
-  profileDir: string | null;
+  /** The file --cpu-prof writes when the service exits, if profiling. */
+  profileFile: string | null;
 }
 
 /** The emulator runs as its own process: on a 2-core machine it must not share an event loop with anything. */
@@ -56,11 +56,12 @@ export async function startService(
   { label, emulator, database, redisPrefix, profile }: StartServiceParams,
 ): Promise<ServiceHandle> {
   const profileDir = profile ? join(config.resultsDir, 'profiles') : null;
+  const profileName = `service-${label}-${config.runId}.cpuprofile`;
   // The node flags of `npm start` (README "Memory").
   const nodeFlags = ['--max-semi-space-size=8'];
   if (profileDir) {
     mkdirSync(profileDir, { recursive: true });
-    nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=service-${label}-${config.runId}.cpuprofile`);
+    nodeFlags.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}`);
   }
   const { process: managed, match } = await ManagedProcess.start({
     name: `service ${label}`,
@@ -84,5 +85,5 @@ export async function startService(
     timeoutMs: 60_000,
   });
   const client = new ServiceClient(`http://127.0.0.1:${match[1]}`);
-  return { label, process: managed, client, database, redisPrefix, profileDir };
+  return { label, process: managed, client, database, redisPrefix, profileFile: profileDir && join(profileDir, profileName) };
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { BenchConfig, loadBenchConfig } from './bench.config';
@@ -117,12 +117,8 @@ async function startTrackingService(
   return context;
 }
 
-function summarizeServiceProfile(service: ServiceHandle, runId: string): ProfileSummary | null {
-  if (!service.profileDir || !existsSync(service.profileDir)) {
-    return null;
-  }
-  const file = readdirSync(service.profileDir).find((name) => name === `service-${service.label}-${runId}.cpuprofile`);
-  return file ? summarizeProfile(join(service.profileDir, file)) : null;
+function summarizeServiceProfile(service: ServiceHandle): ProfileSummary | null {
+  return service.profileFile && existsSync(service.profileFile) ? summarizeProfile(service.profileFile) : null;
 }
 
 async function run(config: BenchConfig, resources: RunResources, results: BenchResults, redis: RedisProbe): Promise<ProfileSummary | null> {
@@ -158,7 +154,7 @@ async function run(config: BenchConfig, resources: RunResources, results: BenchR
     }
     const code = await context.service.process.stop(30_000);
     log(`service a stopped (exit ${code})`);
-    profile = summarizeServiceProfile(context.service, config.runId);
+    profile = summarizeServiceProfile(context.service);
   }
 
   if (phases.has('peer')) {
@@ -177,7 +173,7 @@ async function run(config: BenchConfig, resources: RunResources, results: BenchR
     results.scale = await runScale(context, config.drainTimeoutSeconds * 2000);
     log(`  all live after ${results.scale.subscribedSeconds} s, RSS ${results.scale.rssPeakMb.toFixed(0)} MB`);
     await context.service.process.stop(30_000);
-    profile ??= summarizeServiceProfile(context.service, config.runId);
+    profile ??= summarizeServiceProfile(context.service);
   }
   return profile;
 }

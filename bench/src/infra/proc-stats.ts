@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { sleep } from './http-json';
 
 /** Kernel clock ticks per second, the unit of the CPU times in /proc/<pid>/stat. */
 export const CLOCK_TICKS = readClockTicks();
@@ -16,8 +17,6 @@ function readClockTicks(): number {
 export interface ProcessCpu {
   /** utime + stime of the process itself (all its threads), in seconds. */
   selfSeconds: number;
-  /** cutime + cstime: children that have exited and been reaped by this process, in seconds. */
-  reapedChildrenSeconds: number;
 }
 
 /** Null when the process has exited. */
@@ -30,12 +29,8 @@ export function readProcessCpu(pid: number): ProcessCpu | null {
   }
   // The command name may contain spaces and parentheses: fields are counted after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is field 3 (state): utime is field 14, stime 15, cutime 16, cstime 17.
-  const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((index) => Number(fields[index]));
-  return {
-    selfSeconds: (utime + stime) / CLOCK_TICKS,
-    reapedChildrenSeconds: (cutime + cstime) / CLOCK_TICKS,
-  };
+  // fields[0] is field 3 (state): utime is field 14, stime 15.
+  return { selfSeconds: (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS };
 }
 
 /** Resident set size in bytes, or null when the process has exited. */
@@ -50,7 +45,6 @@ export function readRssBytes(pid: number): number | null {
 
 export interface ProcessInfo {
   pid: number;
-  ppid: number;
   command: string;
 }
 
@@ -66,9 +60,7 @@ export function listProcesses(pattern: RegExp): ProcessInfo[] {
       if (!pattern.test(command)) {
         continue;
       }
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      found.push({ pid: Number(entry), ppid, command });
+      found.push({ pid: Number(entry), command });
     } catch {
       // exited while we looked
     }
@@ -89,18 +81,23 @@ export interface QuietWait {
   busyCores: number;
 }
 
+const QUIET_BUSY_CORES = 0.15;
+const QUIET_TIMEOUT_MS = 90_000;
+const QUIET_WINDOW_MS = 1_000;
+
 /**
- * Waits until the machine is quiet (fewer than `maxBusyCores` busy over a `windowMs` window) or `timeoutMs` has
- * passed. On 2 cores a load test next to PostgreSQL's autovacuum of the rows just ingested measures the vacuum.
+ * Waits until the machine is quiet (fewer than QUIET_BUSY_CORES busy over a QUIET_WINDOW_MS window) or
+ * QUIET_TIMEOUT_MS has passed. On 2 cores a load test next to PostgreSQL's autovacuum of the rows just ingested
+ * measures the vacuum.
  */
-export async function waitForQuietMachine(maxBusyCores = 0.15, timeoutMs = 90_000, windowMs = 1_000): Promise<QuietWait> {
+export async function waitForQuietMachine(): Promise<QuietWait> {
   const started = performance.now();
   let busyCores = Number.POSITIVE_INFINITY;
-  while (performance.now() - started < timeoutMs) {
+  while (performance.now() - started < QUIET_TIMEOUT_MS) {
     const before = readMachineBusySeconds();
-    await new Promise((resolve) => setTimeout(resolve, windowMs));
-    busyCores = (readMachineBusySeconds() - before) / (windowMs / 1000);
-    if (busyCores < maxBusyCores) {
+    await sleep(QUIET_WINDOW_MS);
+    busyCores = (readMachineBusySeconds() - before) / (QUIET_WINDOW_MS / 1000);
+    if (busyCores < QUIET_BUSY_CORES) {
       break;
     }
   }

@@ -4,28 +4,28 @@ import { readRssBytes } from './proc-stats';
 
 export interface WindowSamples {
   rssPeakBytes: number;
-  rssLastBytes: number;
   /** Highest `postgres.pendingTrades` seen on /health; null when /health was not sampled. */
   pendingHighWater: number | null;
-  healthSamples: number;
 }
 
+const SAMPLE_INTERVAL_MS = 200;
+
 /**
- * Samples, every `intervalMs` during a measurement window: the CPU meter (so exiting PostgreSQL backends keep
+ * Samples, every SAMPLE_INTERVAL_MS during a measurement window: the CPU meter (so exiting PostgreSQL backends keep
  * their CPU), the service's RSS, and the service's write backlog from /health (one request at a time).
  */
 export class WindowSampler {
   private timer: NodeJS.Timeout | null = null;
   private healthInFlight = false;
-  private readonly samples: WindowSamples = { rssPeakBytes: 0, rssLastBytes: 0, pendingHighWater: null, healthSamples: 0 };
+  private readonly samples: WindowSamples = { rssPeakBytes: 0, pendingHighWater: null };
 
   constructor(
-    private readonly params: { cpu: CpuMeter; servicePid?: number; service?: ServiceClient; intervalMs?: number },
+    private readonly params: { cpu: CpuMeter; servicePid?: number; service?: ServiceClient },
   ) {}
 
   start(): this {
     this.tick();
-    this.timer = setInterval(() => this.tick(), this.params.intervalMs ?? 200);
+    this.timer = setInterval(() => this.tick(), SAMPLE_INTERVAL_MS);
     return this;
   }
 
@@ -42,7 +42,6 @@ export class WindowSampler {
     if (servicePid !== undefined) {
       const rss = readRssBytes(servicePid);
       if (rss !== null) {
-        this.samples.rssLastBytes = rss;
         this.samples.rssPeakBytes = Math.max(this.samples.rssPeakBytes, rss);
       }
     }
@@ -54,7 +53,6 @@ export class WindowSampler {
           const pending = health.postgres?.pendingTrades;
           if (typeof pending === 'number') {
             this.samples.pendingHighWater = Math.max(this.samples.pendingHighWater ?? 0, pending);
-            this.samples.healthSamples += 1;
           }
         })
         .catch(() => undefined)

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { BenchContext } from '../bench.context';
 import { ManagedProcess } from '../infra/managed-process';
-import { readMachineBusySeconds, readProcessCpu, waitForQuietMachine } from '../infra/proc-stats';
+import { CpuMeter } from '../infra/cpu-meter';
+import { waitForQuietMachine } from '../infra/proc-stats';
 
 const execFileAsync = promisify(execFile);
 
@@ -105,12 +106,10 @@ function mean([first, ...rest]: readonly ReadRun[]): ReadRun {
 async function load(url: string, serverPid: number, connections: number, seconds: number): Promise<ReadRun> {
   const settled = await waitForQuietMachine();
   await runAutocannon(url, connections, 1);
-  const serverBefore = readProcessCpu(serverPid)?.selfSeconds ?? Number.NaN;
-  const machineBefore = readMachineBusySeconds();
-  const startedAt = performance.now();
+  // The server under load, hello-world or ours, is metered as the "service".
+  const cpu = new CpuMeter(new Set(), { service: serverPid }).start();
   const result = await runAutocannon(url, connections, seconds);
-  const wallSeconds = (performance.now() - startedAt) / 1000;
-  const serverSeconds = (readProcessCpu(serverPid)?.selfSeconds ?? Number.NaN) - serverBefore;
+  const used = cpu.read();
   return {
     url,
     requestsPerSecond: result.requests.average,
@@ -120,8 +119,8 @@ async function load(url: string, serverPid: number, connections: number, seconds
     non2xx: result.non2xx,
     settleSeconds: settled.waitedSeconds,
     busyCoresBefore: settled.busyCores,
-    serverCpuMicrosPerRequest: (serverSeconds * 1e6) / result.requests.total,
-    machineBusyCores: (readMachineBusySeconds() - machineBefore) / wallSeconds,
+    serverCpuMicrosPerRequest: (used.service * 1e6) / result.requests.total,
+    machineBusyCores: used.machine / used.wallSeconds,
   };
 }
 
