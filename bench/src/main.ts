@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
+import { cleanupRedisPrefix } from '@binance-rates/testing';
 import { BenchConfig, loadBenchConfig } from './bench.config';
 import type { BenchContext } from './bench.context';
 import { BenchDatabase } from './clients/bench-database';
@@ -57,17 +58,17 @@ class RunResources {
   readonly databases: BenchDatabase[] = [];
   readonly redisPrefixes: string[] = [];
 
-  async release(redis: RedisProbe | null): Promise<void> {
+  constructor(private readonly redisUrl: string) {}
+
+  async release(redis: RedisProbe): Promise<void> {
     await ManagedProcess.stopAll();
     for (const database of this.databases) {
       await database.drop().catch((error: Error) => log(`could not drop database ${database.name}: ${error.message}`));
     }
-    if (redis) {
-      for (const prefix of this.redisPrefixes) {
-        await redis.deletePrefix(prefix).catch((error: Error) => log(`could not delete Redis keys ${prefix}*: ${error.message}`));
-      }
-      await redis.close();
+    for (const prefix of this.redisPrefixes) {
+      await cleanupRedisPrefix(this.redisUrl, prefix).catch((error: Error) => log(`could not delete Redis keys ${prefix}*: ${error.message}`));
     }
+    await redis.close();
   }
 }
 
@@ -210,7 +211,7 @@ async function main(): Promise<void> {
     scale: null,
     notes: [],
   };
-  const resources = new RunResources();
+  const resources = new RunResources(config.redisUrl);
   const redis = new RedisProbe(config.redisUrl);
   let failed = false;
   let profile: ProfileSummary | null = null;

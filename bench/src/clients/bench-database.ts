@@ -1,3 +1,4 @@
+import { databaseUrl } from '@binance-rates/testing';
 import { Client } from 'pg';
 
 export interface IdWindow {
@@ -18,7 +19,7 @@ export class BenchDatabase {
   ) {}
 
   get url(): string {
-    return `${this.serverUrl}/${this.name}`;
+    return databaseUrl(this.name, this.serverUrl);
   }
 
   /** Stored rows per symbol with trade_id in (afterId, toId]. */

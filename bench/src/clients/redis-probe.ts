@@ -1,9 +1,7 @@
+import { latestPriceKey } from '@binance-rates/cache';
 import Redis from 'ioredis';
 
-/**
- * Reads what the service wrote to Redis, for drain checks, and deletes the run's keys afterwards. The key format
- * (`<prefix>price:<SYMBOL>`, field `t` = trade id) mirrors LatestPriceStore in libs/cache; keep the two in step.
- */
+/** Reads the latest prices the service wrote to Redis (field `t` = trade id), for drain checks. */
 export class RedisProbe {
   private readonly redis: Redis;
 
@@ -19,24 +17,10 @@ export class RedisProbe {
   async latestTradeIds(prefix: string, symbols: readonly string[]): Promise<Map<string, number>> {
     const pipeline = this.redis.pipeline();
     for (const symbol of symbols) {
-      pipeline.hget(`${prefix}price:${symbol}`, 't');
+      pipeline.hget(latestPriceKey(prefix, symbol), 't');
     }
     const replies = (await pipeline.exec()) ?? [];
     return new Map(symbols.map((symbol, index) => [symbol, Number(replies[index]?.[1] ?? 0)]));
-  }
-
-  /** Unlinks every key under `prefix`; returns how many. */
-  async deletePrefix(prefix: string): Promise<number> {
-    let cursor = '0';
-    let deleted = 0;
-    do {
-      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) {
-        deleted += await this.redis.unlink(...keys);
-      }
-    } while (cursor !== '0');
-    return deleted;
   }
 
   async close(): Promise<void> {

@@ -37,6 +37,11 @@ declare module 'ioredis' {
   }
 }
 
+/** The Redis hash holding a symbol's latest price under a key prefix. */
+export function latestPriceKey(keyPrefix: string, symbol: string): string {
+  return `${keyPrefix}price:${symbol}`;
+}
+
 export type PriceListener = (prices: LatestPrice[]) => void;
 
 @Injectable()
@@ -51,7 +56,7 @@ export class LatestPriceStore implements OnApplicationShutdown {
   }
 
   private key(symbol: string): string {
-    return `${this.client.keyPrefix}price:${symbol}`;
+    return latestPriceKey(this.client.keyPrefix, symbol);
   }
 
   private channel(): string {
