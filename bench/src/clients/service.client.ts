@@ -1,12 +1,6 @@
 import { Agent } from 'node:http';
+import type { HealthReport } from '@binance-rates/ingestion';
 import { httpJson } from '../infra/http-json';
-
-export interface ServiceHealth {
-  healthy: boolean;
-  postgres: { up: boolean; writesHealthy: boolean; pendingTrades: number };
-  redis: { up: boolean; writesHealthy: boolean };
-  stream: { ready: boolean; symbols: number; liveSymbols: number; connections: number; openConnections: number };
-}
 
 export interface ServicePrice {
   symbol: string;
@@ -29,8 +23,8 @@ export class ServiceClient {
   }
 
   /** /health answers 503 while something is not ready; the body is the report either way. */
-  async health(): Promise<ServiceHealth> {
-    const { body } = await httpJson<ServiceHealth>({ method: 'GET', url: `${this.baseUrl}/health` });
+  async health(): Promise<HealthReport> {
+    const { body } = await httpJson<HealthReport>({ method: 'GET', url: `${this.baseUrl}/health` });
     return body;
   }
 
