@@ -94,7 +94,7 @@ export async function runIngestStep(context: BenchContext, rate: number, withFre
   const latestPriceMismatches = coins.filter((symbol) => latest.get(symbol) !== finalIds.get(symbol)).length;
   const endStats = await emulator.client.stats();
 
-  // Timed by the emulator's own clock (uptimeMs) between the two stats snapshots: a busy emulator answers late.
+  // Timed by the emulator's clock between the two stats snapshots (see EmulatorStats.uptimeMs).
   const windowSeconds = (after.uptimeMs - before.uptimeMs) / 1000;
   const tradesInWindow = generatedBetween(before, after, coins);
   const millions = tradesInWindow / 1e6;
