@@ -47,15 +47,14 @@ export interface StartServiceParams {
   emulator: EmulatorHandle;
   database: BenchDatabase;
   redisPrefix: string;
-  profile: boolean;
 }
 
 /** One service instance on its own fresh database and Redis key prefix; PORT=0, the port is read from stdout. */
 export async function startService(
   config: BenchConfig,
-  { label, emulator, database, redisPrefix, profile }: StartServiceParams,
+  { label, emulator, database, redisPrefix }: StartServiceParams,
 ): Promise<ServiceHandle> {
-  const profileDir = profile ? join(config.resultsDir, 'profiles') : null;
+  const profileDir = config.profile ? join(config.resultsDir, 'profiles') : null;
   const profileName = `service-${label}-${config.runId}.cpuprofile`;
   // The node flags of `npm start` (README "Memory").
   const nodeFlags = ['--max-semi-space-size=8'];

@@ -9,12 +9,12 @@ import { BenchDatabase } from './clients/bench-database';
 import { lastIds } from './clients/emulator.client';
 import { RedisProbe } from './clients/redis-probe';
 import { EmulatorHandle, ServiceHandle, startEmulator, startService } from './harness';
-import { mapBounded, sleep } from './infra/http-json';
+import { mapBounded, sleep, waitFor } from './infra/http-json';
 import { ManagedProcess } from './infra/managed-process';
 import { listProcesses } from './infra/proc-stats';
 import { waitDrained } from './phases/drain';
 import { runIngestStep } from './phases/ingest.phase';
-import { runPeer, waitFor } from './phases/peer.phase';
+import { runPeer } from './phases/peer.phase';
 import { runReads } from './phases/reads.phase';
 import { runScale } from './phases/scale.phase';
 import { formatProfileSummary, ProfileSummary, summarizeProfile } from './profile/profile-summary';
@@ -77,7 +77,7 @@ async function startTrackingService(
   config: BenchConfig,
   resources: RunResources,
   base: { emulator: EmulatorHandle; redis: RedisProbe; redisPid: number; ourDatabases: Set<string> },
-  { label, coins, profile, addCoins }: { label: string; coins: string[]; profile: boolean; addCoins: boolean },
+  { label, coins, addCoins }: { label: string; coins: string[]; addCoins: boolean },
   notes: string[],
 ): Promise<BenchContext> {
   const database = new BenchDatabase(config.postgresUrl, `rates_bench_${config.runId}_${label}`);
@@ -85,7 +85,7 @@ async function startTrackingService(
   base.ourDatabases.add(database.name);
   const redisPrefix = `bench:${config.runId}:${label}:`;
   resources.redisPrefixes.push(redisPrefix);
-  const service: ServiceHandle = await startService(config, { label, emulator: base.emulator, database, redisPrefix, profile });
+  const service: ServiceHandle = await startService(config, { label, emulator: base.emulator, database, redisPrefix });
   log(`service ${label} pid ${service.process.pid} at ${service.client.baseUrl}, database ${database.name}`);
   const context: BenchContext = { config, ...base, service, coins };
   if (addCoins) {
@@ -132,7 +132,7 @@ async function run(config: BenchConfig, resources: RunResources, results: BenchR
   let profile: ProfileSummary | null = null;
 
   if (phases.has('ingest') || phases.has('freshness') || phases.has('reads')) {
-    const context = await startTrackingService(config, resources, base, { label: 'a', coins, profile: config.profile, addCoins: true }, results.notes);
+    const context = await startTrackingService(config, resources, base, { label: 'a', coins, addCoins: true }, results.notes);
     const steps = phases.has('ingest') ? config.rates : phases.has('freshness') ? config.freshnessRates : [];
     for (const rate of steps) {
       const withFreshness = phases.has('freshness') && config.freshnessRates.includes(rate);
@@ -169,7 +169,7 @@ async function run(config: BenchConfig, resources: RunResources, results: BenchR
 
   if (phases.has('scale')) {
     const scaleCoins = generatedSymbols(config.scaleCoins, coinsNeeded);
-    const context = await startTrackingService(config, resources, base, { label: 'b', coins: scaleCoins, profile: config.profile, addCoins: false }, results.notes);
+    const context = await startTrackingService(config, resources, base, { label: 'b', coins: scaleCoins, addCoins: false }, results.notes);
     log(`scale: adding ${scaleCoins.length} coins at ${config.scaleRatePerCoin}/s each`);
     results.scale = await runScale(context, config.drainTimeoutSeconds * 2000);
     log(`  all live after ${results.scale.subscribedSeconds} s, RSS ${results.scale.rssPeakMb.toFixed(0)} MB`);

@@ -71,3 +71,15 @@ export function sleep(ms: number): Promise<void> {
 export function nowMs(): number {
   return performance.timeOrigin + performance.now();
 }
+
+/** Polls `check` every 50 ms until it holds; returns how long that took, or throws after `timeoutMs`. */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
+  const start = nowMs();
+  while (!(await check())) {
+    if (nowMs() - start > timeoutMs) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    }
+    await sleep(50);
+  }
+  return nowMs() - start;
+}

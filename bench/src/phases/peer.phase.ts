@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { BenchConfig } from '../bench.config';
 import { MeteredContext, newCpuMeter } from '../bench.context';
 import { generatedBetween } from '../clients/emulator.client';
-import { nowMs, sleep } from '../infra/http-json';
+import { nowMs, sleep, waitFor } from '../infra/http-json';
 import { ManagedProcess } from '../infra/managed-process';
 
 export interface PeerResult {
@@ -90,15 +90,4 @@ export async function runPeer(
     }
     await peer.stop(5_000);
   }
-}
-
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
-  const start = nowMs();
-  while (!(await check())) {
-    if (nowMs() - start > timeoutMs) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    }
-    await sleep(50);
-  }
-  return nowMs() - start;
 }
