@@ -211,11 +211,13 @@ export class BackfillService implements OnModuleDestroy {
   private async recordGap(job: BackfillJob & { fromId: number }, error: string, nextAttemptAt: number | null): Promise<void> {
     // Gaps older than the window are not fetched eagerly; they are still retried, slowly, rather than forgotten.
     const next = new Date(nextAttemptAt ?? Date.now() + OUTSIDE_WINDOW_RETRY_MS);
+    const attempt = { error, nextAttemptAt: next };
     try {
-      const id =
-        job.gapId ??
-        (await this.gaps.record({ symbol: job.symbol, fromId: job.fromId, toId: job.toId, reason: job.reason })).gap.id;
-      await this.gaps.markAttempt({ id, error, nextAttemptAt: next });
+      if (job.gapId === undefined) {
+        await this.gaps.record({ symbol: job.symbol, fromId: job.fromId, toId: job.toId, reason: job.reason, attempt });
+      } else {
+        await this.gaps.markAttempt({ id: job.gapId, ...attempt });
+      }
     } catch (recordError) {
       this.logger.error(`gap ${job.symbol} ${job.fromId}..${job.toId ?? 'now'} kept in memory: ${(recordError as Error).message}`);
       this.unrecorded.push(job);

@@ -51,6 +51,14 @@ describe('TradeGapRepository', () => {
     await expect(gaps.listOpen()).resolves.toHaveLength(2);
   });
 
+  it('counts a failed attempt in the same step as recording, for a new gap and for one already open', async () => {
+    const next = new Date(Date.now() + 30_000);
+    const first = await gaps.record({ symbol: 'SOLUSDT', fromId: 7, toId: 9, reason: 'r', attempt: { error: 'answered 500', nextAttemptAt: next } });
+    expect(first).toMatchObject({ created: true, gap: { attempts: 1, lastError: 'answered 500', nextAttemptAt: next } });
+    const again = await gaps.record({ symbol: 'SOLUSDT', fromId: 7, toId: 9, reason: 'r', attempt: { error: 'answered 503', nextAttemptAt: next } });
+    expect(again).toMatchObject({ created: false, gap: { id: first.gap.id, attempts: 2, lastError: 'answered 503' } });
+  });
+
   it('records the same range again once the old one is resolved', async () => {
     const { gap } = await gaps.record({ symbol: 'BTCUSDT', fromId: 1, toId: 5, reason: 'x' });
     await expect(gaps.resolve(gap.id)).resolves.toBe(true);

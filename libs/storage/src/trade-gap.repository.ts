@@ -22,6 +22,8 @@ export interface RecordTradeGapParams {
   fromId: number;
   toId: number | null;
   reason: string;
+  /** A failed fill attempt to count in the same transaction, so nobody ever sees the gap without it. */
+  attempt?: Omit<MarkTradeGapAttemptParams, 'id'>;
 }
 
 export interface MarkTradeGapAttemptParams {
@@ -39,17 +41,21 @@ export class TradeGapRepository {
    * Idempotent for an open gap with the same range: returns it with `created: false`. Writers for one symbol are
    * serialized by a transaction-scoped advisory lock (a unique index cannot express "open" and nullable `toId`).
    */
-  async record({ symbol, fromId, toId, reason }: RecordTradeGapParams): Promise<{ gap: TradeGapRecord; created: boolean }> {
+  async record({ symbol, fromId, toId, reason, attempt }: RecordTradeGapParams): Promise<{ gap: TradeGapRecord; created: boolean }> {
+    const attemptData = attempt && { lastError: attempt.error, nextAttemptAt: attempt.nextAttemptAt };
     return this.db.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`trade_gap:${symbol}`}))`;
       const existing = await tx.tradeGap.findFirst({
         where: { symbol, fromId: BigInt(fromId), toId: toId === null ? null : BigInt(toId), resolvedAt: null },
       });
       if (existing) {
-        return { gap: mapGap(existing), created: false };
+        const gap = attemptData
+          ? await tx.tradeGap.update({ where: { id: existing.id }, data: { ...attemptData, attempts: { increment: 1 } } })
+          : existing;
+        return { gap: mapGap(gap), created: false };
       }
       const created = await tx.tradeGap.create({
-        data: { symbol, fromId: BigInt(fromId), toId: toId === null ? null : BigInt(toId), reason },
+        data: { symbol, fromId: BigInt(fromId), toId: toId === null ? null : BigInt(toId), reason, ...(attemptData && { ...attemptData, attempts: 1 }) },
       });
       return { gap: mapGap(created), created: true };
     });
