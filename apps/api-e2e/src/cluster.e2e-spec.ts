@@ -5,6 +5,7 @@ import { ServiceProcess, startService, waitFor } from './support/service-process
 
 
 const TRADES_PER_SECOND = 5;
+const SHUTDOWN_TIMEOUT_MS = 4_000;
 
 /**
  * Several real service processes share one PostgreSQL, one Redis and the emulator. PostgreSQL and Redis are
@@ -35,6 +36,7 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
       LEASE_TTL_MS: '4000',
       LEASE_RENEW_MS: '1000',
       HANDOVER_GRACE_MS: '2000',
+      SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
       LOG_LEVEL: 'warn',
     };
   }
@@ -268,5 +270,27 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
     await pgProxy.restore();
     await expectCompleteHistory(40_000);
     await waitFor(async () => (await fetch(`${instances[0].baseUrl}/health`)).status === 200, { timeoutMs: 15_000, what: 'healthy again' });
+  });
+
+  it('ends a SIGTERM within SHUTDOWN_TIMEOUT_MS even while PostgreSQL hangs, and loses nothing', async () => {
+    const leaving = instances.pop() as ServiceProcess;
+    // A partition, not a refusal: queries and the pool's goodbye wait for answers that do not come.
+    pgProxy.freeze();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const exited = new Promise<number | null>((resolve) => leaving.child.once('exit', resolve));
+      const stoppedAt = Date.now();
+      leaving.child.kill('SIGTERM');
+      const code = await exited;
+      const stopMs = Date.now() - stoppedAt;
+      process.stdout.write(`SIGTERM with PostgreSQL hanging: exited ${code} after ${stopMs} ms\n`);
+      expect(stopMs).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 1_500);
+      expect(code).toBe(1);
+      expect(leaving.output()).toContain('exiting now');
+    } finally {
+      pgProxy.thaw();
+    }
+    await waitFor(everyCoinOnExactlyOneConnection, { timeoutMs: 20_000, intervalMs: 100, what: 'the leaving instance\'s coins taken over' });
+    await expectCompleteHistory(40_000);
   });
 });

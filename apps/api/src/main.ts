@@ -24,6 +24,10 @@ async function main(): Promise<void> {
     }
     closing = true;
     logger.log(`${signal} received, shutting down`);
+    setTimeout(() => {
+      logger.error(`still shutting down after ${config.shutdownTimeoutMs} ms (SHUTDOWN_TIMEOUT_MS), exiting now`);
+      process.exit(1);
+    }, config.shutdownTimeoutMs).unref();
     app.close().then(
       () => process.exit(0),
       (error: Error) => {

@@ -3,6 +3,8 @@ export abstract class AppConfig {
   abstract readonly port: number;
   abstract readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   abstract readonly instanceId: string;
+  /** A SIGTERM/SIGINT that has not finished stopping by then exits anyway (with code 1), so a stop never hangs. */
+  abstract readonly shutdownTimeoutMs: number;
   abstract readonly database: {
     readonly url: string;
     readonly poolSize: number;

@@ -10,6 +10,12 @@ describe('loadConfig', () => {
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.binance.wsUrl).toBe('wss://stream.binance.com:9443');
     expect(config.binance.restUrl).toBe('https://api.binance.com');
+    expect(config.shutdownTimeoutMs).toBe(10_000);
+  });
+
+  it('takes a shutdown timeout and refuses one that is not a positive number of milliseconds', () => {
+    expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: '4000' }, noDotEnv).shutdownTimeoutMs).toBe(4_000);
+    expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '0' }, noDotEnv)).toThrow(/SHUTDOWN_TIMEOUT_MS: must be a positive integer/);
   });
 
   it('accepts a Redis database index', () => {

@@ -86,6 +86,7 @@ const schema = {
   PORT: listenPort({ default: 3000 }),
   LOG_LEVEL: str({ choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' }),
   INSTANCE_ID: str({ default: '' }),
+  SHUTDOWN_TIMEOUT_MS: positiveInt({ default: 10_000 }),
   DATABASE_URL: postgresUrl({ default: 'postgresql://postgres@127.0.0.1:5432/rates' }),
   DATABASE_POOL_SIZE: positiveInt({ default: 10 }),
   REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
@@ -155,6 +156,7 @@ export function loadConfig(
     port: clean.PORT,
     logLevel: clean.LOG_LEVEL,
     instanceId: clean.INSTANCE_ID || `${hostname()}-${process.pid}`,
+    shutdownTimeoutMs: clean.SHUTDOWN_TIMEOUT_MS,
     database: Object.freeze({ url: clean.DATABASE_URL, poolSize: clean.DATABASE_POOL_SIZE }),
     redis: Object.freeze({ url: clean.REDIS_URL, keyPrefix: clean.REDIS_KEY_PREFIX }),
     binance: Object.freeze({

@@ -4,3 +4,4 @@ export * from './sliding-window-limiter';
 export * from './symbol';
 export * from './trade-sequencer';
 export * from './ownership-plan';
+export * from './settles-within';

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { InstanceRegistryStore, LeaseManager, StreamStatus, StreamStatusStore } from '@binance-rates/cache';
-import { planOwnership } from '@binance-rates/domain';
+import { planOwnership, settlesWithin } from '@binance-rates/domain';
 import { StreamSupervisor } from './stream-supervisor.service';
 import { TrackedSymbolsService } from './tracked-symbols.service';
 import { WritePipeline } from './write-pipeline.service';
@@ -66,21 +66,33 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
     this.logger.log(`instance ${this.me} streams ${this.supervisor.streamedSymbols().length} of ${this.tracked.list().length} tracked symbols`);
   }
 
-  /** Stops streaming, stores what is held, then gives every lease back so the others take over at once. */
+  /**
+   * Stops streaming, stores what is held, then gives every lease back so the others take over at once. Each step
+   * gets a share of SHUTDOWN_TIMEOUT_MS, so a hung store cannot keep the leases from being released.
+   */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     if (this.changeTimer) clearTimeout(this.changeTimer);
     for (const timer of this.handoverTimers.values()) clearTimeout(timer);
-    await this.ticking?.catch(() => undefined);
-    this.supervisor.unstream(this.supervisor.streamedSymbols());
-    const drained = await this.pipeline.drain();
-    if (!drained) {
-      this.logger.error('stopping before every held trade was stored; the next owner backfills them');
+    const budgetMs = this.config.shutdownTimeoutMs;
+    if (this.ticking && !(await settlesWithin(this.ticking, budgetMs * 0.1))) {
+      this.logger.warn('stopping while an ownership round is still running');
     }
-    await this.leases.releaseAll();
-    await this.instances.leave(this.me).catch(() => undefined);
-    await this.instances.announce(this.me).catch(() => undefined);
+    this.supervisor.unstream(this.supervisor.streamedSymbols());
+    const drained = await this.pipeline.drain(budgetMs * 0.5);
+    this.pipeline.stop();
+    if (!drained) {
+      this.logger.error(`stopping with ${this.pipeline.stats().pendingTrades} trades not stored; the next owner backfills them`);
+    }
+    const handedOver = (async () => {
+      await this.leases.releaseAll().catch((error: Error) => this.logger.warn(`leases not released: ${error.message}`));
+      await this.instances.leave(this.me).catch(() => undefined);
+      await this.instances.announce(this.me).catch(() => undefined);
+    })();
+    if (!(await settlesWithin(handedOver, budgetMs * 0.2))) {
+      this.logger.warn('leases not released in time; they expire after LEASE_TTL_MS');
+    }
   }
 
   /**

@@ -1,7 +1,7 @@
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore } from '@binance-rates/cache';
-import { AggTrade, IdRange, LatestPrice } from '@binance-rates/domain';
+import { AggTrade, IdRange, LatestPrice, settlesWithin } from '@binance-rates/domain';
 import { TradeRepository } from '@binance-rates/storage';
 import { HistoryLane } from './history-lane';
 import { LatestPriceView } from './latest-price.view';
@@ -33,7 +33,7 @@ const RETRY_MAX_MS = 5_000;
  * without limit.
  */
 @Injectable()
-export class WritePipeline implements BeforeApplicationShutdown {
+export class WritePipeline {
   private readonly logger = new Logger(WritePipeline.name);
   private readonly maxPending: number;
 
@@ -135,24 +135,29 @@ export class WritePipeline implements BeforeApplicationShutdown {
     };
   }
 
-  /** Writes everything accepted so far; true when both stores hold it within the timeout. */
+  /**
+   * Writes everything accepted so far; true when both stores hold it within the timeout. Returns false at the
+   * timeout even while a write is still running (a store that hangs must not hang the caller).
+   */
   async drain(timeoutMs = 10_000): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      await Promise.all([this.flushLatest(), ...this.lanes.map((lane) => lane.flush())]);
+    for (;;) {
+      const flushed = Promise.all([this.flushLatest(), ...this.lanes.map((lane) => lane.flush())]);
+      if (!(await settlesWithin(flushed, deadline - Date.now()))) {
+        return false;
+      }
       if (this.historyPending === 0 && this.pendingLatest.size === 0 && !this.latestInFlight && !this.lanes.some((lane) => lane.busy)) {
         return true;
       }
+      if (Date.now() >= deadline) {
+        return false;
+      }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    return false;
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
-    const drained = await this.drain();
-    if (!drained) {
-      this.logger.error(`shutting down with ${this.historyPending} trades not yet stored`);
-    }
+  /** Stops the flush timers; call after the last trade was accepted and drained. */
+  stop(): void {
     if (this.latestTimer) clearTimeout(this.latestTimer);
     for (const lane of this.lanes) lane.stop();
   }

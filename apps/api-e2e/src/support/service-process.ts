@@ -8,8 +8,11 @@ export interface ServiceProcess {
   port: number;
   child: ChildProcess;
   output(): string;
-  /** SIGTERM (graceful) or SIGKILL; resolves when the process is gone. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /**
+   * SIGTERM (graceful) or SIGKILL; resolves with the exit code once the process is gone. Throws, with the service's
+   * output, when it lingers past `timeoutMs` or when a SIGTERM ends in anything but exit code 0.
+   */
+  stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | null>;
 }
 
 /** Starts the built service (`dist/`, as `npm start` runs it) and resolves once it listens. */
@@ -45,11 +48,27 @@ export async function startService(env: Record<string, string>, timeoutMs = 30_0
     baseUrl: `http://127.0.0.1:${port}`,
     child,
     output: () => output,
-    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+    stop: async (signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 20_000) => {
       if (child.exitCode === null && child.signalCode === null) {
         child.kill(signal);
       }
-      return exited;
+      let timer: NodeJS.Timeout | undefined;
+      const lingering = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => {
+          child.kill('SIGKILL');
+          reject(new Error(`service still running ${timeoutMs} ms after ${signal}; killed it. Its output:\n${output}`));
+        }, timeoutMs);
+      });
+      let code: number | null;
+      try {
+        code = await Promise.race([exited, lingering]);
+      } finally {
+        clearTimeout(timer);
+      }
+      if (signal === 'SIGTERM' && code !== 0) {
+        throw new Error(`service exited with ${code} after SIGTERM. Its output:\n${output}`);
+      }
+      return code;
     },
   };
 }

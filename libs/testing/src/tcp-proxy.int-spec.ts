@@ -1,0 +1,67 @@
+import { AddressInfo, Server, Socket, createConnection, createServer } from 'node:net';
+import { TcpProxy } from './tcp-proxy';
+
+describe('TcpProxy', () => {
+  let echo: Server;
+  let proxy: TcpProxy;
+  const clients: Socket[] = [];
+
+  beforeEach(async () => {
+    echo = createServer((socket) => socket.pipe(socket));
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    proxy = new TcpProxy('127.0.0.1', (echo.address() as AddressInfo).port);
+    await proxy.start();
+  });
+
+  afterEach(async () => {
+    for (const client of clients.splice(0)) client.destroy();
+    await proxy.stop();
+    await new Promise((resolve) => echo.close(resolve));
+  });
+
+  async function connect(): Promise<{ socket: Socket; received: () => string }> {
+    const socket = createConnection({ host: '127.0.0.1', port: proxy.port });
+    clients.push(socket);
+    let data = '';
+    socket.on('data', (chunk: Buffer) => (data += chunk.toString()));
+    await new Promise((resolve) => socket.once('connect', resolve));
+    return { socket, received: () => data };
+  }
+
+  const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('passes bytes both ways, holds them while frozen (old and new connections) and delivers them after a thaw', async () => {
+    const early = await connect();
+    early.socket.write('a');
+    await settle();
+    expect(early.received()).toBe('a');
+
+    proxy.freeze();
+    early.socket.write('b');
+    const late = await connect();
+    late.socket.write('c');
+    await settle();
+    expect(early.received()).toBe('a');
+    expect(late.received()).toBe('');
+    expect(early.socket.destroyed).toBe(false);
+
+    proxy.thaw();
+    await settle();
+    expect(early.received()).toBe('ab');
+    expect(late.received()).toBe('c');
+  });
+
+  it('cut closes every connection and refuses new ones until restored', async () => {
+    const before = await connect();
+    const closed = new Promise((resolve) => before.socket.once('close', resolve));
+    await proxy.cut();
+    await closed;
+    const refused = createConnection({ host: '127.0.0.1', port: proxy.port });
+    await expect(new Promise((resolve, reject) => refused.once('connect', resolve).once('error', reject))).rejects.toThrow(/ECONNREFUSED/);
+    await proxy.restore();
+    const after = await connect();
+    after.socket.write('x');
+    await settle();
+    expect(after.received()).toBe('x');
+  });
+});
