@@ -30,6 +30,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
       method,
       headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
       body: raw ?? (body !== undefined ? JSON.stringify(body) : undefined),
+      signal: AbortSignal.timeout(10_000),
     });
     const text = await response.text();
     return { status: response.status, body: text ? JSON.parse(text) : null, contentType: response.headers.get('content-type') };
@@ -262,6 +263,8 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect((await call('DELETE', '/api/currency/%00')).status).toBe(400);
   });
 
+  // The timeout exceeds the sum of the bounded steps (stop 20 s, start 30 s, catching up 15 s), so a slow step fails
+  // with its own message and the service's output rather than a bare test timeout.
   it('keeps the tracked list across a restart and backfills the trades missed while it was down', async () => {
     const before = await storedTrades('BTCUSDT', 0);
     const lastBefore = before[before.length - 1].tradeId;
@@ -285,5 +288,5 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
       { timeoutMs: 15_000, intervalMs: 200, what: 'live trades after the restart and the gap backfilled' },
     );
     expectContiguousAndExact('BTCUSDT', after);
-  });
+  }, 90_000);
 });
