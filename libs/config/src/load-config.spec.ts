@@ -11,6 +11,13 @@ describe('loadConfig', () => {
     expect(config.binance.wsUrl).toBe('wss://stream.binance.com:9443');
     expect(config.binance.restUrl).toBe('https://api.binance.com');
     expect(config.shutdownTimeoutMs).toBe(10_000);
+    expect(config.ingest).toEqual({
+      flushIntervalMs: 100,
+      historyBatchSize: 5_000,
+      historyWriters: 2,
+      maxPendingTrades: 500_000,
+      backfillWindowMs: 24 * 60 * 60 * 1000,
+    });
   });
 
   it('takes a shutdown timeout and refuses one that is not a positive number of milliseconds', () => {

@@ -100,7 +100,7 @@ const schema = {
   STREAM_RENEW_AFTER_MS: positiveInt({ default: 23 * 60 * 60 * 1000 }),
   REST_WEIGHT_BUDGET_PER_MINUTE: positiveInt({ default: 3_000 }),
   FLUSH_INTERVAL_MS: positiveInt({ default: 100 }),
-  HISTORY_WRITERS: positiveInt({ default: 4 }),
+  HISTORY_WRITERS: positiveInt({ default: 2 }),
   HISTORY_BATCH_SIZE: positiveInt({ default: 5_000 }),
   MAX_PENDING_TRADES: positiveInt({ default: 500_000 }),
   BACKFILL_WINDOW_MS: positiveInt({ default: 24 * 60 * 60 * 1000 }),
