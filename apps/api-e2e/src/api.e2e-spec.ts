@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import type { AggTrade } from '@binance-rates/domain';
 import { BREAK_SYMBOL, BinanceEmulator, HALTED_SYMBOL, startEmulator } from '@binance-rates/emulator';
 import { TestDatabase, cleanupRedisPrefix, createEmptyDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
@@ -96,7 +97,8 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect(await ui.text()).toContain('swagger');
     // The UI's own files come through @fastify/static (whose content-disposition asks for Node 22): they must load.
     for (const asset of ['swagger-ui-bundle.js', 'swagger-ui.css', 'swagger-ui-init.js']) {
-      expect({ asset, status: (await fetch(`${service.baseUrl}/api/${asset}`)).status }).toEqual({ asset, status: 200 });
+      const response = await fetch(`${service.baseUrl}/api/${asset}`);
+      expect({ asset, status: response.status, empty: (await response.text()).length === 0 }).toEqual({ asset, status: 200, empty: false });
     }
     const { status, body } = await call('GET', '/api-json');
     expect(status).toBe(200);
@@ -268,7 +270,15 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
   it('keeps the tracked list across a restart and backfills the trades missed while it was down', async () => {
     const before = await storedTrades('BTCUSDT', 0);
     const lastBefore = before[before.length - 1].tradeId;
+    // A client that sent half a request keeps it in progress as long as it likes; it must not hold the stop up.
+    const lingering = connect(service.port, '127.0.0.1');
+    lingering.on('error', () => undefined);
+    await new Promise((resolve) => lingering.once('connect', resolve));
+    lingering.write('GET /health HTTP/1.1\r\nHost: test\r\n');
+    const stoppedAt = Date.now();
     expect(await service.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+    lingering.destroy();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const missedFrom = lastBefore + 1;
     expect(emulator.lastTradeId('BTCUSDT')).toBeGreaterThan(missedFrom + 5);

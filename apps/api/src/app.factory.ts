@@ -35,6 +35,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const filter = new HttpExceptionFilter();
   app.useGlobalFilters(filter);
   installPriceReadFastPath(app.getHttpServer(), app.get(CurrencyController), filter);
+  closeLingeringConnections(app, config.shutdownTimeoutMs * 0.1);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -47,6 +48,22 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   );
   SwaggerModule.setup('api', app, document, { jsonDocumentUrl: 'api-json' });
   return app;
+}
+
+/**
+ * At shutdown the HTTP server stops accepting and closes idle keep-alive connections, but waits for every request
+ * still in progress, and a client that sent half a request or stopped reading a large answer keeps one in progress
+ * for as long as it likes: the stop hung on it. Requests get `graceMs` to finish, then every connection is closed.
+ */
+function closeLingeringConnections(app: NestFastifyApplication, graceMs: number): void {
+  const server = app.getHttpServer();
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('preClose', (done) => {
+      setTimeout(() => server.closeAllConnections(), graceMs).unref();
+      done();
+    });
 }
 
 /**

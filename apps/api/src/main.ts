@@ -1,10 +1,10 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import { InvalidConfigError, loadConfig } from '@binance-rates/config';
+import { AppConfig, InvalidConfigError, loadConfig } from '@binance-rates/config';
 import { createApp } from './app.factory';
 
 async function main(): Promise<void> {
-  let config;
+  let config: AppConfig;
   try {
     config = loadConfig();
   } catch (error) {
