@@ -278,7 +278,7 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
     pgProxy.freeze();
     try {
       await new Promise((resolve) => setTimeout(resolve, 500));
-      const exited = new Promise<number | null>((resolve) => leaving.child.once('exit', resolve));
+      const exited = new Promise<number | null>((resolve) => leaving.child.once('close', resolve));
       const stoppedAt = Date.now();
       leaving.child.kill('SIGTERM');
       const code = await exited;

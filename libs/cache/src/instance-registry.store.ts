@@ -9,6 +9,8 @@ import { RedisClient } from './redis.client';
 @Injectable()
 export class InstanceRegistryStore implements OnApplicationShutdown {
   private subscriber: Redis | null = null;
+  /** Instances of this process that left: a heartbeat still on its way must not bring them back. */
+  private readonly departed = new Set<string>();
 
   constructor(private readonly client: RedisClient) {}
 
@@ -38,6 +40,9 @@ export class InstanceRegistryStore implements OnApplicationShutdown {
   }
 
   async heartbeat(instanceId: string, now = Date.now()): Promise<void> {
+    if (this.departed.has(instanceId)) {
+      return;
+    }
     await this.client.redis.zadd(this.key(), now, instanceId);
   }
 
@@ -52,6 +57,7 @@ export class InstanceRegistryStore implements OnApplicationShutdown {
   }
 
   async leave(instanceId: string): Promise<void> {
+    this.departed.add(instanceId);
     await this.client.redis.zrem(this.key(), instanceId);
   }
 }

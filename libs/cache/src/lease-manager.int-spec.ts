@@ -74,6 +74,19 @@ describe('LeaseManager and InstanceRegistryStore (real Redis)', () => {
     expect(await other.tryAcquire('BULK1199USDT')).toBe(false);
   });
 
+  it('takes nothing more once everything was given back, not even a lease granted meanwhile', async () => {
+    const [leaving, other] = [manager(5_000), manager(5_000)];
+    await ready();
+    expect(await leaving.tryAcquire('GONEUSDT')).toBe(true);
+    const inFlight = leaving.tryAcquire('LATEUSDT');
+    await leaving.releaseAll();
+    expect(await inFlight).toBe(false);
+    expect(await leaving.tryAcquire('NEWUSDT')).toBe(false);
+    expect(leaving.held()).toEqual([]);
+    expect(await other.leased(['GONEUSDT', 'LATEUSDT', 'NEWUSDT'])).toEqual(new Set());
+    expect(await other.tryAcquire('LATEUSDT')).toBe(true);
+  });
+
   it('tracks live instances by heartbeat and forgets the silent and the departed', async () => {
     const client = new RedisClient({ redis: { url: testRedisUrl(), keyPrefix: prefix } } as AppConfig);
     clients.push(client);
@@ -83,6 +96,9 @@ describe('LeaseManager and InstanceRegistryStore (real Redis)', () => {
     await registry.heartbeat('silent', now - 10_000);
     await registry.heartbeat('leaving', now);
     await registry.leave('leaving');
+    expect(await registry.live(5_000, now)).toEqual(['alive']);
+    // A heartbeat of a round that was still running when the instance left does not bring it back.
+    await registry.heartbeat('leaving', now);
     expect(await registry.live(5_000, now)).toEqual(['alive']);
   });
 });

@@ -62,6 +62,7 @@ export class LeaseManager {
   private readonly redlock: Redlock;
   private readonly leases = new Map<string, Lock>();
   private readonly ttlMs: number;
+  private closed = false;
 
   constructor(
     private readonly client: RedisClient,
@@ -95,17 +96,30 @@ export class LeaseManager {
     return this.client.redis.status === 'ready';
   }
 
-  /** Takes the lease if nobody holds it; false (never an exception) when it is taken or Redis is down. */
+  /**
+   * Takes the lease if nobody holds it; false (never an exception) when it is taken, Redis is down, or this manager
+   * has given everything back for good.
+   */
   async tryAcquire(symbol: string): Promise<boolean> {
     if (this.leases.has(symbol)) {
       return true;
     }
+    if (this.closed) {
+      return false;
+    }
+    let lock: Lock;
     try {
-      this.leases.set(symbol, await this.redlock.acquire([this.key(symbol)], this.ttlMs));
-      return true;
+      lock = await this.redlock.acquire([this.key(symbol)], this.ttlMs);
     } catch {
       return false;
     }
+    if (this.closed) {
+      // Granted while everything was being given back (a shutdown): give this one back too.
+      await lock.release().catch(() => undefined);
+      return false;
+    }
+    this.leases.set(symbol, lock);
+    return true;
   }
 
   /**
@@ -156,7 +170,9 @@ export class LeaseManager {
     await lock?.release().catch(() => undefined);
   }
 
+  /** Gives every lease back for good (shutdown): nothing is acquired afterwards, not even what is being acquired now. */
   async releaseAll(): Promise<void> {
+    this.closed = true;
     await Promise.all(this.held().map((symbol) => this.release(symbol)));
   }
 

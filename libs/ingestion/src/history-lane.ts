@@ -27,6 +27,7 @@ export class HistoryLane {
   private timer: NodeJS.Timeout | null = null;
   private inFlight: Promise<void> | null = null;
   private retryMs = 0;
+  private stopped = false;
   healthy = true;
 
   constructor(private readonly options: HistoryLaneOptions) {}
@@ -44,7 +45,7 @@ export class HistoryLane {
     }
     if (this.pendingCount >= this.options.batchSize && !this.inFlight && this.retryMs === 0) {
       void this.flush();
-    } else {
+    } else if (!this.stopped) {
       this.timer ??= setTimeout(() => void this.flush(), this.options.flushIntervalMs);
     }
   }
@@ -87,7 +88,7 @@ export class HistoryLane {
       })
       .finally(() => {
         this.inFlight = null;
-        if (this.pendingCount > 0 && !this.timer) {
+        if (this.pendingCount > 0 && !this.timer && !this.stopped) {
           const full = this.pendingCount >= this.options.batchSize;
           const delay = this.retryMs > 0 ? this.retryMs : full ? 0 : this.options.flushIntervalMs;
           this.timer = setTimeout(() => void this.flush(), delay);
@@ -103,7 +104,9 @@ export class HistoryLane {
     }
   }
 
+  /** Schedules nothing more (explicit flushes still work); a shutdown calls it once the last trade was drained. */
   stop(): void {
+    this.stopped = true;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;

@@ -161,6 +161,10 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
       this.logger.log(`Redis back after ${Date.now() - this.redisDownSince} ms`);
       this.redisDownSince = null;
     }
+    // A round still running when the shutdown's wait for it ran out must not announce, take or stream anything.
+    if (this.stopping) {
+      return;
+    }
     if (periodic || !this.announced) {
       await this.instances.heartbeat(this.me);
     }
@@ -209,7 +213,7 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
       await this.exchangeStreamStatus();
     }
     const toStream = this.leases.held().filter((symbol) => !this.supervisor.isStreaming(symbol) && this.tracked.isActive(symbol));
-    if (toStream.length > 0) {
+    if (toStream.length > 0 && !this.stopping) {
       await this.supervisor.stream(toStream);
     }
   }

@@ -41,6 +41,7 @@ export class WritePipeline {
   private latestTimer: NodeJS.Timeout | null = null;
   private latestInFlight: Promise<void> | null = null;
   private latestRetryMs = RETRY_INITIAL_MS;
+  private stopped = false;
 
   private readonly lanes: HistoryLane[];
   private readonly laneOfSymbol = new Map<string, HistoryLane>();
@@ -116,7 +117,9 @@ export class WritePipeline {
     if (pending === undefined || trade.tradeId > pending.tradeId) {
       this.pendingLatest.set(trade.symbol, trade);
     }
-    this.latestTimer ??= setTimeout(() => this.flushLatest(), LATEST_FLUSH_DELAY_MS);
+    if (this.latestTimer === null && !this.stopped) {
+      this.latestTimer = setTimeout(() => this.flushLatest(), LATEST_FLUSH_DELAY_MS);
+    }
   }
 
   /** Backfilled trades: history first of all; the latest price only moves if they are newer (they rarely are). */
@@ -156,9 +159,11 @@ export class WritePipeline {
     }
   }
 
-  /** Stops the flush timers; call after the last trade was accepted and drained. */
+  /** Stops the flush timers for good (no retry is scheduled afterwards); call after the last trade was drained. */
   stop(): void {
+    this.stopped = true;
     if (this.latestTimer) clearTimeout(this.latestTimer);
+    this.latestTimer = null;
     for (const lane of this.lanes) lane.stop();
   }
 
@@ -174,6 +179,7 @@ export class WritePipeline {
   }
 
   private flushLatest(): Promise<void> {
+    if (this.latestTimer) clearTimeout(this.latestTimer);
     this.latestTimer = null;
     if (this.latestInFlight) {
       return this.latestInFlight;
@@ -212,7 +218,7 @@ export class WritePipeline {
       })
       .finally(() => {
         this.latestInFlight = null;
-        if (this.pendingLatest.size > 0 && !this.latestTimer) {
+        if (this.pendingLatest.size > 0 && !this.latestTimer && !this.stopped) {
           const delay = this.latestHealthy ? LATEST_FLUSH_DELAY_MS : this.latestRetryMs;
           this.latestTimer = setTimeout(() => this.flushLatest(), delay);
         }

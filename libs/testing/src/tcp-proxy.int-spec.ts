@@ -46,9 +46,13 @@ describe('TcpProxy', () => {
     expect(early.socket.destroyed).toBe(false);
 
     proxy.thaw();
+    proxy.thaw();
     await settle();
     expect(early.received()).toBe('ab');
     expect(late.received()).toBe('c');
+    early.socket.write('d');
+    await settle();
+    expect(early.received()).toBe('abd');
   });
 
   it('cut closes every connection and refuses new ones until restored', async () => {

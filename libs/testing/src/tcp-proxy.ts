@@ -61,6 +61,9 @@ export class TcpProxy {
   }
 
   thaw(): void {
+    if (!this.frozen) {
+      return;
+    }
     this.frozen = false;
     for (const { client, upstream } of this.connections) {
       client.pipe(upstream).pipe(client);
@@ -70,6 +73,7 @@ export class TcpProxy {
   async cut(): Promise<void> {
     const server = this.server;
     this.server = null;
+    this.frozen = false;
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     this.connections.clear();
@@ -81,7 +85,6 @@ export class TcpProxy {
   }
 
   async stop(): Promise<void> {
-    this.frozen = false;
     await this.cut();
   }
 }

@@ -25,10 +25,14 @@ export async function startService(env: Record<string, string>, timeoutMs = 30_0
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close' comes after 'exit' once the output pipes are drained, so output() then holds the last lines too.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
 
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`service did not start within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`service did not start within ${timeoutMs} ms (killed it):\n${output}`));
+    }, timeoutMs);
     const onData = (): void => {
       const match = /listening on http:\/\/[^:\s]+:(\d+)/.exec(output);
       if (match) {
