@@ -19,12 +19,15 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
   let pipeline: WritePipeline;
   let gaps: TradeGapRepository;
   let backfill: BackfillService;
+  let config: AppConfig;
+  let rest: BinanceRestClient;
   const prefix = testRedisPrefix();
 
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0, tradesPerSecondPerSymbol: 100, seed: 5 });
     database = await createTestDatabase();
-    const config = {
+    config = {
+      shutdownTimeoutMs: 10_000,
       database: { url: database.url, poolSize: 4 },
       redis: { url: testRedisUrl(), keyPrefix: prefix },
       ingest: { flushIntervalMs: 10, historyBatchSize: 500, historyWriters: 2, maxPendingTrades: 100_000, backfillWindowMs: WINDOW_MS },
@@ -34,7 +37,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     const prices = new LatestPriceStore(redis);
     pipeline = new WritePipeline(config, prices, new TradeRepository(db), new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService));
     gaps = new TradeGapRepository(db);
-    const rest = new BinanceRestClient({ baseUrl: emulator.restBaseUrl, weightBudgetPerMinute: 6_000, requestTimeoutMs: 5_000 });
+    rest = new BinanceRestClient({ baseUrl: emulator.restBaseUrl, weightBudgetPerMinute: 6_000, requestTimeoutMs: 5_000 });
     backfill = new BackfillService(config, rest, pipeline, gaps);
     backfill.start({ isWanted: () => true, onFetched: () => undefined });
     // Enough history for a window to cut through.
@@ -92,5 +95,27 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     expect(open).toEqual([
       expect.objectContaining({ fromId: lastStored.aggTradeId + 1, toId: ids[0] - 1, reason: expect.stringContaining('backfill window') }),
     ]);
+  });
+
+  it('records what a stop left unfetched as gaps due at once, so the next owner fills them', async () => {
+    const trades = emulator.tradesOf('SOLUSDT', { limit: 1_000_000 });
+    const [first, second] = [trades[0].aggTradeId, trades[100].aggTradeId];
+    const stopping = new BackfillService(config, rest, pipeline, gaps);
+    stopping.start({ isWanted: () => true, onFetched: () => undefined });
+    stopping.request({ symbol: 'SOLUSDT', fromId: first, toId: first + 9, reason: 'test: fetched before the stop' });
+    stopping.request({ symbol: 'SOLUSDT', fromId: second, toId: second + 9, reason: 'test: still queued at the stop' });
+    stopping.onModuleDestroy();
+    await stopping.beforeApplicationShutdown();
+    // Asked for during the stop (a gap the stream found while closing): recorded too.
+    stopping.request({ symbol: 'SOLUSDT', fromId: second + 50, toId: second + 59, reason: 'test: found during the stop' });
+    await stopping.beforeApplicationShutdown();
+    const open = await gaps.listOpen('SOLUSDT');
+    expect(open).toEqual([
+      expect.objectContaining({ fromId: second, toId: second + 9, reason: 'test: still queued at the stop' }),
+      expect.objectContaining({ fromId: second + 50, toId: second + 59, reason: 'test: found during the stop' }),
+    ]);
+    expect(open.every((gap) => gap.nextAttemptAt.getTime() <= Date.now())).toBe(true);
+    await settle();
+    expect(await storedIds('SOLUSDT')).toEqual(Array.from({ length: 10 }, (_, index) => first + index));
   });
 });

@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { BinanceRestClient, BinanceRestError } from '@binance-rates/binance';
-import { AggTrade } from '@binance-rates/domain';
+import { AggTrade, settlesWithin } from '@binance-rates/domain';
 import { TradeGapRepository } from '@binance-rates/storage';
 import { WritePipeline } from './write-pipeline.service';
 
@@ -30,20 +30,23 @@ const DUE_GAPS_PER_SWEEP = 1_000;
 /**
  * Fills id ranges the live stream missed from REST `GET /api/v3/aggTrades` (fromId, 1000 per page), in the order
  * they were found. A range that cannot be filled now is recorded in PostgreSQL and retried later; if even that
- * write fails, it stays in memory and is recorded on the next sweep, so a gap is never silently dropped.
+ * write fails, it stays in memory and is recorded on the next sweep, so a gap is never silently dropped. A stop
+ * records what was still to fetch, so the coin's next owner (which resumes from the newest stored trade) fills it.
  */
 @Injectable()
-export class BackfillService implements OnModuleDestroy {
+export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(BackfillService.name);
   private readonly queue: BackfillJob[] = [];
   private readonly unrecorded: Array<BackfillJob & { fromId: number }> = [];
   private readonly activeGapIds = new Set<number>();
   private running = false;
+  private runLoop: Promise<void> | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private stopped = false;
   private isWanted: (symbol: string) => boolean = () => true;
   private onFetched: (symbol: string, lastId: number) => void = () => undefined;
   private readonly windowMs: number;
+  private readonly shutdownBudgetMs: number;
   private filledTrades = 0;
   /** Set when a page failed after every retry; until a request succeeds, the next jobs fail fast and are recorded. */
   private restFailing = false;
@@ -55,6 +58,7 @@ export class BackfillService implements OnModuleDestroy {
     private readonly gaps: TradeGapRepository,
   ) {
     this.windowMs = config.ingest.backfillWindowMs;
+    this.shutdownBudgetMs = config.shutdownTimeoutMs;
   }
 
   /** `isWanted` drops jobs for symbols no longer streamed here; `onFetched` reports progress to the sequencer. */
@@ -65,7 +69,11 @@ export class BackfillService implements OnModuleDestroy {
   }
 
   request(job: BackfillJob): void {
-    if (this.stopped || (job.gapId !== undefined && this.activeGapIds.has(job.gapId))) {
+    if (this.stopped) {
+      this.keepForNextOwner(job, job.fromId);
+      return;
+    }
+    if (job.gapId !== undefined && this.activeGapIds.has(job.gapId)) {
       return;
     }
     if (job.gapId !== undefined) {
@@ -117,10 +125,45 @@ export class BackfillService implements OnModuleDestroy {
     if (this.sweepTimer) clearInterval(this.sweepTimer);
   }
 
-  private async run(): Promise<void> {
-    if (this.running) {
+  /**
+   * Lets the job being fetched stop at its next page (within a fifth of SHUTDOWN_TIMEOUT_MS), then records every range
+   * still to fetch as a gap, due at once.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    if (this.runLoop && !(await settlesWithin(this.runLoop, this.shutdownBudgetMs * 0.2))) {
+      this.logger.warn('stopping while a backfill page is still on its way');
+    }
+    for (const job of this.queue.splice(0)) {
+      this.keepForNextOwner(job, job.fromId);
+    }
+    const outstanding = this.unrecorded.splice(0);
+    const recorded = Promise.all(outstanding.map((job) => this.recordGap(job, 'not filled before this instance stopped', Date.now())));
+    if (!(await settlesWithin(recorded, this.shutdownBudgetMs * 0.3))) {
+      this.logger.error(`stopping before ${outstanding.length} unfilled ranges were recorded`);
+    }
+  }
+
+  /** A range left unfetched by a stop: recorded as a gap at shutdown (one already recorded stays open as it is). */
+  private keepForNextOwner(job: BackfillJob, fromId: number | null): void {
+    if (job.gapId !== undefined) {
       return;
     }
+    if (fromId === null) {
+      this.logger.error(`trades of ${job.symbol} since it was added and before its first live trade not fetched before the stop`);
+      return;
+    }
+    this.unrecorded.push({ ...job, fromId });
+  }
+
+  private run(): Promise<void> {
+    this.runLoop ??= this.drainQueue().finally(() => {
+      this.runLoop = null;
+    });
+    return this.runLoop;
+  }
+
+  private async drainQueue(): Promise<void> {
     this.running = true;
     try {
       while (this.queue.length > 0 && !this.stopped) {
@@ -143,6 +186,10 @@ export class BackfillService implements OnModuleDestroy {
       for (;;) {
         if (job.toId !== null && cursor !== null && cursor > job.toId) {
           break;
+        }
+        if (this.stopped) {
+          this.keepForNextOwner(job, cursor);
+          return;
         }
         const remaining = job.toId !== null && cursor !== null ? job.toId - cursor + 1 : PAGE_LIMIT;
         const limit = Math.min(PAGE_LIMIT, remaining);
