@@ -166,7 +166,6 @@ describe('resilience with many coins and with REST down (built service + emulato
     expect(await expectCompleteHistory()).toBe(0);
   }, 90_000);
 
-  // Enable once libs/http serves GET /api/currency/{symbol}/gaps (see the resilience report).
   it('lists the open gaps of a coin over GET /api/currency/{symbol}/gaps', async () => {
     emulator.failRest(1_000, 500);
     emulator.dropAllConnections();
