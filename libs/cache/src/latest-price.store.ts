@@ -32,8 +32,9 @@ return #changed
 
 /**
  * The stored fields of many symbols at once: for each key, price, trade id, trade time and update time (nil when the
- * key is missing, which arrives as null or, over RESP3, false). One script call instead of a pipeline of HGETALLs, which costs one command object, promise,
- * reply and socket write per symbol: the periodic resync of 2,000 coins was a large part of an idle instance's CPU.
+ * key is missing, which arrives as null or, over RESP3, false). One script call instead of a pipeline of HGETALLs,
+ * which costs one command object, promise, reply and socket write per symbol: the periodic resync of 2,000 coins was
+ * a large part of an idle instance's CPU.
  */
 const PRICES_OF = `
 local fields = {}

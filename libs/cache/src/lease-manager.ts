@@ -52,9 +52,10 @@ export interface RenewOutcome {
 }
 
 /**
- * Per-symbol ownership leases, taken and released through Redlock on our Redis, renewed in batches. A lease is a lock for efficiency
- * (one stream per symbol), never for correctness: every write downstream is idempotent or compare-by-trade-id,
- * so two instances that briefly both believe they own a symbol store the same history and never move a price back.
+ * Per-symbol ownership leases, taken and released through Redlock on our Redis, renewed in batches. A lease is a
+ * lock for efficiency (one stream per symbol), never for correctness: every write downstream is idempotent or
+ * compare-by-trade-id, so two instances that briefly both believe they own a symbol store the same history and never
+ * move a price back.
  */
 @Injectable()
 export class LeaseManager {

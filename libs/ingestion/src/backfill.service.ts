@@ -39,7 +39,6 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
   private readonly queue: BackfillJob[] = [];
   private readonly unrecorded: Array<BackfillJob & { fromId: number }> = [];
   private readonly activeGapIds = new Set<number>();
-  private running = false;
   private runLoop: Promise<void> | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -80,7 +79,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
       this.activeGapIds.add(job.gapId);
     }
     this.queue.push(job);
-    void this.run();
+    this.run();
   }
 
   /**
@@ -117,7 +116,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
   }
 
   isIdle(): boolean {
-    return this.queue.length === 0 && !this.running;
+    return this.queue.length === 0 && this.runLoop === null;
   }
 
   onModuleDestroy(): void {
@@ -156,27 +155,28 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     this.unrecorded.push({ ...job, fromId });
   }
 
-  private run(): Promise<void> {
-    this.runLoop ??= this.drainQueue().finally(() => {
+  /** Works through the queue, one job at a time; a job queued while the loop was finishing starts the next loop. */
+  private run(): void {
+    if (this.runLoop) {
+      return;
+    }
+    this.runLoop = this.drainQueue().finally(() => {
       this.runLoop = null;
+      if (this.queue.length > 0 && !this.stopped) {
+        this.run();
+      }
     });
-    return this.runLoop;
   }
 
   private async drainQueue(): Promise<void> {
-    this.running = true;
-    try {
-      while (this.queue.length > 0 && !this.stopped) {
-        const job = this.queue.shift() as BackfillJob;
-        if (this.isWanted(job.symbol)) {
-          await this.fill(job);
-        }
-        if (job.gapId !== undefined) {
-          this.activeGapIds.delete(job.gapId);
-        }
+    while (this.queue.length > 0 && !this.stopped) {
+      const job = this.queue.shift() as BackfillJob;
+      if (this.isWanted(job.symbol)) {
+        await this.fill(job);
       }
-    } finally {
-      this.running = false;
+      if (job.gapId !== undefined) {
+        this.activeGapIds.delete(job.gapId);
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { settlesWithin } from '@binance-rates/domain';
 
 const MAIN = join(__dirname, '..', '..', '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
 
@@ -56,19 +57,11 @@ export async function startService(env: Record<string, string>, timeoutMs = 30_0
       if (child.exitCode === null && child.signalCode === null) {
         child.kill(signal);
       }
-      let timer: NodeJS.Timeout | undefined;
-      const lingering = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          reject(new Error(`service still running ${timeoutMs} ms after ${signal}; killed it. Its output:\n${output}`));
-        }, timeoutMs);
-      });
-      let code: number | null;
-      try {
-        code = await Promise.race([exited, lingering]);
-      } finally {
-        clearTimeout(timer);
+      if (!(await settlesWithin(exited, timeoutMs))) {
+        child.kill('SIGKILL');
+        throw new Error(`service still running ${timeoutMs} ms after ${signal}; killed it. Its output:\n${output}`);
       }
+      const code = await exited;
       if (signal === 'SIGTERM' && code !== 0) {
         throw new Error(`service exited with ${code} after SIGTERM. Its output:\n${output}`);
       }
