@@ -59,6 +59,45 @@ describe('TradeGapRepository', () => {
     expect(again).toMatchObject({ created: false, gap: { id: first.gap.id, attempts: 2, lastError: 'answered 503' } });
   });
 
+  it('records ranges found missing in one step, due at the time given, reusing open gaps and repeated ranges', async () => {
+    const open = (await gaps.record({ symbol: 'ETHUSDT', fromId: 10, toId: 20, reason: 'earlier' })).gap;
+    const dueAt = new Date(Date.now() + 30_000);
+    const ids = await gaps.recordFound(
+      [
+        { symbol: 'BTCUSDT', fromId: 100, toId: 199, reason: 'gap in live stream' },
+        { symbol: 'ETHUSDT', fromId: 10, toId: 20, reason: 'gap in live stream' },
+        { symbol: 'BTCUSDT', fromId: 500, toId: null, reason: 'catch up' },
+        { symbol: 'BTCUSDT', fromId: 100, toId: 199, reason: 'gap in live stream' },
+      ],
+      dueAt,
+    );
+    expect(ids[1]).toBe(open.id);
+    expect(ids[3]).toBe(ids[0]);
+    expect(new Set(ids).size).toBe(3);
+    const btc = await gaps.listOpen('BTCUSDT');
+    expect(btc).toEqual([
+      expect.objectContaining({ id: ids[0], fromId: 100, toId: 199, attempts: 0, nextAttemptAt: dueAt }),
+      expect.objectContaining({ id: ids[2], fromId: 500, toId: null, reason: 'catch up', nextAttemptAt: dueAt }),
+    ]);
+    await expect(gaps.due(new Date(), 10)).resolves.toEqual([expect.objectContaining({ id: open.id })]);
+    await expect(gaps.recordFound([], dueAt)).resolves.toEqual([]);
+  });
+
+  it('records concurrently found ranges of one symbol once', async () => {
+    const dueAt = new Date();
+    const found = { symbol: 'BTCUSDT', fromId: 7, toId: 9, reason: 'r' };
+    const results = await Promise.all(Array.from({ length: 6 }, () => gaps.recordFound([found], dueAt)));
+    expect(new Set(results.flat()).size).toBe(1);
+    await expect(gaps.listOpen('BTCUSDT')).resolves.toHaveLength(1);
+  });
+
+  it('makes gaps being filled due now, for the next owner', async () => {
+    const [id] = await gaps.recordFound([{ symbol: 'BTCUSDT', fromId: 1, toId: 2, reason: 'r' }], new Date(Date.now() + 60_000));
+    await expect(gaps.due(new Date(), 10)).resolves.toEqual([]);
+    await gaps.makeDue([id]);
+    await expect(gaps.due(new Date(), 10)).resolves.toEqual([expect.objectContaining({ id })]);
+  });
+
   it('records the same range again once the old one is resolved', async () => {
     const { gap } = await gaps.record({ symbol: 'BTCUSDT', fromId: 1, toId: 5, reason: 'x' });
     await expect(gaps.resolve(gap.id)).resolves.toBe(true);

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { PoolClient } from 'pg';
 import { DatabaseClient } from './database.client';
 import type { TradeGap } from './generated/prisma/client';
 
@@ -26,13 +27,40 @@ export interface RecordTradeGapParams {
   attempt?: Omit<MarkTradeGapAttemptParams, 'id'>;
 }
 
+/** A range found missing, recorded before it is fetched. */
+export interface FoundTradeGap {
+  symbol: string;
+  fromId: number;
+  toId: number | null;
+  reason: string;
+}
+
 export interface MarkTradeGapAttemptParams {
   id: number;
   error: string;
   nextAttemptAt: Date;
 }
 
-/** Durable record of id ranges that could not be backfilled yet, with a retry schedule. */
+const GAP_COLUMNS = 'id, symbol, from_id, to_id, reason, created_at, resolved_at, attempts, last_error, next_attempt_at';
+
+interface TradeGapRow {
+  id: number;
+  symbol: string;
+  from_id: string;
+  to_id: string | null;
+  reason: string;
+  created_at: Date;
+  resolved_at: Date | null;
+  attempts: number;
+  last_error: string | null;
+  next_attempt_at: Date;
+}
+
+/**
+ * Durable record of id ranges that could not be backfilled yet, with a retry schedule. The writes and `due` are raw
+ * SQL: a gap is recorded the moment it is found (every reconnect finds one per coin), and the Prisma client, which
+ * costs ~60 MB once loaded, is then only needed to list gaps over the API.
+ */
 @Injectable()
 export class TradeGapRepository {
   constructor(private readonly db: DatabaseClient) {}
@@ -42,23 +70,81 @@ export class TradeGapRepository {
    * serialized by a transaction-scoped advisory lock (a unique index cannot express "open" and nullable `toId`).
    */
   async record({ symbol, fromId, toId, reason, attempt }: RecordTradeGapParams): Promise<{ gap: TradeGapRecord; created: boolean }> {
-    const attemptData = attempt && { lastError: attempt.error, nextAttemptAt: attempt.nextAttemptAt };
-    return this.db.prisma.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`trade_gap:${symbol}`}))`;
-      const existing = await tx.tradeGap.findFirst({
-        where: { symbol, fromId: BigInt(fromId), toId: toId === null ? null : BigInt(toId), resolvedAt: null },
-      });
-      if (existing) {
-        const gap = attemptData
-          ? await tx.tradeGap.update({ where: { id: existing.id }, data: { ...attemptData, attempts: { increment: 1 } } })
-          : existing;
-        return { gap: mapGap(gap), created: false };
+    return this.inTransaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`trade_gap:${symbol}`]);
+      const existing = await client.query<TradeGapRow>(
+        `SELECT ${GAP_COLUMNS} FROM trade_gap
+          WHERE symbol = $1 AND from_id = $2 AND to_id IS NOT DISTINCT FROM $3 AND resolved_at IS NULL
+          ORDER BY id LIMIT 1`,
+        [symbol, fromId, toId],
+      );
+      let row: TradeGapRow;
+      let created = false;
+      if (existing.rows[0] === undefined) {
+        const inserted = await client.query<TradeGapRow>(
+          `INSERT INTO trade_gap (symbol, from_id, to_id, reason, attempts, last_error, next_attempt_at)
+           VALUES ($1, $2, $3, $4, $5, $6, coalesce($7, now())) RETURNING ${GAP_COLUMNS}`,
+          [symbol, fromId, toId, reason, attempt ? 1 : 0, attempt?.error ?? null, attempt?.nextAttemptAt ?? null],
+        );
+        row = inserted.rows[0];
+        created = true;
+      } else if (attempt) {
+        const updated = await client.query<TradeGapRow>(
+          `UPDATE trade_gap SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1
+           RETURNING ${GAP_COLUMNS}`,
+          [existing.rows[0].id, attempt.error, attempt.nextAttemptAt],
+        );
+        row = updated.rows[0];
+      } else {
+        row = existing.rows[0];
       }
-      const created = await tx.tradeGap.create({
-        data: { symbol, fromId: BigInt(fromId), toId: toId === null ? null : BigInt(toId), reason, ...(attemptData && { ...attemptData, attempts: 1 }) },
-      });
-      return { gap: mapGap(created), created: true };
+      return { gap: mapRow(row), created };
     });
+  }
+
+  /**
+   * Records ranges the moment they are found, in one transaction, each due at `dueAt` (the finder fills it meanwhile;
+   * if the finder dies, whoever sweeps next takes it up). An open gap with the same range is reused, as in `record`.
+   * Returns each range's gap id, in order.
+   */
+  async recordFound(found: readonly FoundTradeGap[], dueAt: Date): Promise<number[]> {
+    if (found.length === 0) {
+      return [];
+    }
+    return this.inTransaction(async (client) => {
+      await client.query(
+        `SELECT pg_advisory_xact_lock(hashtext('trade_gap:' || symbol)) FROM (SELECT DISTINCT unnest($1::text[]) AS symbol ORDER BY 1) AS symbols`,
+        [found.map((gap) => gap.symbol)],
+      );
+      const { rows } = await client.query<{ id: number }>(
+        `WITH input AS (
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[]) WITH ORDINALITY AS i (symbol, from_id, to_id, reason, n)
+         ), existing AS (
+           SELECT DISTINCT ON (i.n) i.n, g.id FROM input i
+             JOIN trade_gap g ON g.symbol = i.symbol AND g.from_id = i.from_id AND g.to_id IS NOT DISTINCT FROM i.to_id AND g.resolved_at IS NULL
+            ORDER BY i.n, g.id
+         ), inserted AS (
+           INSERT INTO trade_gap (symbol, from_id, to_id, reason, next_attempt_at)
+           SELECT DISTINCT ON (i.symbol, i.from_id, i.to_id) i.symbol, i.from_id, i.to_id, i.reason, $5::timestamptz
+             FROM input i WHERE i.n NOT IN (SELECT n FROM existing)
+            ORDER BY i.symbol, i.from_id, i.to_id, i.n
+           RETURNING id, symbol, from_id, to_id
+         )
+         SELECT coalesce(e.id, ins.id) AS id FROM input i
+           LEFT JOIN existing e ON e.n = i.n
+           LEFT JOIN inserted ins ON ins.symbol = i.symbol AND ins.from_id = i.from_id AND ins.to_id IS NOT DISTINCT FROM i.to_id
+          ORDER BY i.n`,
+        [found.map((gap) => gap.symbol), found.map((gap) => gap.fromId), found.map((gap) => gap.toId), found.map((gap) => gap.reason), dueAt],
+      );
+      return rows.map((row) => row.id);
+    });
+  }
+
+  /** Makes these open gaps due now: a stopping instance hands what it was filling to the next owner. */
+  async makeDue(ids: readonly number[]): Promise<void> {
+    if (ids.length > 0) {
+      await this.db.pool.query('UPDATE trade_gap SET next_attempt_at = now() WHERE id = ANY($1::int[]) AND resolved_at IS NULL', [ids]);
+    }
   }
 
   async listOpen(symbol?: string): Promise<TradeGapRecord[]> {
@@ -71,55 +157,61 @@ export class TradeGapRepository {
 
   /** Open gaps whose next attempt is due, oldest schedule first. */
   async due(now: Date, limit: number): Promise<TradeGapRecord[]> {
-    // Polled every few seconds by every instance: raw SQL, so the Prisma client loads only once gaps exist.
-    const { rows } = await this.db.pool.query<{
-      id: number;
-      symbol: string;
-      from_id: string;
-      to_id: string | null;
-      reason: string;
-      created_at: Date;
-      resolved_at: Date | null;
-      attempts: number;
-      last_error: string | null;
-      next_attempt_at: Date;
-    }>(
-      `SELECT id, symbol, from_id, to_id, reason, created_at, resolved_at, attempts, last_error, next_attempt_at
-         FROM trade_gap WHERE resolved_at IS NULL AND next_attempt_at <= $1
+    const { rows } = await this.db.pool.query<TradeGapRow>(
+      `SELECT ${GAP_COLUMNS} FROM trade_gap WHERE resolved_at IS NULL AND next_attempt_at <= $1
         ORDER BY next_attempt_at, id LIMIT $2`,
       [now, limit],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      symbol: row.symbol,
-      fromId: Number(row.from_id),
-      toId: row.to_id === null ? null : Number(row.to_id),
-      reason: row.reason,
-      createdAt: row.created_at,
-      resolvedAt: row.resolved_at,
-      attempts: row.attempts,
-      lastError: row.last_error,
-      nextAttemptAt: row.next_attempt_at,
-    }));
+    return rows.map(mapRow);
   }
 
   /** Records a failed fill attempt; false when the gap is unknown or already resolved. */
   async markAttempt({ id, error, nextAttemptAt }: MarkTradeGapAttemptParams): Promise<boolean> {
-    const { count } = await this.db.prisma.tradeGap.updateMany({
-      where: { id, resolvedAt: null },
-      data: { attempts: { increment: 1 }, lastError: error, nextAttemptAt },
-    });
-    return count > 0;
+    const { rowCount } = await this.db.pool.query(
+      'UPDATE trade_gap SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1 AND resolved_at IS NULL',
+      [id, error, nextAttemptAt],
+    );
+    return rowCount === 1;
   }
 
   /** False when the gap is unknown or already resolved. */
   async resolve(id: number): Promise<boolean> {
-    const { count } = await this.db.prisma.tradeGap.updateMany({
-      where: { id, resolvedAt: null },
-      data: { resolvedAt: new Date() },
-    });
-    return count > 0;
+    const { rowCount } = await this.db.pool.query('UPDATE trade_gap SET resolved_at = now() WHERE id = $1 AND resolved_at IS NULL', [id]);
+    return rowCount === 1;
   }
+
+  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.db.pool.connect();
+    let failure: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      failure = error as Error;
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      // A connection that failed mid-transaction may be in an unknown state: discard it rather than reuse it.
+      client.release(failure);
+    }
+  }
+}
+
+function mapRow(row: TradeGapRow): TradeGapRecord {
+  return {
+    id: row.id,
+    symbol: row.symbol,
+    fromId: Number(row.from_id),
+    toId: row.to_id === null ? null : Number(row.to_id),
+    reason: row.reason,
+    createdAt: row.created_at,
+    resolvedAt: row.resolved_at,
+    attempts: row.attempts,
+    lastError: row.last_error,
+    nextAttemptAt: row.next_attempt_at,
+  };
 }
 
 function mapGap(gap: TradeGap): TradeGapRecord {
