@@ -88,7 +88,9 @@ export class CurrencyController {
   }
 
   @Get('currency/:symbol/gaps')
-  @ApiOperation({ summary: 'History ranges that could not be backfilled yet; each is retried until filled' })
+  @ApiOperation({
+    summary: 'History ranges known to be missing: being backfilled (attempts 0) or failed so far and retried until filled',
+  })
   @ApiParam(symbolParam)
   @ApiOkResponse({ type: [TradeGapResponseDto] })
   @ApiBadRequestResponse({ type: ErrorResponseDto })

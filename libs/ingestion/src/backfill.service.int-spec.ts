@@ -3,7 +3,7 @@ import { BinanceRestClient } from '@binance-rates/binance';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
 import { DatabaseClient, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
-import { TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
 import { BackfillService } from './backfill.service';
 import { LatestPriceView } from './latest-price.view';
 import { TrackedSymbolsService } from './tracked-symbols.service';
@@ -54,9 +54,10 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     await redis.onApplicationShutdown();
   });
 
-  async function settle(): Promise<void> {
+  async function settle(service = backfill): Promise<void> {
     const deadline = Date.now() + 10_000;
-    while (!backfill.isIdle() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (!service.isIdle() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(service.isIdle()).toBe(true);
     expect(await pipeline.drain()).toBe(true);
   }
 
@@ -109,6 +110,8 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     // Asked for during the stop (a gap the stream found while closing): recorded too.
     stopping.request({ symbol: 'SOLUSDT', fromId: second + 50, toId: second + 59, reason: 'test: found during the stop' });
     await stopping.beforeApplicationShutdown();
+    // The range fetched before the stop is resolved once its trades are stored.
+    await settle(stopping);
     const open = await gaps.listOpen('SOLUSDT');
     expect(open).toEqual([
       expect.objectContaining({ fromId: second, toId: second + 9, reason: 'test: still queued at the stop' }),
@@ -117,5 +120,44 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     expect(open.every((gap) => gap.nextAttemptAt.getTime() <= Date.now())).toBe(true);
     await settle();
     expect(await storedIds('SOLUSDT')).toEqual(Array.from({ length: 10 }, (_, index) => first + index));
+  });
+
+  it('records a range the moment it is found: a finder that dies (kill -9) while fetching leaves it to the next owner', async () => {
+    const rest = new URL(emulator.restBaseUrl);
+    const proxy = new TcpProxy(rest.hostname, Number(rest.port));
+    await proxy.start();
+    const finder = new BackfillService(
+      config,
+      new BinanceRestClient({ baseUrl: `http://127.0.0.1:${proxy.port}`, weightBudgetPerMinute: 6_000, requestTimeoutMs: 30_000 }),
+      pipeline,
+      gaps,
+    );
+    finder.start({ isWanted: () => true, onFetched: () => undefined });
+    const first = emulator.tradesOf('XRPUSDT', { limit: 1_000_000 })[0].aggTradeId;
+    proxy.freeze();
+    try {
+      const foundAt = Date.now();
+      finder.request({ symbol: 'XRPUSDT', fromId: first, toId: first + 9, reason: 'test: found, then its finder died' });
+      const deadline = Date.now() + 5_000;
+      let open = await gaps.listOpen('XRPUSDT');
+      while (open.length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        open = await gaps.listOpen('XRPUSDT');
+      }
+      // Recorded while its first page is still on the way, due a retry delay later (the finder is filling it).
+      expect(open).toEqual([expect.objectContaining({ fromId: first, toId: first + 9, attempts: 0 })]);
+      expect(open[0].nextAttemptAt.getTime()).toBeGreaterThanOrEqual(foundAt + 20_000);
+      expect(await storedIds('XRPUSDT')).toEqual([]);
+      // The finder dies here: no shutdown hook runs. The gap comes due, and the next owner's sweep asks for it.
+      finder.onModuleDestroy();
+      const due = await gaps.due(new Date(Date.now() + 31_000), 100);
+      expect(due.map((gap) => gap.id)).toContain(open[0].id);
+      backfill.request({ symbol: 'XRPUSDT', fromId: first, toId: first + 9, reason: open[0].reason, gapId: open[0].id });
+      await settle();
+      expect(await storedIds('XRPUSDT')).toEqual(Array.from({ length: 10 }, (_, index) => first + index));
+      expect(await gaps.listOpen('XRPUSDT')).toEqual([]);
+    } finally {
+      await proxy.stop();
+    }
   });
 });

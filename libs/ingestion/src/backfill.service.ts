@@ -26,17 +26,29 @@ const PAGE_ATTEMPTS = 4;
 const PAGE_RETRY_BASE_MS = 500;
 /** Due gaps queued per sweep: enough that a drop of every connection (one gap per coin) is retried in one go. */
 const DUE_GAPS_PER_SWEEP = 1_000;
+/** Found ranges recorded per transaction. */
+const FOUND_PER_RECORD = 500;
+
+/** A job as queued: `recorded` settles once a found range has its gap row (or recording it failed). */
+type QueuedJob = BackfillJob & { recorded?: Promise<void> };
 
 /**
  * Fills id ranges the live stream missed from REST `GET /api/v3/aggTrades` (fromId, 1000 per page), in the order
- * they were found. A range that cannot be filled now is recorded in PostgreSQL and retried later; if even that
- * write fails, it stays in memory and is recorded on the next sweep, so a gap is never silently dropped. A stop
- * records what was still to fetch, so the coin's next owner (which resumes from the newest stored trade) fills it.
+ * they were found. Every range is recorded in PostgreSQL as it is found (found together, recorded together), due a
+ * retry delay later, and resolved only once its trades are stored: if this instance dies at any point, the gap is
+ * still there for the coin's next owner, which resumes from the newest stored trade and would otherwise never look
+ * below it. A range that cannot be filled now is retried later; if even recording it fails, it stays in memory and
+ * is recorded on the next sweep, so a gap is never silently dropped. A stop makes what was still to fetch due at once.
  */
 @Injectable()
 export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(BackfillService.name);
-  private readonly queue: BackfillJob[] = [];
+  private readonly queue: QueuedJob[] = [];
+  /** Found ranges waiting for their gap row, recorded in batches by one loop. */
+  private readonly found: Array<{ job: QueuedJob & { fromId: number }; done: () => void }> = [];
+  private recorder: Promise<void> | null = null;
+  /** Filled gaps waiting for their trades to be stored before they are marked resolved. */
+  private readonly settling = new Set<Promise<void>>();
   private readonly unrecorded: Array<BackfillJob & { fromId: number }> = [];
   private readonly activeGapIds = new Set<number>();
   private runLoop: Promise<void> | null = null;
@@ -75,10 +87,15 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     if (job.gapId !== undefined && this.activeGapIds.has(job.gapId)) {
       return;
     }
-    if (job.gapId !== undefined) {
-      this.activeGapIds.add(job.gapId);
+    const queued: QueuedJob = { ...job };
+    if (queued.gapId !== undefined) {
+      this.activeGapIds.add(queued.gapId);
+    } else if (queued.fromId !== null) {
+      const withId = queued as QueuedJob & { fromId: number };
+      queued.recorded = new Promise((done) => this.found.push({ job: withId, done }));
+      this.recordFound();
     }
-    this.queue.push(job);
+    this.queue.push(queued);
     this.run();
   }
 
@@ -115,8 +132,9 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     return { queued: this.queue.length, unrecorded: this.unrecorded.length, filledTrades: this.filledTrades };
   }
 
+  /** Nothing queued, fetched, being recorded or waiting for its trades to be stored. */
   isIdle(): boolean {
-    return this.queue.length === 0 && this.runLoop === null;
+    return this.queue.length === 0 && this.runLoop === null && this.recorder === null && this.settling.size === 0;
   }
 
   onModuleDestroy(): void {
@@ -130,14 +148,19 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    if (this.runLoop && !(await settlesWithin(this.runLoop, this.shutdownBudgetMs * 0.2))) {
-      this.logger.warn('stopping while a backfill page is still on its way');
+    const busy = Promise.all([this.runLoop, this.recorder]);
+    if (!(await settlesWithin(busy, this.shutdownBudgetMs * 0.2))) {
+      this.logger.warn('stopping while a backfill page or a gap record is still on its way');
     }
     for (const job of this.queue.splice(0)) {
       this.keepForNextOwner(job, job.fromId);
     }
     const outstanding = this.unrecorded.splice(0);
-    const recorded = Promise.all(outstanding.map((job) => this.recordGap(job, 'not filled before this instance stopped', Date.now())));
+    const handedOver = [...this.activeGapIds];
+    const recorded = Promise.all([
+      ...outstanding.map((job) => this.recordGap(job, 'not filled before this instance stopped', Date.now())),
+      this.gaps.makeDue(handedOver).catch((error: Error) => this.logger.warn(`gaps being filled stay due later: ${error.message}`)),
+    ]);
     if (!(await settlesWithin(recorded, this.shutdownBudgetMs * 0.3))) {
       this.logger.error(`stopping before ${outstanding.length} unfilled ranges were recorded`);
     }
@@ -170,17 +193,67 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
 
   private async drainQueue(): Promise<void> {
     while (this.queue.length > 0 && !this.stopped) {
-      const job = this.queue.shift() as BackfillJob;
-      if (this.isWanted(job.symbol)) {
-        await this.fill(job);
+      const job = this.queue.shift() as QueuedJob;
+      const filled = this.isWanted(job.symbol) && (await this.fill(job));
+      await job.recorded;
+      if (job.gapId === undefined) {
+        continue;
       }
-      if (job.gapId !== undefined) {
+      if (filled) {
+        this.resolveOnceStored(job.symbol, job.gapId);
+      } else {
         this.activeGapIds.delete(job.gapId);
       }
     }
   }
 
-  private async fill(job: BackfillJob): Promise<void> {
+  /** Records found ranges, a batch at a time, until none is waiting. */
+  private recordFound(): void {
+    if (this.recorder) {
+      return;
+    }
+    this.recorder = (async () => {
+      while (this.found.length > 0) {
+        const batch = this.found.splice(0, FOUND_PER_RECORD);
+        try {
+          const ids = await this.gaps.recordFound(
+            batch.map(({ job }) => ({ symbol: job.symbol, fromId: job.fromId, toId: job.toId, reason: job.reason })),
+            new Date(Date.now() + RETRY_DELAY_MS),
+          );
+          batch.forEach(({ job }, index) => {
+            job.gapId = ids[index];
+            this.activeGapIds.add(ids[index]);
+          });
+        } catch (error) {
+          // They are still filled; one that fails is recorded then, one cut short by a stop is recorded at the stop.
+          this.logger.warn(`${batch.length} ranges found missing not recorded before filling: ${(error as Error).message}`);
+        }
+        batch.forEach(({ done }) => done());
+      }
+    })().finally(() => {
+      this.recorder = null;
+    });
+  }
+
+  /** Marks a filled gap resolved once its trades are in PostgreSQL; until then it stays open for a next owner. */
+  private resolveOnceStored(symbol: string, gapId: number): void {
+    const settling: Promise<void> = this.pipeline
+      .whenStored(symbol)
+      .then(async (stored) => {
+        if (stored) {
+          await this.gaps.resolve(gapId);
+        }
+      })
+      .catch((error: Error) => this.logger.warn(`gap ${gapId} of ${symbol} filled but not marked resolved, so it is filled again later: ${error.message}`))
+      .finally(() => {
+        this.activeGapIds.delete(gapId);
+        this.settling.delete(settling);
+      });
+    this.settling.add(settling);
+  }
+
+  /** True when the whole range was fetched and accepted; false when it failed (and was recorded) or a stop cut it short. */
+  private async fill(job: QueuedJob): Promise<boolean> {
     let cursor = job.fromId;
     try {
       for (;;) {
@@ -188,8 +261,9 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
           break;
         }
         if (this.stopped) {
+          await job.recorded;
           this.keepForNextOwner(job, cursor);
-          return;
+          return false;
         }
         const remaining = job.toId !== null && cursor !== null ? job.toId - cursor + 1 : PAGE_LIMIT;
         const limit = Math.min(PAGE_LIMIT, remaining);
@@ -209,9 +283,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
           break;
         }
       }
-      if (job.gapId !== undefined) {
-        await this.gaps.resolve(job.gapId);
-      }
+      return true;
     } catch (error) {
       const message = (error as Error).message;
       this.logger.warn(`backfill of ${job.symbol} from ${cursor ?? `time ${job.fromTime}`} failed: ${message}`);
@@ -220,9 +292,11 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
         this.logger.error(`trades of ${job.symbol} since it was added and before its first live trade not fetched yet, retrying`);
         const timer = setTimeout(() => this.request(job), this.retryDelayMs());
         timer.unref();
-        return;
+        return false;
       }
+      await job.recorded;
       await this.recordGap({ ...job, fromId: cursor }, message, Date.now() + this.retryDelayMs());
+      return false;
     }
   }
 

@@ -28,6 +28,10 @@ export class HistoryLane {
   private inFlight: Promise<void> | null = null;
   private retryMs = 0;
   private stopped = false;
+  /** Trades pushed and trades stored since the lane began; batches are stored in push order. */
+  private pushedCount = 0;
+  private storedCount = 0;
+  private readonly storedWaiters: Array<{ upTo: number; settle: (stored: boolean) => void }> = [];
   healthy = true;
 
   constructor(private readonly options: HistoryLaneOptions) {}
@@ -40,6 +44,7 @@ export class HistoryLane {
   push(trade: AggTrade): void {
     this.open.append(trade);
     this.pendingCount += 1;
+    this.pushedCount += 1;
     if (this.open.count >= this.options.batchSize) {
       this.sealOpen();
     }
@@ -48,6 +53,14 @@ export class HistoryLane {
     } else if (!this.stopped) {
       this.timer ??= setTimeout(() => void this.flush(), this.options.flushIntervalMs);
     }
+  }
+
+  /** True once every trade pushed so far is stored; false if the lane stops first. */
+  whenStored(): Promise<boolean> {
+    if (this.storedCount >= this.pushedCount) {
+      return Promise.resolve(true);
+    }
+    return new Promise((settle) => this.storedWaiters.push({ upTo: this.pushedCount, settle }));
   }
 
   flush(): Promise<void> {
@@ -70,6 +83,10 @@ export class HistoryLane {
       .insert(batch.payload, batch.rows)
       .then(() => {
         this.options.onStored(batch.rows);
+        this.storedCount += batch.rows;
+        while (this.storedWaiters.length > 0 && this.storedWaiters[0].upTo <= this.storedCount) {
+          this.storedWaiters.shift()?.settle(true);
+        }
         if (!this.healthy) {
           this.logger.log('PostgreSQL writes recovered');
         }
@@ -107,6 +124,9 @@ export class HistoryLane {
   /** Schedules nothing more (explicit flushes still work); a shutdown calls it once the last trade was drained. */
   stop(): void {
     this.stopped = true;
+    for (const waiter of this.storedWaiters.splice(0)) {
+      waiter.settle(this.storedCount >= waiter.upTo);
+    }
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;

@@ -113,6 +113,22 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     expect(pipeline.stats().historyHealthy).toBe(true);
   });
 
+  it('tells when every trade of a symbol accepted so far is stored, waiting out an outage', async () => {
+    await expect(pipeline.whenStored('PIPED')).resolves.toBe(true);
+    await proxy.cut();
+    for (let id = 1; id <= 700; id += 1) pipeline.accept(trade('PIPED', id));
+    let stored: boolean | undefined;
+    void pipeline.whenStored('PIPED').then((answer) => (stored = answer));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(stored).toBeUndefined();
+    await proxy.restore();
+    const deadline = Date.now() + 15_000;
+    while (stored === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(stored).toBe(true);
+    // Told only once the rows are there.
+    expect(await storedIds('PIPED')).toHaveLength(700);
+  });
+
   it('sheds what overflows its bound as id ranges to backfill, never holding more than the bound', async () => {
     await proxy.cut();
     for (let id = 1; id <= 3_000; id += 1) pipeline.accept(trade('PIPEC', id));

@@ -129,6 +129,14 @@ export class WritePipeline {
     }
   }
 
+  /**
+   * True once every trade of `symbol` accepted so far is in PostgreSQL (its lane writes in order); false if the
+   * pipeline stops first. A backfill resolves its gap only then, so a crash cannot leave a gap resolved but unstored.
+   */
+  whenStored(symbol: string): Promise<boolean> {
+    return this.laneFor(symbol).whenStored();
+  }
+
   stats(): WritePipelineStats {
     return {
       ...this.counters,

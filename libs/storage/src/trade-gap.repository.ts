@@ -57,7 +57,7 @@ interface TradeGapRow {
 }
 
 /**
- * Durable record of id ranges that could not be backfilled yet, with a retry schedule. The writes and `due` are raw
+ * Durable record of id ranges known to be missing, with a retry schedule. The writes and `due` are raw
  * SQL: a gap is recorded the moment it is found (every reconnect finds one per coin), and the Prisma client, which
  * costs ~60 MB once loaded, is then only needed to list gaps over the API.
  */
