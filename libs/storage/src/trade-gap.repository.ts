@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { DatabaseClient } from './database.client';
-import type { TradeGap } from './generated/prisma/client';
 
 export interface TradeGapRecord {
   id: number;
@@ -57,9 +56,8 @@ interface TradeGapRow {
 }
 
 /**
- * Durable record of id ranges known to be missing, with a retry schedule. The writes and `due` are raw
- * SQL: a gap is recorded the moment it is found (every reconnect finds one per coin), and the Prisma client, which
- * costs ~60 MB once loaded, is then only needed to list gaps over the API.
+ * Durable record of id ranges known to be missing, with a retry schedule. Raw SQL throughout: a gap is recorded the
+ * moment it is found (every reconnect finds one per coin), and the Prisma client costs ~60 MB once loaded.
  */
 @Injectable()
 export class TradeGapRepository {
@@ -147,12 +145,14 @@ export class TradeGapRepository {
     }
   }
 
+  /** Open gaps, of one symbol or all, by symbol and start. */
   async listOpen(symbol?: string): Promise<TradeGapRecord[]> {
-    const gaps = await this.db.prisma.tradeGap.findMany({
-      where: { resolvedAt: null, ...(symbol === undefined ? {} : { symbol }) },
-      orderBy: [{ symbol: 'asc' }, { fromId: 'asc' }, { id: 'asc' }],
-    });
-    return gaps.map(mapGap);
+    const { rows } = await this.db.pool.query<TradeGapRow>(
+      `SELECT ${GAP_COLUMNS} FROM trade_gap WHERE resolved_at IS NULL AND ($1::text IS NULL OR symbol = $1)
+        ORDER BY symbol, from_id, id`,
+      [symbol ?? null],
+    );
+    return rows.map(mapRow);
   }
 
   /** Open gaps whose next attempt is due, oldest schedule first. */
@@ -211,20 +211,5 @@ function mapRow(row: TradeGapRow): TradeGapRecord {
     attempts: row.attempts,
     lastError: row.last_error,
     nextAttemptAt: row.next_attempt_at,
-  };
-}
-
-function mapGap(gap: TradeGap): TradeGapRecord {
-  return {
-    id: gap.id,
-    symbol: gap.symbol,
-    fromId: Number(gap.fromId),
-    toId: gap.toId === null ? null : Number(gap.toId),
-    reason: gap.reason,
-    createdAt: gap.createdAt,
-    resolvedAt: gap.resolvedAt,
-    attempts: gap.attempts,
-    lastError: gap.lastError,
-    nextAttemptAt: gap.nextAttemptAt,
   };
 }
