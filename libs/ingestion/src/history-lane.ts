@@ -125,7 +125,7 @@ export class HistoryLane {
   stop(): void {
     this.stopped = true;
     for (const waiter of this.storedWaiters.splice(0)) {
-      waiter.settle(this.storedCount >= waiter.upTo);
+      waiter.settle(false);
     }
     if (this.timer) {
       clearTimeout(this.timer);

@@ -31,6 +31,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
   let redis: RedisClient;
   let pipeline: WritePipeline;
   let prices: LatestPriceStore;
+  let config: AppConfig;
   const prefix = testRedisPrefix();
 
   beforeAll(async () => {
@@ -39,7 +40,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
     await proxy.start();
     url.host = `127.0.0.1:${proxy.port}`;
-    const config = {
+    config = {
       database: { url: url.toString(), poolSize: 4 },
       redis: { url: testRedisUrl(), keyPrefix: prefix },
       ingest: { flushIntervalMs: 10, historyBatchSize: 500, historyWriters: 2, maxPendingTrades: 2_000, backfillWindowMs: 60_000 },
@@ -127,6 +128,20 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     expect(stored).toBe(true);
     // Told only once the rows are there.
     expect(await storedIds('PIPED')).toHaveLength(700);
+  });
+
+  it('tells a waiter the trades were not stored when the pipeline stops first', async () => {
+    const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
+    const stopping = new WritePipeline(config, prices, new TradeRepository(db), view);
+    await proxy.cut();
+    try {
+      stopping.accept(trade('PIPEE', 1));
+      const stored = stopping.whenStored('PIPEE');
+      stopping.stop();
+      await expect(stored).resolves.toBe(false);
+    } finally {
+      await proxy.restore();
+    }
   });
 
   it('sheds what overflows its bound as id ranges to backfill, never holding more than the bound', async () => {
