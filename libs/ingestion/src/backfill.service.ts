@@ -244,7 +244,9 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
           await this.gaps.resolve(gapId);
         }
       })
-      .catch((error: Error) => this.logger.warn(`gap ${gapId} of ${symbol} filled but not marked resolved, so it is filled again later: ${error.message}`))
+      .catch((error: Error) =>
+        this.logger.warn(`gap ${gapId} of ${symbol} filled but not marked resolved, so it is filled again later: ${error.message}`),
+      )
       .finally(() => {
         this.activeGapIds.delete(gapId);
         this.settling.delete(settling);
