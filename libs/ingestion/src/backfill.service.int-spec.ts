@@ -160,4 +160,25 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
       await proxy.stop();
     }
   });
+
+  it('prunes gaps resolved more than a week ago on its sweep, and keeps the rest', async () => {
+    const [old, recent] = await gaps.recordFound(
+      [1, 2].map((fromId) => ({ symbol: 'PRUNEUSDT', fromId, toId: fromId, reason: 'test' })),
+      new Date(Date.now() + 60_000),
+    );
+    await gaps.resolve(old);
+    await gaps.resolve(recent);
+    await db.pool.query(`UPDATE trade_gap SET resolved_at = now() - interval '8 days' WHERE id = $1`, [old]);
+    const sweeping = new BackfillService(config, rest, pipeline, gaps);
+    sweeping.start({ isWanted: () => false, onFetched: () => undefined });
+    try {
+      const ids = async (): Promise<number[]> =>
+        (await db.pool.query<{ id: number }>('SELECT id FROM trade_gap WHERE symbol = $1 ORDER BY id', ['PRUNEUSDT'])).rows.map((row) => row.id);
+      const deadline = Date.now() + 8_000;
+      while ((await ids()).length > 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await ids()).toEqual([recent]);
+    } finally {
+      sweeping.onModuleDestroy();
+    }
+  }, 15_000);
 });

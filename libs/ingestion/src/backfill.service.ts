@@ -28,6 +28,12 @@ const PAGE_RETRY_BASE_MS = 500;
 const DUE_GAPS_PER_SWEEP = 1_000;
 /** Found ranges recorded per transaction. */
 const FOUND_PER_RECORD = 500;
+/**
+ * Every range found is recorded, so resolved gaps pile up with every reconnect; they are kept this long (what was
+ * missing and when it was filled, for anyone looking into an incident) and pruned at most once per interval.
+ */
+const RESOLVED_GAP_RETENTION_MS = 7 * 24 * 60 * 60_000;
+const PRUNE_INTERVAL_MS = 60 * 60_000;
 
 /** A job as queued: `recorded` settles once a found range has its gap row (or recording it failed). */
 type QueuedJob = BackfillJob & { recorded?: Promise<void> };
@@ -59,6 +65,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
   private readonly windowMs: number;
   private readonly shutdownBudgetMs: number;
   private filledTrades = 0;
+  private prunedAt = 0;
   /** Set when a page failed after every retry; until a request succeeds, the next jobs fail fast and are recorded. */
   private restFailing = false;
 
@@ -363,6 +370,12 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
       }
     } catch (error) {
       this.logger.warn(`could not read due gaps: ${(error as Error).message}`);
+    }
+    if (Date.now() - this.prunedAt >= PRUNE_INTERVAL_MS) {
+      this.prunedAt = Date.now();
+      await this.gaps
+        .pruneResolved(new Date(Date.now() - RESOLVED_GAP_RETENTION_MS))
+        .catch((error: Error) => this.logger.warn(`could not prune resolved gaps: ${error.message}`));
     }
   }
 }

@@ -98,6 +98,19 @@ describe('TradeGapRepository', () => {
     await expect(gaps.due(new Date(), 10)).resolves.toEqual([expect.objectContaining({ id })]);
   });
 
+  it('prunes gaps resolved before a time, never an open one', async () => {
+    const [old, recent, open] = await gaps.recordFound(
+      [1, 2, 3].map((fromId) => ({ symbol: 'PRUNEUSDT', fromId, toId: fromId, reason: 'r' })),
+      new Date(),
+    );
+    await gaps.resolve(old);
+    await client.pool.query(`UPDATE trade_gap SET resolved_at = now() - interval '8 days' WHERE id = $1`, [old]);
+    await gaps.resolve(recent);
+    await expect(gaps.pruneResolved(new Date(Date.now() - 7 * 24 * 3_600_000))).resolves.toBe(1);
+    const { rows } = await client.pool.query<{ id: number }>('SELECT id FROM trade_gap WHERE symbol = $1 ORDER BY id', ['PRUNEUSDT']);
+    expect(rows.map((row) => row.id)).toEqual([recent, open]);
+  });
+
   it('records the same range again once the old one is resolved', async () => {
     const { gap } = await gaps.record({ symbol: 'BTCUSDT', fromId: 1, toId: 5, reason: 'x' });
     await expect(gaps.resolve(gap.id)).resolves.toBe(true);

@@ -180,6 +180,12 @@ export class TradeGapRepository {
     return rowCount === 1;
   }
 
+  /** Deletes gaps resolved before `before`; returns how many. Open gaps are never deleted. */
+  async pruneResolved(before: Date): Promise<number> {
+    const { rowCount } = await this.db.pool.query('DELETE FROM trade_gap WHERE resolved_at < $1', [before]);
+    return rowCount ?? 0;
+  }
+
   private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.db.pool.connect();
     let failure: Error | undefined;
