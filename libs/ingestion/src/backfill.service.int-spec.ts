@@ -161,6 +161,22 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     }
   });
 
+  it("records a new coin's range (known by time) as soon as its first page gives it ids, and resolves it once stored", async () => {
+    const trades = emulator.tradesOf('ADAUSDT', { limit: 1_000_000 });
+    const [since, until] = [trades[10], trades[30]];
+    backfill.request({ symbol: 'ADAUSDT', fromId: null, fromTime: since.tradeTime, toId: until.aggTradeId, reason: 'test: since added' });
+    await settle();
+    const ids = await storedIds('ADAUSDT');
+    expect(ids[0]).toBeLessThanOrEqual(since.aggTradeId);
+    expect(ids[ids.length - 1]).toBe(until.aggTradeId);
+    expect(ids.length).toBe(ids[ids.length - 1] - ids[0] + 1);
+    const { rows } = await db.pool.query<{ from_id: string; to_id: string; resolved: boolean }>(
+      'SELECT from_id, to_id, resolved_at IS NOT NULL AS resolved FROM trade_gap WHERE symbol = $1',
+      ['ADAUSDT'],
+    );
+    expect(rows).toEqual([{ from_id: String(ids[0]), to_id: String(until.aggTradeId), resolved: true }]);
+  });
+
   it('prunes gaps resolved more than a week ago on its sweep, and keeps the rest', async () => {
     const [old, recent] = await gaps.recordFound(
       [1, 2].map((fromId) => ({ symbol: 'PRUNEUSDT', fromId, toId: fromId, reason: 'test' })),

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy } from '
 import { AppConfig } from '@binance-rates/config';
 import { BinanceRestClient, BinanceRestError } from '@binance-rates/binance';
 import { AggTrade, settlesWithin } from '@binance-rates/domain';
-import { TradeGapRepository } from '@binance-rates/storage';
+import { FoundTradeGap, TradeGapRepository } from '@binance-rates/storage';
 import { WritePipeline } from './write-pipeline.service';
 
 export interface BackfillJob {
@@ -51,7 +51,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
   private readonly logger = new Logger(BackfillService.name);
   private readonly queue: QueuedJob[] = [];
   /** Found ranges waiting for their gap row, recorded in batches by one loop. */
-  private readonly found: Array<{ job: QueuedJob & { fromId: number }; done: () => void }> = [];
+  private readonly found: Array<{ gap: FoundTradeGap; job: QueuedJob; done: () => void }> = [];
   private recorder: Promise<void> | null = null;
   /** Filled gaps waiting for their trades to be stored before they are marked resolved. */
   private readonly settling = new Set<Promise<void>>();
@@ -98,9 +98,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     if (queued.gapId !== undefined) {
       this.activeGapIds.add(queued.gapId);
     } else if (queued.fromId !== null) {
-      const withId = queued as QueuedJob & { fromId: number };
-      queued.recorded = new Promise((done) => this.found.push({ job: withId, done }));
-      this.recordFound();
+      this.recordWhenFound(queued, queued.fromId);
     }
     this.queue.push(queued);
     this.run();
@@ -214,6 +212,13 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     }
   }
 
+  /** Queues the range of `job` from `fromId` to be recorded; `job.recorded` settles once it is (or failed). */
+  private recordWhenFound(job: QueuedJob, fromId: number): void {
+    const gap = { symbol: job.symbol, fromId, toId: job.toId, reason: job.reason };
+    job.recorded = new Promise((done) => this.found.push({ gap, job, done }));
+    this.recordFound();
+  }
+
   /** Records found ranges, a batch at a time, until none is waiting. */
   private recordFound(): void {
     if (this.recorder) {
@@ -224,7 +229,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
         const batch = this.found.splice(0, FOUND_PER_RECORD);
         try {
           const ids = await this.gaps.recordFound(
-            batch.map(({ job }) => ({ symbol: job.symbol, fromId: job.fromId, toId: job.toId, reason: job.reason })),
+            batch.map(({ gap }) => gap),
             new Date(Date.now() + RETRY_DELAY_MS),
           );
           batch.forEach(({ job }, index) => {
@@ -282,6 +287,10 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
             : { symbol: job.symbol, fromId: cursor, limit },
         );
         const wanted: AggTrade[] = job.toId === null ? page : page.filter((trade) => trade.tradeId <= (job.toId as number));
+        if (cursor === null && wanted.length > 0 && job.gapId === undefined && job.recorded === undefined) {
+          // A new coin's range was known only by time; from its first page on it has ids, so it is recorded too.
+          this.recordWhenFound(job, wanted[0].tradeId);
+        }
         if (wanted.length > 0) {
           this.pipeline.acceptMany(wanted);
           this.filledTrades += wanted.length;
