@@ -3,6 +3,7 @@ import { AppConfig } from '@binance-rates/config';
 import { BinanceRestClient, BinanceRestError } from '@binance-rates/binance';
 import { AggTrade, settlesWithin } from '@binance-rates/domain';
 import { FoundTradeGap, TradeGapRepository } from '@binance-rates/storage';
+import { WriteBatcher } from './write-batcher';
 import { WritePipeline } from './write-pipeline.service';
 
 export interface BackfillJob {
@@ -26,8 +27,8 @@ const PAGE_ATTEMPTS = 4;
 const PAGE_RETRY_BASE_MS = 500;
 /** Due gaps queued per sweep: enough that a drop of every connection (one gap per coin) is retried in one go. */
 const DUE_GAPS_PER_SWEEP = 1_000;
-/** Found ranges recorded per transaction. */
-const FOUND_PER_RECORD = 500;
+/** Found ranges recorded, or filled gaps resolved, per statement. */
+const GAPS_PER_WRITE = 500;
 /**
  * Every range found is recorded, so resolved gaps pile up with every reconnect; they are kept this long (what was
  * missing and when it was filled, for anyone looking into an incident) and pruned at most once per interval.
@@ -50,9 +51,17 @@ type QueuedJob = BackfillJob & { recorded?: Promise<void> };
 export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdown {
   private readonly logger = new Logger(BackfillService.name);
   private readonly queue: QueuedJob[] = [];
-  /** Found ranges waiting for their gap row, recorded in batches by one loop. */
-  private readonly found: Array<{ gap: FoundTradeGap; job: QueuedJob; done: () => void }> = [];
-  private recorder: Promise<void> | null = null;
+  /** Ranges found together (one per coin after a drop, one per new coin's first page) get their rows together. */
+  private readonly recorder = new WriteBatcher<FoundTradeGap, number>(
+    (found) => this.gaps.recordFound(found, new Date(Date.now() + RETRY_DELAY_MS)),
+    GAPS_PER_WRITE,
+  );
+  private readonly resolver = new WriteBatcher<number, number>(async (ids) => {
+    await this.gaps.resolveMany(ids);
+    return ids;
+  }, GAPS_PER_WRITE);
+  /** Whether the last attempt to record found ranges failed: logged once per outage, not once per range. */
+  private recordingFails = false;
   /** Filled gaps waiting for their trades to be stored before they are marked resolved. */
   private readonly settling = new Set<Promise<void>>();
   private readonly unrecorded: Array<BackfillJob & { fromId: number }> = [];
@@ -139,7 +148,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
 
   /** Nothing queued, fetched, being recorded or waiting for its trades to be stored. */
   isIdle(): boolean {
-    return this.queue.length === 0 && this.runLoop === null && this.recorder === null && this.settling.size === 0;
+    return this.queue.length === 0 && this.runLoop === null && this.recorder.idle && this.settling.size === 0;
   }
 
   onModuleDestroy(): void {
@@ -153,7 +162,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
    */
   async beforeApplicationShutdown(): Promise<void> {
     this.stopped = true;
-    const busy = Promise.all([this.runLoop, this.recorder]);
+    const busy = Promise.all([this.runLoop, this.recorder.settled()]);
     if (!(await settlesWithin(busy, this.shutdownBudgetMs * 0.2))) {
       this.logger.warn('stopping while a backfill page or a gap record is still on its way');
     }
@@ -200,70 +209,56 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     while (this.queue.length > 0 && !this.stopped) {
       const job = this.queue.shift() as QueuedJob;
       const filled = this.isWanted(job.symbol) && (await this.fill(job));
-      await job.recorded;
-      if (job.gapId === undefined) {
-        continue;
-      }
-      if (filled) {
-        this.resolveOnceStored(job.symbol, job.gapId);
-      } else {
-        this.activeGapIds.delete(job.gapId);
-      }
+      // Settled apart from the queue, so the next job does not wait for this one's gap row or its trades' batch.
+      const settling: Promise<void> = (filled ? this.resolveOnceStored(job) : this.release(job)).finally(() =>
+        this.settling.delete(settling),
+      );
+      this.settling.add(settling);
     }
   }
 
   /** Queues the range of `job` from `fromId` to be recorded; `job.recorded` settles once it is (or failed). */
   private recordWhenFound(job: QueuedJob, fromId: number): void {
-    const gap = { symbol: job.symbol, fromId, toId: job.toId, reason: job.reason };
-    job.recorded = new Promise((done) => this.found.push({ gap, job, done }));
-    this.recordFound();
-  }
-
-  /** Records found ranges, a batch at a time, until none is waiting. */
-  private recordFound(): void {
-    if (this.recorder) {
-      return;
-    }
-    this.recorder = (async () => {
-      while (this.found.length > 0) {
-        const batch = this.found.splice(0, FOUND_PER_RECORD);
-        try {
-          const ids = await this.gaps.recordFound(
-            batch.map(({ gap }) => gap),
-            new Date(Date.now() + RETRY_DELAY_MS),
-          );
-          batch.forEach(({ job }, index) => {
-            job.gapId = ids[index];
-            this.activeGapIds.add(ids[index]);
-          });
-        } catch (error) {
-          // They are still filled; one that fails is recorded then, one cut short by a stop is recorded at the stop.
-          this.logger.warn(`${batch.length} ranges found missing not recorded before filling: ${(error as Error).message}`);
+    job.recorded = this.recorder.submit({ symbol: job.symbol, fromId, toId: job.toId, reason: job.reason }).then(
+      (gapId) => {
+        job.gapId = gapId;
+        this.activeGapIds.add(gapId);
+        this.recordingFails = false;
+      },
+      (error: Error) => {
+        // Still filled; one that fails is recorded then, one cut short by a stop is recorded at the stop.
+        if (!this.recordingFails) {
+          this.logger.warn(`ranges found missing are not recorded before filling: ${error.message}`);
         }
-        batch.forEach(({ done }) => done());
-      }
-    })().finally(() => {
-      this.recorder = null;
-    });
+        this.recordingFails = true;
+      },
+    );
   }
 
   /** Marks a filled gap resolved once its trades are in PostgreSQL; until then it stays open for a next owner. */
-  private resolveOnceStored(symbol: string, gapId: number): void {
-    const settling: Promise<void> = this.pipeline
-      .whenStored(symbol)
-      .then(async (stored) => {
-        if (stored) {
-          await this.gaps.resolve(gapId);
-        }
-      })
-      .catch((error: Error) =>
-        this.logger.warn(`gap ${gapId} of ${symbol} filled but not marked resolved, so it is filled again later: ${error.message}`),
-      )
-      .finally(() => {
-        this.activeGapIds.delete(gapId);
-        this.settling.delete(settling);
-      });
-    this.settling.add(settling);
+  private async resolveOnceStored(job: QueuedJob): Promise<void> {
+    await job.recorded;
+    const gapId = job.gapId;
+    if (gapId === undefined) {
+      return;
+    }
+    try {
+      if (await this.pipeline.whenStored(job.symbol)) {
+        await this.resolver.submit(gapId);
+      }
+    } catch (error) {
+      this.logger.warn(`gap ${gapId} of ${job.symbol} filled but not marked resolved, so it is filled again later: ${(error as Error).message}`);
+    } finally {
+      this.activeGapIds.delete(gapId);
+    }
+  }
+
+  /** A job not filled here (failed and recorded, cut short by a stop, or no longer wanted): its gap may be retried. */
+  private async release(job: QueuedJob): Promise<void> {
+    await job.recorded;
+    if (job.gapId !== undefined) {
+      this.activeGapIds.delete(job.gapId);
+    }
   }
 
   /** True when the whole range was fetched and accepted; false when it failed (and was recorded) or a stop cut it short. */

@@ -176,8 +176,16 @@ export class TradeGapRepository {
 
   /** False when the gap is unknown or already resolved. */
   async resolve(id: number): Promise<boolean> {
-    const { rowCount } = await this.db.pool.query('UPDATE trade_gap SET resolved_at = now() WHERE id = $1 AND resolved_at IS NULL', [id]);
-    return rowCount === 1;
+    return (await this.resolveMany([id])) === 1;
+  }
+
+  /** Marks these gaps resolved; returns how many were open. */
+  async resolveMany(ids: readonly number[]): Promise<number> {
+    const { rowCount } = await this.db.pool.query(
+      'UPDATE trade_gap SET resolved_at = now() WHERE id = ANY($1::int[]) AND resolved_at IS NULL',
+      [ids],
+    );
+    return rowCount ?? 0;
   }
 
   /** Deletes gaps resolved before `before`; returns how many. Open gaps are never deleted. */
