@@ -38,4 +38,11 @@ describe('WriteBatcher', () => {
     await expect(batcher.submit('d')).resolves.toBe('d');
     expect(calls).toBe(3);
   });
+
+  it('writes an item submitted by the continuation of the batch that just finished', async () => {
+    const batcher = new WriteBatcher<number, number>(async (items) => items, 10);
+    const next = batcher.submit(1).then(() => batcher.submit(2));
+    const stranded = new Promise((resolve) => setTimeout(() => resolve('stranded'), 500));
+    await expect(Promise.race([next, stranded])).resolves.toBe(2);
+  });
 });

@@ -45,6 +45,11 @@ export class WriteBatcher<Item, Result> {
       }
     })().finally(() => {
       this.running = null;
+      // Submitted after the loop saw nothing waiting but before this callback ran (a continuation of the batch just
+      // settled, say): it starts the next loop rather than waiting for a submit that may never come.
+      if (this.waiting.length > 0) {
+        this.run();
+      }
     });
   }
 }
