@@ -112,7 +112,8 @@ class Scenario {
       { timeoutMs: 5_000, intervalMs: 100, what: 'every recorded gap resolved' },
     ).catch((error: Error) => {
       throw new Error(`${error.message}
-${JSON.stringify(openGaps.slice(0, 5))}`);
+${JSON.stringify(openGaps.slice(0, 5))}
+${this.service?.output().slice(-4000) ?? ''}`);
     });
     return rows.reduce((missing, row) => missing + Number(row.max) - Number(row.min) + 1 - Number(row.count), 0);
   }
