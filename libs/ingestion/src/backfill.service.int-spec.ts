@@ -161,6 +161,40 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     }
   });
 
+  it('makes the gap of a fill a stop cut short between two pages due at once', async () => {
+    const rest = new URL(emulator.restBaseUrl);
+    const proxy = new TcpProxy(rest.hostname, Number(rest.port));
+    await proxy.start();
+    const stopping = new BackfillService(
+      config,
+      new BinanceRestClient({ baseUrl: `http://127.0.0.1:${proxy.port}`, weightBudgetPerMinute: 6_000, requestTimeoutMs: 30_000 }),
+      pipeline,
+      gaps,
+    );
+    stopping.start({ isWanted: () => true, onFetched: () => undefined });
+    try {
+      // Two pages' worth of trades, so the fill is between pages when the stop comes.
+      const emitted = emulator.emitTrades('DOTUSDT', 1_500);
+      const [first, last] = [emitted[0].aggTradeId, emitted[emitted.length - 1].aggTradeId];
+      proxy.freeze();
+      stopping.request({ symbol: 'DOTUSDT', fromId: first, toId: last, reason: 'test: cut short by the stop' });
+      const deadline = Date.now() + 5_000;
+      while ((await gaps.listOpen('DOTUSDT')).length === 0 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      stopping.onModuleDestroy();
+      const stopped = stopping.beforeApplicationShutdown();
+      // The first page arrives during the stop; the fill sees the stop before asking for the second.
+      proxy.thaw();
+      await stopped;
+      const open = await gaps.listOpen('DOTUSDT');
+      expect(open).toEqual([expect.objectContaining({ fromId: first, toId: last, reason: 'test: cut short by the stop' })]);
+      expect(open[0].nextAttemptAt.getTime()).toBeLessThanOrEqual(Date.now());
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it("records a new coin's range (known by time) as soon as its first page gives it ids, and resolves it once stored", async () => {
     const trades = emulator.tradesOf('ADAUSDT', { limit: 1_000_000 });
     const [since, until] = [trades[10], trades[30]];

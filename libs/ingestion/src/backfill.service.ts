@@ -180,7 +180,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     }
   }
 
-  /** A range left unfetched by a stop: recorded as a gap at shutdown (one already recorded stays open as it is). */
+  /** A range left unfetched by a stop: recorded as a gap at shutdown (one already recorded is made due with the rest). */
   private keepForNextOwner(job: BackfillJob, fromId: number | null): void {
     if (job.gapId !== undefined) {
       return;
@@ -253,10 +253,13 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     }
   }
 
-  /** A job not filled here (failed and recorded, cut short by a stop, or no longer wanted): its gap may be retried. */
+  /**
+   * A job not filled here (failed and recorded, or no longer wanted): its gap may be retried. One a stop cut short keeps
+   * its place among the active gaps, which the stop makes due at once for the next owner.
+   */
   private async release(job: QueuedJob): Promise<void> {
     await job.recorded;
-    if (job.gapId !== undefined) {
+    if (job.gapId !== undefined && !this.stopped) {
       this.activeGapIds.delete(job.gapId);
     }
   }
