@@ -2,7 +2,7 @@ import { AppConfig } from '@binance-rates/config';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { DatabaseClient, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
+import { DatabaseClient, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
 import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
 import { BackfillService } from './backfill.service';
 import { LatestPriceView } from './latest-price.view';
@@ -59,6 +59,32 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     while (!service.isIdle() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(service.isIdle()).toBe(true);
     expect(await pipeline.drain()).toBe(true);
+  }
+
+  /** A started BackfillService whose REST goes through a proxy the test can freeze. */
+  async function backfillBehindProxy(): Promise<{ service: BackfillService; proxy: TcpProxy }> {
+    const rest = new URL(emulator.restBaseUrl);
+    const proxy = new TcpProxy(rest.hostname, Number(rest.port));
+    await proxy.start();
+    const service = new BackfillService(
+      config,
+      new BinanceRestClient({ baseUrl: `http://127.0.0.1:${proxy.port}`, weightBudgetPerMinute: 6_000, requestTimeoutMs: 30_000 }),
+      pipeline,
+      gaps,
+    );
+    service.start({ isWanted: () => true, onFetched: () => undefined });
+    return { service, proxy };
+  }
+
+  /** The open gaps of `symbol` once there is one (within 5 s). */
+  async function openGapsOnceRecorded(symbol: string): Promise<TradeGapRecord[]> {
+    const deadline = Date.now() + 5_000;
+    let open = await gaps.listOpen(symbol);
+    while (open.length === 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      open = await gaps.listOpen(symbol);
+    }
+    return open;
   }
 
   async function storedIds(symbol: string): Promise<number[]> {
@@ -123,27 +149,13 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
   });
 
   it('records a range the moment it is found: a finder that dies (kill -9) while fetching leaves it to the next owner', async () => {
-    const rest = new URL(emulator.restBaseUrl);
-    const proxy = new TcpProxy(rest.hostname, Number(rest.port));
-    await proxy.start();
-    const finder = new BackfillService(
-      config,
-      new BinanceRestClient({ baseUrl: `http://127.0.0.1:${proxy.port}`, weightBudgetPerMinute: 6_000, requestTimeoutMs: 30_000 }),
-      pipeline,
-      gaps,
-    );
-    finder.start({ isWanted: () => true, onFetched: () => undefined });
+    const { service: finder, proxy } = await backfillBehindProxy();
     const first = emulator.tradesOf('XRPUSDT', { limit: 1_000_000 })[0].aggTradeId;
     proxy.freeze();
     try {
       const foundAt = Date.now();
       finder.request({ symbol: 'XRPUSDT', fromId: first, toId: first + 9, reason: 'test: found, then its finder died' });
-      const deadline = Date.now() + 5_000;
-      let open = await gaps.listOpen('XRPUSDT');
-      while (open.length === 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-        open = await gaps.listOpen('XRPUSDT');
-      }
+      const open = await openGapsOnceRecorded('XRPUSDT');
       // Recorded while its first page is still on the way, due a retry delay later (the finder is filling it).
       expect(open).toEqual([expect.objectContaining({ fromId: first, toId: first + 9, attempts: 0 })]);
       expect(open[0].nextAttemptAt.getTime()).toBeGreaterThanOrEqual(foundAt + 20_000);
@@ -162,26 +174,14 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
   });
 
   it('makes the gap of a fill a stop cut short between two pages due at once', async () => {
-    const rest = new URL(emulator.restBaseUrl);
-    const proxy = new TcpProxy(rest.hostname, Number(rest.port));
-    await proxy.start();
-    const stopping = new BackfillService(
-      config,
-      new BinanceRestClient({ baseUrl: `http://127.0.0.1:${proxy.port}`, weightBudgetPerMinute: 6_000, requestTimeoutMs: 30_000 }),
-      pipeline,
-      gaps,
-    );
-    stopping.start({ isWanted: () => true, onFetched: () => undefined });
+    const { service: stopping, proxy } = await backfillBehindProxy();
     try {
       // Two pages' worth of trades, so the fill is between pages when the stop comes.
       const emitted = emulator.emitTrades('DOTUSDT', 1_500);
       const [first, last] = [emitted[0].aggTradeId, emitted[emitted.length - 1].aggTradeId];
       proxy.freeze();
       stopping.request({ symbol: 'DOTUSDT', fromId: first, toId: last, reason: 'test: cut short by the stop' });
-      const deadline = Date.now() + 5_000;
-      while ((await gaps.listOpen('DOTUSDT')).length === 0 && Date.now() < deadline) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await openGapsOnceRecorded('DOTUSDT');
       stopping.onModuleDestroy();
       const stopped = stopping.beforeApplicationShutdown();
       // The first page arrives during the stop; the fill sees the stop before asking for the second.
