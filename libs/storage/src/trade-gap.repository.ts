@@ -138,10 +138,17 @@ export class TradeGapRepository {
     });
   }
 
-  /** Makes these open gaps due now: a stopping instance hands what it was filling to the next owner. */
+  /**
+   * Makes these open gaps due now: a stopping instance hands what it was filling to the next owner. "Now" is this
+   * process's clock, like every schedule `due` compares: PostgreSQL's now() rounded to the column's milliseconds can
+   * land half a millisecond after a `due(new Date())` asked right away.
+   */
   async makeDue(ids: readonly number[]): Promise<void> {
     if (ids.length > 0) {
-      await this.db.pool.query('UPDATE trade_gap SET next_attempt_at = now() WHERE id = ANY($1::int[]) AND resolved_at IS NULL', [ids]);
+      await this.db.pool.query('UPDATE trade_gap SET next_attempt_at = $2 WHERE id = ANY($1::int[]) AND resolved_at IS NULL', [
+        ids,
+        new Date(),
+      ]);
     }
   }
 
