@@ -236,6 +236,47 @@ describe('self-healing stream, faults in sequence (built service + emulator + re
       await restProxy.stop();
     }
   }, 180_000);
+
+  it("(h) killed (SIGKILL) after storing a new coin's first live trades, before fetching its trades since it was added: the next instance fetches them", async () => {
+    const coin = 'C005USDT';
+    const rest = new URL(scenario.emulator.restBaseUrl);
+    const restProxy = new TcpProxy(rest.hostname, Number(rest.port));
+    await restProxy.start();
+    try {
+      await scenario.service?.stop('SIGKILL');
+      await scenario.startService({ BINANCE_REST_URL: `http://127.0.0.1:${restProxy.port}` });
+      expect(await scenario.expectCompleteHistory()).toBe(0);
+      // REST hangs, so the new coin's fetch back to its addition never gets its first page.
+      restProxy.freeze();
+      // Added through another instance (a POST would need exchangeInfo over the frozen REST).
+      const { rows } = await scenario.sql.query<{ added_at: Date }>('INSERT INTO tracked_symbol (symbol) VALUES ($1) RETURNING added_at', [coin]);
+      const addedAt = rows[0].added_at.getTime();
+      const storedCount = async (): Promise<number> =>
+        Number((await scenario.sql.query('SELECT count(*) AS n FROM agg_trade WHERE symbol = $1', [coin])).rows[0].n);
+      await waitFor(async () => (await storedCount()) >= 20, { timeoutMs: 10_000, intervalMs: 100, what: `live trades of ${coin} stored` });
+      await scenario.service?.stop('SIGKILL');
+      const restartedAt = Date.now();
+      await scenario.startService();
+      const firstSinceAdded = scenario.emulator.tradesOf(coin, { limit: 1_000_000 }).find((trade) => trade.tradeTime >= addedAt);
+      let stored = { min: 0, max: 0, count: 0 };
+      await waitFor(
+        async () => {
+          const row = (await scenario.sql.query('SELECT min(trade_id) AS min, max(trade_id) AS max, count(*) AS count FROM agg_trade WHERE symbol = $1', [coin])).rows[0];
+          stored = { min: Number(row.min), max: Number(row.max), count: Number(row.count) };
+          return stored.min <= (firstSinceAdded?.aggTradeId ?? 0) && stored.count === stored.max - stored.min + 1;
+        },
+        { timeoutMs: 15_000, intervalMs: 100, what: `${coin}'s trades since it was added stored, contiguous` },
+      ).catch((error: Error) => {
+        throw new Error(`${error.message}: first since added ${firstSinceAdded?.aggTradeId}, stored ${JSON.stringify(stored)}`);
+      });
+      report(`SIGKILL before a new coin's first page + restart: its trades since it was added stored ${Date.now() - restartedAt} ms after the restart`);
+      expect(await scenario.expectCompleteHistory()).toBe(0);
+      const marked = await scenario.sql.query('SELECT 1 FROM tracked_symbol WHERE symbol = $1 AND since_added_filled_at IS NOT NULL', [coin]);
+      expect(marked.rowCount).toBe(1);
+    } finally {
+      await restProxy.stop();
+    }
+  }, 90_000);
 });
 
 describe('connection lifetime (built service + emulator + real PostgreSQL and Redis)', () => {

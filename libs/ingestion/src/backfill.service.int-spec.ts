@@ -2,7 +2,7 @@ import { AppConfig } from '@binance-rates/config';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { DatabaseClient, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
+import { DatabaseClient, TrackedSymbolRepository, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
 import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
 import { BackfillService } from './backfill.service';
 import { LatestPriceView } from './latest-price.view';
@@ -18,6 +18,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
   let redis: RedisClient;
   let pipeline: WritePipeline;
   let gaps: TradeGapRepository;
+  let tracked: TrackedSymbolRepository;
   let backfill: BackfillService;
   let config: AppConfig;
   let rest: BinanceRestClient;
@@ -37,8 +38,9 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     const prices = new LatestPriceStore(redis);
     pipeline = new WritePipeline(config, prices, new TradeRepository(db), new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService));
     gaps = new TradeGapRepository(db);
+    tracked = new TrackedSymbolRepository(db);
     rest = new BinanceRestClient({ baseUrl: emulator.restBaseUrl, weightBudgetPerMinute: 6_000, requestTimeoutMs: 5_000 });
-    backfill = new BackfillService(config, rest, pipeline, gaps);
+    backfill = new BackfillService(config, rest, pipeline, gaps, tracked);
     backfill.start({ isWanted: () => true, onFetched: () => undefined });
     // Enough history for a window to cut through.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
@@ -71,6 +73,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
       new BinanceRestClient({ baseUrl: `http://127.0.0.1:${proxy.port}`, weightBudgetPerMinute: 6_000, requestTimeoutMs: 30_000 }),
       pipeline,
       gaps,
+      tracked,
     );
     service.start({ isWanted: () => true, onFetched: () => undefined });
     return { service, proxy };
@@ -127,7 +130,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
   it('records what a stop left unfetched as gaps due at once, so the next owner fills them', async () => {
     const trades = emulator.tradesOf('SOLUSDT', { limit: 1_000_000 });
     const [first, second] = [trades[0].aggTradeId, trades[100].aggTradeId];
-    const stopping = new BackfillService(config, rest, pipeline, gaps);
+    const stopping = new BackfillService(config, rest, pipeline, gaps, tracked);
     stopping.start({ isWanted: () => true, onFetched: () => undefined });
     stopping.request({ symbol: 'SOLUSDT', fromId: first, toId: first + 9, reason: 'test: fetched before the stop' });
     stopping.request({ symbol: 'SOLUSDT', fromId: second, toId: second + 9, reason: 'test: still queued at the stop' });
@@ -195,10 +198,19 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     }
   });
 
-  it("records a new coin's range (known by time) as soon as its first page gives it ids, and resolves it once stored", async () => {
+  it("records a new coin's range (known by time) as soon as its first page gives it ids, resolves it and marks the coin filled once stored", async () => {
     const trades = emulator.tradesOf('ADAUSDT', { limit: 1_000_000 });
     const [since, until] = [trades[10], trades[30]];
-    backfill.request({ symbol: 'ADAUSDT', fromId: null, fromTime: since.tradeTime, toId: until.aggTradeId, reason: 'test: since added' });
+    const { record } = await tracked.add('ADAUSDT');
+    expect([...(await tracked.sinceAddedUnfilled(['ADAUSDT'], new Date(0))).keys()]).toEqual(['ADAUSDT']);
+    backfill.request({
+      symbol: 'ADAUSDT',
+      fromId: null,
+      fromTime: since.tradeTime,
+      addedAt: record.addedAt.getTime(),
+      toId: until.aggTradeId,
+      reason: 'test: since added',
+    });
     await settle();
     const ids = await storedIds('ADAUSDT');
     expect(ids[0]).toBeLessThanOrEqual(since.aggTradeId);
@@ -209,6 +221,23 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
       ['ADAUSDT'],
     );
     expect(rows).toEqual([{ from_id: String(ids[0]), to_id: String(until.aggTradeId), resolved: true }]);
+    expect((await tracked.sinceAddedUnfilled(['ADAUSDT'], new Date(0))).size).toBe(0);
+  });
+
+  it('marks a new coin filled when nothing traded between its addition and its first live trade', async () => {
+    const { record } = await tracked.add('LINKUSDT');
+    const [first] = emulator.emitTrades('LINKUSDT', 1);
+    backfill.request({
+      symbol: 'LINKUSDT',
+      fromId: null,
+      fromTime: first.tradeTime + 1,
+      addedAt: record.addedAt.getTime(),
+      toId: first.aggTradeId - 1,
+      reason: 'test: since added, nothing traded',
+    });
+    await settle();
+    expect((await tracked.sinceAddedUnfilled(['LINKUSDT'], new Date(0))).size).toBe(0);
+    expect(await gaps.listOpen('LINKUSDT')).toEqual([]);
   });
 
   it('prunes gaps resolved more than a week ago on its sweep, and keeps the rest', async () => {
@@ -219,7 +248,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     await gaps.resolve(old);
     await gaps.resolve(recent);
     await db.pool.query(`UPDATE trade_gap SET resolved_at = now() - interval '8 days' WHERE id = $1`, [old]);
-    const sweeping = new BackfillService(config, rest, pipeline, gaps);
+    const sweeping = new BackfillService(config, rest, pipeline, gaps, tracked);
     sweeping.start({ isWanted: () => false, onFetched: () => undefined });
     try {
       const ids = async (): Promise<number[]> =>

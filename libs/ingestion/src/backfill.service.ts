@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy } from '
 import { AppConfig } from '@binance-rates/config';
 import { BinanceRestClient, BinanceRestError } from '@binance-rates/binance';
 import { AggTrade, settlesWithin } from '@binance-rates/domain';
-import { FoundTradeGap, TradeGapRepository } from '@binance-rates/storage';
+import { FoundTradeGap, TrackedSymbolRepository, TradeGapRepository } from '@binance-rates/storage';
 import { WriteBatcher } from './write-batcher';
 import { WritePipeline } from './write-pipeline.service';
 
@@ -11,6 +11,8 @@ export interface BackfillJob {
   /** First id to fetch; null to start at `fromTime` instead (a new coin: from the moment it was added). */
   fromId: number | null;
   fromTime?: number;
+  /** Set for a new coin's trades since it was added (epoch ms): once they are stored, the coin is marked filled. */
+  addedAt?: number;
   /** Inclusive; null means "until caught up with the present". */
   toId: number | null;
   reason: string;
@@ -60,6 +62,10 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     await this.gaps.resolveMany(ids);
     return ids;
   }, GAPS_PER_WRITE);
+  private readonly sinceAddedMarker = new WriteBatcher<{ symbol: string; addedAt: Date }, void>(async (fills) => {
+    await this.trackedSymbols.markSinceAddedFilled(fills);
+    return fills.map(() => undefined);
+  }, GAPS_PER_WRITE);
   /** Whether the last attempt to record found ranges failed: logged once per outage, not once per range. */
   private recordingFails = false;
   /** Filled gaps waiting for their trades to be stored before they are marked resolved. */
@@ -83,6 +89,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     private readonly rest: BinanceRestClient,
     private readonly pipeline: WritePipeline,
     private readonly gaps: TradeGapRepository,
+    private readonly trackedSymbols: TrackedSymbolRepository,
   ) {
     this.windowMs = config.ingest.backfillWindowMs;
     this.shutdownBudgetMs = config.shutdownTimeoutMs;
@@ -186,7 +193,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
       return;
     }
     if (fromId === null) {
-      this.logger.error(`trades of ${job.symbol} since it was added and before its first live trade not fetched before the stop`);
+      this.logger.log(`trades of ${job.symbol} since it was added not fetched before the stop: its next owner fetches them`);
       return;
     }
     this.unrecorded.push({ ...job, fromId });
@@ -210,7 +217,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
       const job = this.queue.shift() as QueuedJob;
       const filled = this.isWanted(job.symbol) && (await this.fill(job));
       // Settled apart from the queue, so the next job does not wait for this one's gap row or its trades' batch.
-      const settling: Promise<void> = (filled ? this.resolveOnceStored(job) : this.release(job)).finally(() =>
+      const settling: Promise<void> = (filled ? this.settleOnceStored(job) : this.release(job)).finally(() =>
         this.settling.delete(settling),
       );
       this.settling.add(settling);
@@ -235,21 +242,24 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     );
   }
 
-  /** Marks a filled gap resolved once its trades are in PostgreSQL; until then it stays open for a next owner. */
-  private async resolveOnceStored(job: QueuedJob): Promise<void> {
+  /**
+   * Once a filled job's trades are in PostgreSQL, marks its gap resolved and, for a new coin, the coin filled since it
+   * was added; until then both stay open for a next owner.
+   */
+  private async settleOnceStored(job: QueuedJob): Promise<void> {
     await job.recorded;
-    const gapId = job.gapId;
-    if (gapId === undefined) {
-      return;
-    }
+    const { gapId, addedAt } = job;
     try {
-      if (await this.pipeline.whenStored(job.symbol)) {
-        await this.resolver.submit(gapId);
+      if ((gapId !== undefined || addedAt !== undefined) && (await this.pipeline.whenStored(job.symbol))) {
+        await Promise.all([
+          gapId !== undefined && this.resolver.submit(gapId),
+          addedAt !== undefined && this.sinceAddedMarker.submit({ symbol: job.symbol, addedAt: new Date(addedAt) }),
+        ]);
       }
     } catch (error) {
-      this.logger.warn(`gap ${gapId} of ${job.symbol} filled but not marked resolved, so it is filled again later: ${(error as Error).message}`);
+      this.logger.warn(`${job.symbol} ${job.reason}: filled but not marked so, so it is filled again later: ${(error as Error).message}`);
     } finally {
-      this.activeGapIds.delete(gapId);
+      if (gapId !== undefined) this.activeGapIds.delete(gapId);
     }
   }
 
@@ -286,8 +296,10 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
         );
         const wanted: AggTrade[] = job.toId === null ? page : page.filter((trade) => trade.tradeId <= (job.toId as number));
         if (cursor === null && wanted.length > 0 && job.gapId === undefined && job.recorded === undefined) {
-          // A new coin's range was known only by time; from its first page on it has ids, so it is recorded too.
+          // A new coin's range was known only by time; from its first page on it has ids, so it is recorded too, before
+          // any of them is stored: a next owner looks for the trades since the addition only below the oldest stored.
           this.recordWhenFound(job, wanted[0].tradeId);
+          await job.recorded;
         }
         if (wanted.length > 0) {
           this.pipeline.acceptMany(wanted);

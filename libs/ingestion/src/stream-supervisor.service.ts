@@ -2,7 +2,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { BinanceStreamClient, StreamClientStatus } from '@binance-rates/binance';
 import { AggTrade, TradeSequencer } from '@binance-rates/domain';
-import { TradeRepository } from '@binance-rates/storage';
+import { SinceAddedFill, TrackedSymbolRepository, TradeRepository } from '@binance-rates/storage';
 import { BackfillService } from './backfill.service';
 import { TrackedSymbolsService } from './tracked-symbols.service';
 import { WritePipeline } from './write-pipeline.service';
@@ -25,7 +25,9 @@ export interface SymbolStreamState {
  * found) → write pipeline; gaps and interruptions go to the backfill.
  *
  * Protocol steps for one symbol:
- * 1. Before subscribing, resume the sequencer from the last stored trade, if any.
+ * 1. Before subscribing, resume the sequencer from the last stored trade, if any. A coin added within the backfill
+ *    window whose trades since its addition are not yet marked stored has them fetched: up to the oldest stored trade,
+ *    or, with none stored, up to its first live trade.
  * 2. Subscribe. Each live trade is checked against the last id: a jump is a gap, fetched over REST.
  * 3. When the stream comes back after an interruption (or at startup) and no live trade has revealed the gap
  *    shortly after, fetch from the last id onward over REST: a quiet symbol may still have missed trades.
@@ -36,7 +38,7 @@ export class StreamSupervisor implements OnModuleDestroy {
   private readonly sequencer = new TradeSequencer();
   private readonly states = new Map<string, SymbolStreamState>();
   private readonly catchUpTimers = new Set<NodeJS.Timeout>();
-  /** Coins with no stored trade yet, and when they were added: their first live trade is fetched back to then. */
+  /** Coins with no stored trade yet, and when they were added (epoch ms): their first live trade is fetched back to then. */
   private readonly newSince = new Map<string, number>();
   private client: BinanceStreamClient | null = null;
 
@@ -46,6 +48,7 @@ export class StreamSupervisor implements OnModuleDestroy {
     private readonly backfill: BackfillService,
     private readonly trades: TradeRepository,
     private readonly tracked: TrackedSymbolsService,
+    private readonly trackedRepository: TrackedSymbolRepository,
   ) {}
 
   start(): void {
@@ -87,25 +90,32 @@ export class StreamSupervisor implements OnModuleDestroy {
     if (fresh.length === 0) {
       return;
     }
-    let lastStored = new Map<string, { tradeId: number; tradeTime: number }>();
-    try {
-      lastStored = await this.trades.lastStoredTrades(fresh);
-    } catch (error) {
-      this.logger.warn(`last stored trades unknown, gaps before the first live trade will not be found: ${(error as Error).message}`);
-    }
     const now = Date.now();
     const windowStart = now - this.config.ingest.backfillWindowMs;
+    const [lastStored, unfilled] = await Promise.all([
+      this.trades.lastStoredTrades(fresh).catch((error: Error) => {
+        this.logger.warn(`last stored trades unknown, gaps before the first live trade will not be found: ${error.message}`);
+        return new Map<string, { tradeId: number; tradeTime: number }>();
+      }),
+      this.trackedRepository.sinceAddedUnfilled(fresh, new Date(windowStart)).catch((error: Error) => {
+        this.logger.warn(`not known which new coins still miss their first trades, fetching them for coins with none stored: ${error.message}`);
+        return null;
+      }),
+    ]);
     for (const symbol of fresh) {
       const last = lastStored.get(symbol);
       if (last && last.tradeTime >= windowStart) {
         this.sequencer.resumeFrom(symbol, last.tradeId);
       } else if (last) {
         void this.backfill.catchUpFrom(symbol, last);
-      } else {
-        const since = this.tracked.addedAt(symbol)?.getTime();
-        if (since !== undefined && since >= windowStart) {
-          this.newSince.set(symbol, since - ADDED_AT_CLOCK_MARGIN_MS);
-        }
+      }
+      const fill = unfilled === null ? this.assumedSinceAddedFill(symbol, last !== undefined, windowStart) : unfilled.get(symbol);
+      const firstStoredId = fill?.firstStoredId ?? null;
+      if (fill && firstStoredId === null) {
+        this.newSince.set(symbol, fill.addedAt.getTime());
+      } else if (fill && firstStoredId !== null) {
+        // An earlier owner stored live trades but had not yet stored the ones since the coin was added.
+        this.requestSinceAdded(symbol, fill.addedAt.getTime(), firstStoredId - 1);
       }
       this.states.set(symbol, { live: false, since: now });
       client.add(symbol);
@@ -167,10 +177,10 @@ export class StreamSupervisor implements OnModuleDestroy {
       return;
     }
     if (verdict.kind === 'first') {
-      const since = this.newSince.get(trade.symbol);
-      if (since !== undefined) {
+      const addedAt = this.newSince.get(trade.symbol);
+      if (addedAt !== undefined) {
         this.newSince.delete(trade.symbol);
-        this.backfill.request({ symbol: trade.symbol, fromId: null, fromTime: since, toId: trade.tradeId - 1, reason: 'trades since the coin was added' });
+        this.requestSinceAdded(trade.symbol, addedAt, trade.tradeId - 1);
       }
     }
     if (verdict.kind === 'gap') {
@@ -182,6 +192,24 @@ export class StreamSupervisor implements OnModuleDestroy {
       });
     }
     this.pipeline.accept(trade);
+  }
+
+  /** Without PostgreSQL's answer, a coin added within the window with nothing stored is taken to miss its first trades. */
+  private assumedSinceAddedFill(symbol: string, anyStored: boolean, windowStart: number): SinceAddedFill | undefined {
+    const addedAt = this.tracked.addedAt(symbol);
+    return !anyStored && addedAt !== undefined && addedAt.getTime() >= windowStart ? { symbol, addedAt, firstStoredId: null } : undefined;
+  }
+
+  /** Fetches a new coin's trades from when it was added up to `toId`; once stored, the coin is marked filled. */
+  private requestSinceAdded(symbol: string, addedAt: number, toId: number): void {
+    this.backfill.request({
+      symbol,
+      fromId: null,
+      fromTime: addedAt - ADDED_AT_CLOCK_MARGIN_MS,
+      addedAt,
+      toId,
+      reason: 'trades since the coin was added',
+    });
   }
 
   private handleLive(symbols: readonly string[]): void {

@@ -73,4 +73,49 @@ describe('TrackedSymbolRepository', () => {
     const readds = await Promise.all(Array.from({ length: 8 }, () => symbols.add('SOLUSDT')));
     expect(readds.filter((r) => r.created)).toHaveLength(1);
   });
+
+  describe('trades since a coin was added', () => {
+    const storeTrades = (symbol: string, ids: number[]) =>
+      client.pool.query(
+        `INSERT INTO agg_trade (symbol, trade_id, price, quantity, first_trade_id, last_trade_id, trade_time, is_buyer_maker)
+         SELECT $1, id, 1, 1, id, id, now(), false FROM unnest($2::bigint[]) AS id`,
+        [symbol, ids],
+      );
+
+    it('lists recently added coins not yet marked filled, with their oldest stored trade', async () => {
+      await symbols.add('OLDUSDT');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const windowStart = new Date();
+      const btc = await symbols.add('BTCUSDT');
+      const eth = await symbols.add('ETHUSDT');
+      await symbols.add('SOLUSDT');
+      await symbols.remove('SOLUSDT');
+      await storeTrades('BTCUSDT', [42, 41, 57]);
+      await storeTrades('OLDUSDT', [1]);
+
+      const unfilled = await symbols.sinceAddedUnfilled(['OLDUSDT', 'BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'], windowStart);
+
+      expect([...unfilled.values()].sort((a, b) => a.symbol.localeCompare(b.symbol))).toEqual([
+        { symbol: 'BTCUSDT', addedAt: btc.record.addedAt, firstStoredId: 41 },
+        { symbol: 'ETHUSDT', addedAt: eth.record.addedAt, firstStoredId: null },
+      ]);
+    });
+
+    it('marks a coin filled only for the addition it was fetched for; adding it again after a removal unmarks it', async () => {
+      const first = await symbols.add('BTCUSDT');
+      const since = new Date(first.record.addedAt.getTime() - 1_000);
+      await symbols.markSinceAddedFilled([{ symbol: 'BTCUSDT', addedAt: new Date(first.record.addedAt.getTime() - 1) }]);
+      expect([...(await symbols.sinceAddedUnfilled(['BTCUSDT'], since)).keys()]).toEqual(['BTCUSDT']);
+
+      await symbols.markSinceAddedFilled([{ symbol: 'BTCUSDT', addedAt: first.record.addedAt }]);
+      expect((await symbols.sinceAddedUnfilled(['BTCUSDT'], since)).size).toBe(0);
+
+      await symbols.remove('BTCUSDT');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const again = await symbols.add('BTCUSDT');
+      await symbols.markSinceAddedFilled([{ symbol: 'BTCUSDT', addedAt: first.record.addedAt }]);
+      const unfilled = await symbols.sinceAddedUnfilled(['BTCUSDT'], since);
+      expect(unfilled.get('BTCUSDT')).toEqual({ symbol: 'BTCUSDT', addedAt: again.record.addedAt, firstStoredId: null });
+    });
+  });
 });

@@ -6,6 +6,14 @@ export interface TrackedSymbolRecord {
   addedAt: Date;
 }
 
+/** A coin added recently whose trades since its addition are not yet confirmed stored. */
+export interface SinceAddedFill {
+  symbol: string;
+  addedAt: Date;
+  /** The oldest trade stored for it, if any: the trades since its addition end below this id. */
+  firstStoredId: number | null;
+}
+
 export interface AddTrackedSymbolResult {
   record: TrackedSymbolRecord;
   /** False when the symbol was already active; true when new or re-activated after a removal. */
@@ -37,7 +45,7 @@ export class TrackedSymbolRepository {
   async add(symbol: string): Promise<AddTrackedSymbolResult> {
     const { rows } = await this.db.pool.query<{ reactivated_at: Date | null; inserted_at: Date | null }>(
       `WITH reactivated AS (
-         UPDATE tracked_symbol SET removed_at = NULL, added_at = $2 WHERE symbol = $1 AND removed_at IS NOT NULL
+         UPDATE tracked_symbol SET removed_at = NULL, added_at = $2, since_added_filled_at = NULL WHERE symbol = $1 AND removed_at IS NOT NULL
          RETURNING added_at
        ), inserted AS (
          INSERT INTO tracked_symbol (symbol, added_at) SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM reactivated)
@@ -74,6 +82,33 @@ export class TrackedSymbolRepository {
          FROM tracked_symbol`,
     );
     return rows[0].stamp;
+  }
+
+  /** Of `symbols`, the active coins added at or after `addedSince` whose trades since their addition are not yet stored. */
+  async sinceAddedUnfilled(symbols: readonly string[], addedSince: Date): Promise<Map<string, SinceAddedFill>> {
+    const { rows } = await this.db.pool.query<{ symbol: string; added_at: Date; first_id: number | null }>(
+      `SELECT t.symbol, t.added_at, f.trade_id AS first_id
+         FROM tracked_symbol t
+         LEFT JOIN LATERAL (
+           SELECT trade_id::float8 AS trade_id FROM agg_trade WHERE agg_trade.symbol = t.symbol ORDER BY trade_id LIMIT 1
+         ) AS f ON true
+        WHERE t.symbol = ANY($1::text[]) AND t.removed_at IS NULL AND t.since_added_filled_at IS NULL AND t.added_at >= $2`,
+      [symbols, addedSince],
+    );
+    return new Map(rows.map((row) => [row.symbol, { symbol: row.symbol, addedAt: row.added_at, firstStoredId: row.first_id }]));
+  }
+
+  /**
+   * Marks each coin's trades since `addedAt` as stored; a coin removed and added again since then has a newer `addedAt`
+   * and stays unmarked.
+   */
+  async markSinceAddedFilled(fills: ReadonlyArray<{ symbol: string; addedAt: Date }>): Promise<void> {
+    await this.db.pool.query(
+      `UPDATE tracked_symbol t SET since_added_filled_at = $3
+         FROM unnest($1::text[], $2::timestamptz[]) AS f(symbol, added_at)
+        WHERE t.symbol = f.symbol AND t.added_at = f.added_at AND t.since_added_filled_at IS NULL`,
+      [fills.map((fill) => fill.symbol), fills.map((fill) => fill.addedAt), new Date()],
+    );
   }
 
   async isActive(symbol: string): Promise<boolean> {
