@@ -240,6 +240,40 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     expect(await gaps.listOpen('LINKUSDT')).toEqual([]);
   });
 
+  it('stores no trade accepted after a range was found until that range is recorded', async () => {
+    let recordNow!: () => void;
+    const recording = new Promise<void>((resolve) => (recordNow = resolve));
+    class SlowGapRepository extends TradeGapRepository {
+      override async recordFound(...args: Parameters<TradeGapRepository['recordFound']>): Promise<number[]> {
+        await recording;
+        return super.recordFound(...args);
+      }
+    }
+    const finder = new BackfillService(config, rest, pipeline, new SlowGapRepository(db), tracked);
+    const lastId = emulator.lastTradeId('AVAXUSDT') as number;
+    // Found by a live trade that jumped: the range (not yet traded, so REST has nothing for it) and then the trade.
+    finder.request({ symbol: 'AVAXUSDT', fromId: lastId + 100_000, toId: lastId + 100_004, reason: 'test: found by a jump' });
+    pipeline.accept({
+      symbol: 'AVAXUSDT',
+      tradeId: lastId + 100_005,
+      price: '1.5',
+      quantity: '2',
+      firstTradeId: 1,
+      lastTradeId: 1,
+      tradeTime: Date.now(),
+      isBuyerMaker: false,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await storedIds('AVAXUSDT')).toEqual([]);
+    recordNow();
+    await settle(finder);
+    expect(await storedIds('AVAXUSDT')).toEqual([lastId + 100_005]);
+    // Recorded (and, REST having nothing there yet, already resolved as filled).
+    const { rows } = await db.pool.query<{ from_id: string }>('SELECT from_id FROM trade_gap WHERE symbol = $1', ['AVAXUSDT']);
+    expect(rows).toEqual([{ from_id: String(lastId + 100_000) }]);
+    finder.onModuleDestroy();
+  });
+
   it('prunes gaps resolved more than a week ago on its sweep, and keeps the rest', async () => {
     const [old, recent] = await gaps.recordFound(
       [1, 2].map((fromId) => ({ symbol: 'PRUNEUSDT', fromId, toId: fromId, reason: 'test' })),

@@ -48,6 +48,7 @@ type QueuedJob = BackfillJob & { recorded?: Promise<void> };
  * still there for the coin's next owner, which resumes from the newest stored trade and would otherwise never look
  * below it. A range that cannot be filled now is retried later; if even recording it fails, it stays in memory and
  * is recorded on the next sweep, so a gap is never silently dropped. A stop makes what was still to fetch due at once.
+ * History batches wait while found ranges are being recorded, so no trade above a range is stored before its row.
  */
 @Injectable()
 export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdown {
@@ -93,6 +94,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
   ) {
     this.windowMs = config.ingest.backfillWindowMs;
     this.shutdownBudgetMs = config.shutdownTimeoutMs;
+    pipeline.holdHistoryWhile(() => (this.recorder.idle ? null : this.recorder.settled()));
   }
 
   /** `isWanted` drops jobs for symbols no longer streamed here; `onFetched` reports progress to the sequencer. */
@@ -296,10 +298,8 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
         );
         const wanted: AggTrade[] = job.toId === null ? page : page.filter((trade) => trade.tradeId <= (job.toId as number));
         if (cursor === null && wanted.length > 0 && job.gapId === undefined && job.recorded === undefined) {
-          // A new coin's range was known only by time; from its first page on it has ids, so it is recorded too, before
-          // any of them is stored: a next owner looks for the trades since the addition only below the oldest stored.
+          // A new coin's range was known only by time; from its first page on it has ids, so it is recorded too.
           this.recordWhenFound(job, wanted[0].tradeId);
-          await job.recorded;
         }
         if (wanted.length > 0) {
           this.pipeline.acceptMany(wanted);

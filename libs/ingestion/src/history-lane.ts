@@ -8,6 +8,8 @@ export interface HistoryLaneOptions {
   insert: (payload: Buffer, rows: number) => Promise<unknown>;
   onStored: (count: number) => void;
   onFailure: () => void;
+  /** When it returns a promise, the next batch is written only after it settles. */
+  gate: () => Promise<unknown> | null;
 }
 
 const RETRY_INITIAL_MS = 100;
@@ -79,8 +81,9 @@ export class HistoryLane {
       return Promise.resolve();
     }
     this.pendingCount -= batch.rows;
-    const inFlight = this.options
-      .insert(batch.payload, batch.rows)
+    const gate = this.options.gate();
+    const insert = () => this.options.insert(batch.payload, batch.rows);
+    const inFlight = (gate === null ? insert() : gate.then(insert, insert))
       .then(() => {
         this.options.onStored(batch.rows);
         this.storedCount += batch.rows;

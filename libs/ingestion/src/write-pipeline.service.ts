@@ -44,6 +44,7 @@ export class WritePipeline {
   private stopped = false;
 
   private readonly lanes: HistoryLane[];
+  private storeGate: () => Promise<unknown> | null = () => null;
   private readonly laneOfSymbol = new Map<string, HistoryLane>();
   private historyPending = 0;
   /** Per symbol, the id span of trades shed from the full history buffer; backfilled once storage recovers. */
@@ -82,8 +83,18 @@ export class WritePipeline {
           onFailure: () => {
             this.counters.historyFailures += 1;
           },
+          gate: () => this.storeGate(),
         }),
     );
+  }
+
+  /**
+   * History batches wait for the promise `gate` returns (when it returns one) before they are written. The backfill
+   * uses it so that a range found missing is recorded before the trades above it are stored: a crash in between would
+   * otherwise leave the hole below the newest stored trade, where a next owner never looks.
+   */
+  holdHistoryWhile(gate: () => Promise<unknown> | null): void {
+    this.storeGate = gate;
   }
 
   /** Hands over the id ranges shed since the last call, to be recorded as gaps and backfilled. */
