@@ -141,6 +141,8 @@ describe('resilience with many coins and with REST down (built service + emulato
     );
     emulator.failRest(1_000, 500);
     emulator.dropAllConnections();
+    // Traded while nobody is connected: a reconnect quicker than BTCUSDT's next trade would otherwise miss nothing.
+    emulator.emitTrades(symbol, 3);
     const gap = await waitFor(
       async () =>
         (
@@ -172,6 +174,7 @@ describe('resilience with many coins and with REST down (built service + emulato
   it('lists the open gaps of a coin over GET /api/currency/{symbol}/gaps', async () => {
     emulator.failRest(1_000, 500);
     emulator.dropAllConnections();
+    emulator.emitTrades('BTCUSDT', 3);
     const gaps = await waitFor(
       async () => {
         const response = await fetch(`${service.baseUrl}/api/currency/btcusdt/gaps`);
