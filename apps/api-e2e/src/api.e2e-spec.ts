@@ -15,6 +15,11 @@ interface Currency {
 
 type Trade = Omit<AggTrade, 'symbol'>;
 
+interface ServerSentEvent {
+  event: string;
+  data: Record<string, unknown>;
+}
+
 /**
  * Boots the built service as its own process against an empty database (migrated at startup), a private Redis key
  * prefix and the Binance emulator, and drives every route over HTTP.
@@ -69,6 +74,44 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
         isBuyerMaker: sent?.isBuyerMaker,
       });
     });
+  }
+
+  /** Opens a Server-Sent Events stream and collects its events as they arrive, comments skipped. */
+  async function openEvents(path: string) {
+    const abort = new AbortController();
+    const response = await fetch(`${service.baseUrl}${path}`, { signal: abort.signal });
+    const events: ServerSentEvent[] = [];
+    let ended = false;
+    const reading = (async () => {
+      const decoder = new TextDecoder();
+      let buffer = '';
+      try {
+        for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+          buffer += decoder.decode(chunk, { stream: true });
+          for (let end = buffer.indexOf('\n\n'); end !== -1; end = buffer.indexOf('\n\n')) {
+            const lines = buffer.slice(0, end).split('\n').filter((line) => !line.startsWith(':'));
+            buffer = buffer.slice(end + 2);
+            const event = lines.find((line) => line.startsWith('event: '))?.slice('event: '.length);
+            const data = lines.find((line) => line.startsWith('data: '))?.slice('data: '.length);
+            if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) });
+          }
+        }
+      } catch (error) {
+        if (!abort.signal.aborted) throw error;
+      }
+      ended = true;
+    })();
+    return {
+      response,
+      events,
+      ended: () => ended,
+      waitFor: (what: string, match: (events: ServerSentEvent[]) => boolean, timeoutMs = 5_000) =>
+        waitFor(() => match(events), { timeoutMs, intervalMs: 20, what }),
+      close: async () => {
+        abort.abort();
+        await reading;
+      },
+    };
   }
 
   beforeAll(async () => {
@@ -246,7 +289,44 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect((await call('GET', '/api/currency/%00/gaps')).status).toBe(400);
   });
 
+  it('pushes live prices as Server-Sent Events: the current ones at once, then each coin that moves, exact', async () => {
+    const stream = await openEvents('/api/currencies/stream?symbols=btcusdt,%20ETHUSDT,btcusdt');
+    try {
+      expect(stream.response.status).toBe(200);
+      expect(stream.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+      await stream.waitFor('a current price for both coins', (events) => new Set(events.map((event) => event.data.symbol)).size === 2);
+      expect(stream.events.slice(0, 2).map((event) => event.data.symbol).sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
+      const firstBtc = stream.events.find((event) => event.data.symbol === 'BTCUSDT')?.data.tradeId as number;
+      await stream.waitFor('a newer BTCUSDT price', (events) => events.some((event) => event.data.symbol === 'BTCUSDT' && (event.data.tradeId as number) > firstBtc));
+      for (const { event, data } of stream.events) {
+        expect(event).toBe('price');
+        const sent = emulator.tradeById(data.symbol as string, data.tradeId as number);
+        expect(data).toEqual({ symbol: data.symbol, price: sent?.price, tradeId: sent?.aggTradeId, tradeTime: sent?.tradeTime });
+      }
+      const btcIds = stream.events.filter((event) => event.data.symbol === 'BTCUSDT').map((event) => event.data.tradeId as number);
+      expect(btcIds).toEqual([...btcIds].sort((a, b) => a - b));
+      expect(new Set(btcIds).size).toBe(btcIds.length);
+    } finally {
+      await stream.close();
+    }
+  });
+
+  it('refuses a live push of junk or untracked symbols with 400 and 404 and a JSON body, before streaming anything', async () => {
+    for (const query of ['symbols=', 'symbols=,', 'symbols=BTC-USDT', 'symbols=BTCUSDT&symbols=ETHUSDT', 'bogus=1']) {
+      const { status, body, contentType } = await call('GET', `/api/currencies/stream?${query}`);
+      expect({ query, status }).toEqual({ query, status: 400 });
+      expect(contentType).toMatch(/^application\/json/);
+      expectErrorBody(body, 400);
+    }
+    const untracked = await call('GET', '/api/currencies/stream?symbols=BTCUSDT,XRPUSDT');
+    expect(untracked.status).toBe(404);
+    expectErrorBody(untracked.body, 404);
+    expect(untracked.body.message).toContain('XRPUSDT');
+  });
+
   it('deletes a coin (204), unsubscribes within a second, keeps its history, and 404s a second delete', async () => {
+    const following = await openEvents('/api/currencies/stream?symbols=ETHUSDT');
+    await following.waitFor('the current ETHUSDT price', (events) => events.length > 0);
     const deleted = await call('DELETE', '/api/currency/ethusdt');
     expect(deleted.status).toBe(204);
     const deletedAt = Date.now();
@@ -263,6 +343,13 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect(again.status).toBe(404);
     expectErrorBody(again.body, 404);
     expect((await call('DELETE', '/api/currency/%00')).status).toBe(400);
+    // Its live push says so and, nothing else being followed, ends.
+    await following.waitFor('the stream to end', () => following.ended());
+    expect(following.events.slice(-2)).toEqual([
+      { event: 'removed', data: { symbol: 'ETHUSDT' } },
+      { event: 'end', data: { reason: 'none of the coins followed is tracked any more' } },
+    ]);
+    await following.close();
   });
 
   // The timeout exceeds the sum of the bounded steps (stop 20 s, start 30 s, catching up 15 s), so a slow step fails
@@ -275,10 +362,16 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     lingering.on('error', () => undefined);
     await new Promise((resolve) => lingering.once('connect', resolve));
     lingering.write('GET /health HTTP/1.1\r\nHost: test\r\n');
+    // Nor may a client following live prices: its stream is ended, with the reason.
+    const following = await openEvents('/api/currencies/stream');
+    await following.waitFor('the current prices', (events) => events.length > 0);
     const stoppedAt = Date.now();
     expect(await service.stop('SIGTERM')).toBe(0);
     expect(Date.now() - stoppedAt).toBeLessThan(5_000);
     lingering.destroy();
+    expect(following.ended()).toBe(true);
+    expect(following.events[following.events.length - 1]).toEqual({ event: 'end', data: { reason: 'the service is stopping' } });
+    await following.close();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const missedFrom = lastBefore + 1;
     expect(emulator.lastTradeId('BTCUSDT')).toBeGreaterThan(missedFrom + 5);

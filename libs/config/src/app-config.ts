@@ -45,5 +45,7 @@ export abstract class AppConfig {
     /** Trades held in memory while PostgreSQL is slow or down; beyond it they become a recorded gap. */
     readonly maxPendingTrades: number;
     readonly backfillWindowMs: number;
+    /** Live push: each client gets at most one price per coin per interval, the newest. */
+    readonly pricePushIntervalMs: number;
   };
 }

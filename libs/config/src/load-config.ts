@@ -104,6 +104,7 @@ const schema = {
   HISTORY_BATCH_SIZE: positiveInt({ default: 5_000 }),
   MAX_PENDING_TRADES: positiveInt({ default: 500_000 }),
   BACKFILL_WINDOW_MS: positiveInt({ default: 24 * 60 * 60 * 1000 }),
+  PRICE_PUSH_INTERVAL_MS: positiveInt({ default: 100 }),
   LEASE_TTL_MS: positiveInt({ default: 6_000 }),
   LEASE_RENEW_MS: positiveInt({ default: 1_500 }),
   FAIR_SHARE_SLACK: nonNegativeInt({ default: 1 }),
@@ -181,6 +182,7 @@ export function loadConfig(
       historyWriters: clean.HISTORY_WRITERS,
       maxPendingTrades: clean.MAX_PENDING_TRADES,
       backfillWindowMs: clean.BACKFILL_WINDOW_MS,
+      pricePushIntervalMs: clean.PRICE_PUSH_INTERVAL_MS,
     }),
   });
 }

@@ -2,9 +2,10 @@ import { Module } from '@nestjs/common';
 import { IngestionModule } from '@binance-rates/ingestion';
 import { CurrencyController } from './currency.controller';
 import { HealthController } from './health.controller';
+import { PriceStreamController } from './price-stream.controller';
 
 @Module({
   imports: [IngestionModule],
-  controllers: [CurrencyController, HealthController],
+  controllers: [CurrencyController, HealthController, PriceStreamController],
 })
 export class HttpModule {}

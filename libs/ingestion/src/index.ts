@@ -4,5 +4,7 @@ export * from './currency.service';
 export * from './health.service';
 export * from './ingestion.module';
 export * from './ownership-coordinator.service';
+export * from './price-push.service';
+export * from './price-subscription';
 export * from './stream-supervisor.service';
 export * from './write-pipeline.service';

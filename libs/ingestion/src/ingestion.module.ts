@@ -8,6 +8,7 @@ import { CurrencyService } from './currency.service';
 import { HealthService } from './health.service';
 import { LatestPriceView } from './latest-price.view';
 import { OwnershipCoordinator } from './ownership-coordinator.service';
+import { PricePushService } from './price-push.service';
 import { StreamSupervisor } from './stream-supervisor.service';
 import { SymbolListingService } from './symbol-listing.service';
 import { TrackedSymbolsService } from './tracked-symbols.service';
@@ -31,11 +32,12 @@ import { WritePipeline } from './write-pipeline.service';
     HealthService,
     LatestPriceView,
     OwnershipCoordinator,
+    PricePushService,
     StreamSupervisor,
     SymbolListingService,
     TrackedSymbolsService,
     WritePipeline,
   ],
-  exports: [OwnershipCoordinator, CurrencyService, HealthService, StreamSupervisor, WritePipeline, BackfillService],
+  exports: [OwnershipCoordinator, CurrencyService, PricePushService, HealthService, StreamSupervisor, WritePipeline, BackfillService],
 })
 export class IngestionModule {}

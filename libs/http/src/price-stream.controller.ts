@@ -1,0 +1,47 @@
+import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { PricePushService } from '@binance-rates/ingestion';
+import { ErrorResponseDto } from './error-response.dto';
+import { PriceStreamQueryDto } from './price-stream.dto';
+import { ServerSentPriceStream } from './price-stream';
+import { ParseSymbolPipe } from './symbol.pipe';
+
+@ApiTags('currencies')
+@Controller('api')
+export class PriceStreamController {
+  private readonly symbolPipe = new ParseSymbolPipe();
+
+  constructor(private readonly push: PricePushService) {}
+
+  @Get('currencies/stream')
+  @ApiOperation({
+    summary: 'Live prices as Server-Sent Events',
+    description:
+      'Held open. At once the current price of every followed coin, then, at most once per PRICE_PUSH_INTERVAL_MS ' +
+      '(100 ms by default), the newest price of each one that moved: `event: price`, `data: {symbol, price, tradeId, ' +
+      'tradeTime}`. A followed coin that stops being tracked gets `event: removed` (`data: {symbol}`); the stream ' +
+      'closes with `event: end` (`data: {reason}`) when the instance stops, when every coin followed by name is gone, ' +
+      'or when the client falls more than 1 MiB behind. A comment line every 15 s keeps proxies from closing it.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A symbol in the list is not a plausible symbol' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'A symbol in the list is not tracked' })
+  stream(@Query() query: PriceStreamQueryDto, @Res() reply: FastifyReply): void {
+    const symbols = query.symbols === undefined ? null : this.parseSymbols(query.symbols);
+    let stop: () => void = () => undefined;
+    stop = this.push.follow(symbols, () => {
+      reply.hijack();
+      return new ServerSentPriceStream(reply.raw, () => stop());
+    });
+  }
+
+  private parseSymbols(list: string): string[] {
+    const symbols = list.split(',').map((item) => item.trim());
+    if (symbols.every((symbol) => symbol === '')) {
+      throw new BadRequestException('symbols must name at least one coin, e.g. BTCUSDT,ETHUSDT; omit it to follow every coin');
+    }
+    return [...new Set(symbols.filter((symbol) => symbol !== '').map((symbol) => this.symbolPipe.transform(symbol)))];
+  }
+}

@@ -1,0 +1,12 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString } from 'class-validator';
+
+export class PriceStreamQueryDto {
+  @ApiPropertyOptional({
+    example: 'BTCUSDT,ETHUSDT',
+    description: 'Comma-separated coins to follow, any case; omitted: every tracked coin, including ones added later',
+  })
+  @IsOptional()
+  @IsString({ message: 'symbols must be given once, as a comma-separated list' })
+  symbols?: string;
+}

@@ -1,0 +1,92 @@
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { AppConfig } from '@binance-rates/config';
+import { SymbolNotTrackedError } from './currency.errors';
+import { LatestPriceView } from './latest-price.view';
+import { PriceChanges, PriceSubscription } from './price-subscription';
+import { TrackedSymbolsService } from './tracked-symbols.service';
+
+/** Where one client's pushes go (an HTTP response held open, for instance). */
+export interface PricePushSink {
+  send(changes: PriceChanges): void;
+  /** The service is stopping, or every coin followed by name is gone: no more pushes. */
+  end(reason: string): void;
+}
+
+/**
+ * Live push of latest prices: every interval, each client gets the coins it follows whose price moved, newest
+ * only. Read from the in-memory price view, which follows every instance's writes, so a client may connect to any
+ * instance; the live trade path is not touched, and a round costs one lookup per followed coin per client.
+ */
+@Injectable()
+export class PricePushService implements OnModuleDestroy {
+  private readonly clients = new Map<PricePushSink, PriceSubscription>();
+  private timer: NodeJS.Timeout | null = null;
+  private readonly intervalMs: number;
+  private stopped = false;
+
+  constructor(
+    config: AppConfig,
+    private readonly tracked: TrackedSymbolsService,
+    private readonly view: LatestPriceView,
+  ) {
+    this.intervalMs = config.ingest.pricePushIntervalMs;
+  }
+
+  /**
+   * Follows `symbols` (null: every tracked coin): opens the sink, sends their current prices at once, then what moves.
+   * Returns the function that stops following. Throws SymbolNotTrackedError for a coin not tracked, before opening.
+   */
+  follow(symbols: readonly string[] | null, open: () => PricePushSink): () => void {
+    const untracked = symbols?.find((symbol) => !this.tracked.isActive(symbol));
+    if (untracked !== undefined) {
+      throw new SymbolNotTrackedError(untracked);
+    }
+    const sink = open();
+    if (this.stopped) {
+      sink.end('the service is stopping');
+      return () => undefined;
+    }
+    const subscription = new PriceSubscription(symbols);
+    this.clients.set(sink, subscription);
+    this.push(sink, subscription);
+    this.timer ??= setInterval(() => this.round(), this.intervalMs);
+    return () => this.forget(sink);
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  onModuleDestroy(): void {
+    this.stopped = true;
+    for (const sink of [...this.clients.keys()]) {
+      this.forget(sink);
+      sink.end('the service is stopping');
+    }
+  }
+
+  private round(): void {
+    for (const [sink, subscription] of this.clients) {
+      this.push(sink, subscription);
+    }
+  }
+
+  private push(sink: PricePushSink, subscription: PriceSubscription): void {
+    const changes = subscription.changes(this.tracked, (symbol) => this.view.get(symbol));
+    if (changes.prices.length > 0 || changes.removed.length > 0) {
+      sink.send(changes);
+    }
+    if (subscription.exhausted) {
+      this.forget(sink);
+      sink.end('none of the coins followed is tracked any more');
+    }
+  }
+
+  private forget(sink: PricePushSink): void {
+    this.clients.delete(sink);
+    if (this.clients.size === 0 && this.timer) {
+      clearInterval(this.timer);
+      this.timer = null;
+    }
+  }
+}

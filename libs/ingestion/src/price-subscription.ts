@@ -1,0 +1,56 @@
+import { PricePoint } from '@binance-rates/domain';
+
+export interface PriceChanges {
+  /** The newest price of each followed coin that moved since the last call, at most one per coin. */
+  prices: PricePoint[];
+  /** Followed coins that are no longer tracked; they are not followed any more. */
+  removed: string[];
+}
+
+/**
+ * What one live-push client follows and has been sent. Pure: the caller passes the tracked list and the price
+ * lookup, so a whole round costs one map lookup per followed coin, however many trades arrived meanwhile.
+ */
+export class PriceSubscription {
+  private readonly sentIds = new Map<string, number>();
+  private readonly symbols: Set<string> | null;
+
+  /** `symbols` null: every tracked coin, including ones added later. */
+  constructor(symbols: readonly string[] | null) {
+    this.symbols = symbols === null ? null : new Set(symbols);
+  }
+
+  changes(
+    tracked: { isActive(symbol: string): boolean; list(): readonly string[] },
+    priceOf: (symbol: string) => PricePoint | null,
+  ): PriceChanges {
+    const removed: string[] = [];
+    if (this.symbols === null) {
+      for (const symbol of this.sentIds.keys()) {
+        if (!tracked.isActive(symbol)) removed.push(symbol);
+      }
+    } else {
+      for (const symbol of this.symbols) {
+        if (!tracked.isActive(symbol)) removed.push(symbol);
+      }
+    }
+    for (const symbol of removed) {
+      this.symbols?.delete(symbol);
+      this.sentIds.delete(symbol);
+    }
+    const prices: PricePoint[] = [];
+    for (const symbol of this.symbols ?? tracked.list()) {
+      const price = priceOf(symbol);
+      if (price !== null && price.tradeId > (this.sentIds.get(symbol) ?? -1)) {
+        this.sentIds.set(symbol, price.tradeId);
+        prices.push(price);
+      }
+    }
+    return { prices, removed };
+  }
+
+  /** True once every coin it followed by name is gone (a subscription to every coin never ends this way). */
+  get exhausted(): boolean {
+    return this.symbols !== null && this.symbols.size === 0;
+  }
+}
