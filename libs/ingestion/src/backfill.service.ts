@@ -37,6 +37,7 @@ const GAPS_PER_WRITE = 500;
  */
 const RESOLVED_GAP_RETENTION_MS = 7 * 24 * 60 * 60_000;
 const PRUNE_INTERVAL_MS = 60 * 60_000;
+const SHED_REASON = 'shed while storage was behind';
 
 /** A job as queued: `recorded` settles once a found range has its gap row (or recording it failed). */
 type QueuedJob = BackfillJob & { recorded?: Promise<void> };
@@ -95,6 +96,11 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     this.windowMs = config.ingest.backfillWindowMs;
     this.shutdownBudgetMs = config.shutdownTimeoutMs;
     pipeline.holdHistoryWhile(() => (this.recorder.idle ? null : this.recorder.settled()));
+    pipeline.onShedRanges((ranges) => {
+      for (const [symbol, range] of ranges) {
+        this.request({ symbol, fromId: range.fromId, toId: range.toId, reason: SHED_REASON });
+      }
+    });
   }
 
   /** `isWanted` drops jobs for symbols no longer streamed here; `onFetched` reports progress to the sequencer. */
@@ -177,6 +183,9 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     }
     for (const job of this.queue.splice(0)) {
       this.keepForNextOwner(job, job.fromId);
+    }
+    for (const [symbol, range] of this.pipeline.takeShedRanges()) {
+      this.keepForNextOwner({ symbol, fromId: range.fromId, toId: range.toId, reason: SHED_REASON }, range.fromId);
     }
     const outstanding = this.unrecorded.splice(0);
     const handedOver = [...this.activeGapIds];
@@ -373,11 +382,8 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     }
   }
 
-  /** Retries what is due: gaps recorded earlier, gaps that could not be recorded, and trades shed under load. */
+  /** Retries what is due: gaps recorded earlier and gaps that could not be recorded. */
   private async sweep(): Promise<void> {
-    for (const [symbol, range] of this.pipeline.takeShedRanges()) {
-      this.unrecorded.push({ symbol, fromId: range.fromId, toId: range.toId, reason: 'shed while storage was behind' });
-    }
     const pending = this.unrecorded.splice(0) as Array<BackfillJob & { fromId: number }>;
     for (const job of pending) {
       await this.recordGap(job, 'not yet attempted', Date.now());

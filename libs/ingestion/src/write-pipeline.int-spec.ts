@@ -1,8 +1,10 @@
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { AggTrade, LatestPrice } from '@binance-rates/domain';
-import { DatabaseClient, TradeRepository } from '@binance-rates/storage';
+import { BinanceRestClient } from '@binance-rates/binance';
+import { DatabaseClient, TrackedSymbolRepository, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
 import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import { BackfillService } from './backfill.service';
 import { LatestPriceView } from './latest-price.view';
 import { TrackedSymbolsService } from './tracked-symbols.service';
 import { WritePipeline } from './write-pipeline.service';
@@ -155,5 +157,39 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     expect(await pipeline.drain(15_000)).toBe(true);
     const ids = await storedIds('PIPEC');
     expect(ids).toEqual(Array.from({ length: 2_000 }, (_, index) => index + 1));
+  });
+
+  it('has a range shed under load recorded as a gap before any later trade of the coin is stored', async () => {
+    const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
+    const shedding = new WritePipeline({ ...config, ingest: { ...config.ingest, maxPendingTrades: 10 } }, prices, new TradeRepository(db), view);
+    // Binance unreachable: the range stays a recorded gap instead of being filled.
+    const rest = new BinanceRestClient({ baseUrl: 'http://127.0.0.1:9', weightBudgetPerMinute: 6_000, requestTimeoutMs: 1_000 });
+    const backfill = new BackfillService(
+      { ...config, shutdownTimeoutMs: 2_000 },
+      rest,
+      shedding,
+      new TradeGapRepository(db),
+      new TrackedSymbolRepository(db),
+    );
+    await proxy.cut();
+    let cut = true;
+    try {
+      for (let id = 1; id <= 15; id += 1) shedding.accept(trade('PIPESHED', id));
+      expect(shedding.stats().droppedTrades).toBe(5);
+      await proxy.restore();
+      cut = false;
+      const deadline = Date.now() + 15_000;
+      while (shedding.stats().pendingTrades > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      shedding.accept(trade('PIPESHED', 16));
+      while (!(await storedIds('PIPESHED')).includes(16) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      const { rows } = await db.pool.query('SELECT from_id, to_id FROM trade_gap WHERE symbol = $1', ['PIPESHED']);
+      expect(rows).toEqual([{ from_id: '11', to_id: '15' }]);
+      expect(await storedIds('PIPESHED')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16]);
+    } finally {
+      backfill.onModuleDestroy();
+      await backfill.beforeApplicationShutdown();
+      shedding.stop();
+      if (cut) await proxy.restore();
+    }
   });
 });

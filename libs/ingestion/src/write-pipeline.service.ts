@@ -45,6 +45,7 @@ export class WritePipeline {
 
   private readonly lanes: HistoryLane[];
   private storeGate: () => Promise<unknown> | null = () => null;
+  private shedListener: ((ranges: Map<string, IdRange>) => void) | null = null;
   private readonly laneOfSymbol = new Map<string, HistoryLane>();
   private historyPending = 0;
   /** Per symbol, the id span of trades shed from the full history buffer; backfilled once storage recovers. */
@@ -97,6 +98,14 @@ export class WritePipeline {
     this.storeGate = gate;
   }
 
+  /**
+   * `listener` gets the id ranges shed so far as soon as history is accepted again, before any trade accepted from
+   * then on can be stored: with `holdHistoryWhile`, a range is recorded before the trades above it are stored.
+   */
+  onShedRanges(listener: (ranges: Map<string, IdRange>) => void): void {
+    this.shedListener = listener;
+  }
+
   /** Hands over the id ranges shed since the last call, to be recorded as gaps and backfilled. */
   takeShedRanges(): Map<string, IdRange> {
     const shed = this.shed;
@@ -109,6 +118,9 @@ export class WritePipeline {
     if (this.historyPending >= this.maxPending) {
       this.recordShed(trade);
     } else {
+      if (this.shed.size > 0 && this.shedListener !== null) {
+        this.shedListener(this.takeShedRanges());
+      }
       try {
         this.laneFor(trade.symbol).push(trade);
       } catch (error) {
