@@ -1,4 +1,8 @@
-import { formatEndEvent, formatPriceEvents } from './price-stream';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { connect } from 'node:net';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { ServerSentPriceStream, formatEndEvent, formatPriceEvents } from './price-stream';
 
 describe('Server-Sent Events text', () => {
   it('writes one price event per coin, then one removed event per coin, each ended by a blank line', () => {
@@ -14,5 +18,36 @@ describe('Server-Sent Events text', () => {
 
   it('keeps a reason with a line break inside its one data line', () => {
     expect(formatEndEvent('stopping\nnow')).toBe('event: end\ndata: {"reason":"stopping\\nnow"}\n\n');
+  });
+
+  it('ends the stream of a client that stopped reading once 1 MiB waits for it, and says it is gone once', async () => {
+    let gone = 0;
+    let stream: ServerSentPriceStream | undefined;
+    const server = createServer((_request, response) => {
+      stream = new ServerSentPriceStream(response, () => (gone += 1));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    try {
+      client.write('GET / HTTP/1.1\r\nHost: test\r\n\r\n');
+      client.pause();
+      while (stream === undefined) await nextTurn();
+      const push = {
+        prices: Array.from({ length: 1_000 }, (_, index) => ({ symbol: 'BTCUSDT', price: '1'.repeat(40), tradeId: index, tradeTime: 0 })),
+        removed: [],
+      };
+      let sends = 0;
+      while (gone === 0 && sends < 2_000) {
+        stream.send(push);
+        sends += 1;
+        await nextTurn();
+      }
+      expect(gone).toBe(1);
+      stream.end('stopping');
+      expect(gone).toBe(1);
+    } finally {
+      client.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
