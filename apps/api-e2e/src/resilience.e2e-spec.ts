@@ -227,8 +227,8 @@ describe('self-healing stream, faults in sequence (built service + emulator + re
       // The next instance resumes from the newest stored trade, above the holes; it finds them through trade_gap once
       // they come due (30 s after they were found) and its sweep (every 5 s) picks them up. If the kill came before
       // the killed instance stored its first trades after the drop, the newest stored trade lies below the holes and
-      // the restart's own backfill fills them at once; their rows still wait until they come due, are fetched again
-      // (idempotently) and resolved.
+      // the restart's own backfill fills them at once and resolves the rows inside what it stored; a row open at the
+      // top ("up to whatever comes next") still waits until it comes due, is fetched again (idempotently) and resolved.
       const lost = await scenario.expectCompleteHistory(60_000, 50_000);
       report(`SIGKILL mid-backfill + restart: history complete ${Date.now() - restartedAt} ms after the restart; trades lost ${lost}`);
       expect(lost).toBe(0);

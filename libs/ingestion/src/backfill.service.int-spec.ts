@@ -274,6 +274,25 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     finder.onModuleDestroy();
   });
 
+  it('resolves every open gap of the coin inside what a fill stored, such as one a dead instance had recorded', async () => {
+    const trades = emulator.tradesOf('TRXUSDT', { limit: 1_000_000 });
+    const [from, to] = [trades[5].aggTradeId, trades[40].aggTradeId];
+    // Recorded by an instance that died before filling them: due later, so no sweep has fetched them yet.
+    const [inside, overlapping] = await gaps.recordFound(
+      [
+        { symbol: 'TRXUSDT', fromId: from + 10, toId: from + 20, reason: 'test: found by a dead instance' },
+        { symbol: 'TRXUSDT', fromId: to - 5, toId: to + 5, reason: 'test: reaches past the fill' },
+      ],
+      new Date(Date.now() + 60_000),
+    );
+    backfill.request({ symbol: 'TRXUSDT', fromId: from, toId: to, reason: 'test: catch up' });
+    await settle();
+    expect(await storedIds('TRXUSDT')).toEqual(Array.from({ length: to - from + 1 }, (_, index) => from + index));
+    const open = await gaps.listOpen('TRXUSDT');
+    expect(open.map((gap) => gap.id)).toEqual([overlapping]);
+    expect(open.map((gap) => gap.id)).not.toContain(inside);
+  });
+
   it('prunes gaps resolved more than a week ago on its sweep, and keeps the rest', async () => {
     const [old, recent] = await gaps.recordFound(
       [1, 2].map((fromId) => ({ symbol: 'PRUNEUSDT', fromId, toId: fromId, reason: 'test' })),

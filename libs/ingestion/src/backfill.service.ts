@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleDestroy } from '
 import { AppConfig } from '@binance-rates/config';
 import { BinanceRestClient, BinanceRestError } from '@binance-rates/binance';
 import { AggTrade, settlesWithin } from '@binance-rates/domain';
-import { FoundTradeGap, TrackedSymbolRepository, TradeGapRepository } from '@binance-rates/storage';
+import { FilledTradeRange, FoundTradeGap, TrackedSymbolRepository, TradeGapRepository } from '@binance-rates/storage';
 import { WriteBatcher } from './write-batcher';
 import { WritePipeline } from './write-pipeline.service';
 
@@ -39,8 +39,11 @@ const RESOLVED_GAP_RETENTION_MS = 7 * 24 * 60 * 60_000;
 const PRUNE_INTERVAL_MS = 60 * 60_000;
 const SHED_REASON = 'shed while storage was behind';
 
-/** A job as queued: `recorded` settles once a found range has its gap row (or recording it failed). */
-type QueuedJob = BackfillJob & { recorded?: Promise<void> };
+/**
+ * A job as queued: `recorded` settles once a found range has its gap row (or recording it failed); `accepted` is the
+ * id range its pages handed to the write pipeline so far.
+ */
+type QueuedJob = BackfillJob & { recorded?: Promise<void>; accepted?: { fromId: number; toId: number } };
 
 /**
  * Fills id ranges the live stream missed from REST `GET /api/v3/aggTrades` (fromId, 1000 per page), in the order
@@ -60,9 +63,9 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
     (found) => this.gaps.recordFound(found, new Date(Date.now() + RETRY_DELAY_MS)),
     GAPS_PER_WRITE,
   );
-  private readonly resolver = new WriteBatcher<number, number>(async (ids) => {
-    await this.gaps.resolveMany(ids);
-    return ids;
+  private readonly resolver = new WriteBatcher<FilledTradeRange, void>(async (fills) => {
+    await this.gaps.resolveFilled(fills);
+    return fills.map(() => undefined);
   }, GAPS_PER_WRITE);
   private readonly sinceAddedMarker = new WriteBatcher<{ symbol: string; addedAt: Date }, void>(async (fills) => {
     await this.trackedSymbols.markSinceAddedFilled(fills);
@@ -254,16 +257,16 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
   }
 
   /**
-   * Once a filled job's trades are in PostgreSQL, marks its gap resolved and, for a new coin, the coin filled since it
-   * was added; until then both stay open for a next owner.
+   * Once a filled job's trades are in PostgreSQL, marks resolved its gap and every other open gap of the coin inside
+   * what it stored, and, for a new coin, the coin filled since it was added; until then all stay open for a next owner.
    */
   private async settleOnceStored(job: QueuedJob): Promise<void> {
     await job.recorded;
-    const { gapId, addedAt } = job;
+    const { gapId, addedAt, accepted } = job;
     try {
-      if ((gapId !== undefined || addedAt !== undefined) && (await this.pipeline.whenStored(job.symbol))) {
+      if ((gapId !== undefined || addedAt !== undefined || accepted) && (await this.pipeline.whenStored(job.symbol))) {
         await Promise.all([
-          gapId !== undefined && this.resolver.submit(gapId),
+          (gapId !== undefined || accepted) && this.resolver.submit({ gapId: gapId ?? null, symbol: job.symbol, range: accepted ?? null }),
           addedAt !== undefined && this.sinceAddedMarker.submit({ symbol: job.symbol, addedAt: new Date(addedAt) }),
         ]);
       }
@@ -312,6 +315,7 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
         }
         if (wanted.length > 0) {
           this.pipeline.acceptMany(wanted);
+          job.accepted = { fromId: job.accepted?.fromId ?? wanted[0].tradeId, toId: wanted[wanted.length - 1].tradeId };
           this.filledTrades += wanted.length;
           cursor = wanted[wanted.length - 1].tradeId + 1;
           this.onFetched(job.symbol, cursor - 1);

@@ -34,6 +34,14 @@ export interface FoundTradeGap {
   reason: string;
 }
 
+/** Ids of a coin fetched again and stored, and the gap that fetch was filling, if any. */
+export interface FilledTradeRange {
+  gapId: number | null;
+  symbol: string;
+  /** Both inclusive; null when the fetch found nothing to store. */
+  range: { fromId: number; toId: number } | null;
+}
+
 export interface MarkTradeGapAttemptParams {
   id: number;
   error: string;
@@ -183,14 +191,26 @@ export class TradeGapRepository {
 
   /** False when the gap is unknown or already resolved. */
   async resolve(id: number): Promise<boolean> {
-    return (await this.resolveMany([id])) === 1;
+    return (await this.resolveFilled([{ gapId: id, symbol: '', range: null }])) === 1;
   }
 
-  /** Marks these gaps resolved; returns how many were open. */
-  async resolveMany(ids: readonly number[]): Promise<number> {
+  /**
+   * Marks resolved the gaps these fills were for and every other open gap of the same coin lying wholly inside a
+   * filled range (say, one an instance recorded before it died, filled since by the next owner's own catch-up).
+   * Returns how many were open.
+   */
+  async resolveFilled(fills: readonly FilledTradeRange[]): Promise<number> {
     const { rowCount } = await this.db.pool.query(
-      'UPDATE trade_gap SET resolved_at = now() WHERE id = ANY($1::int[]) AND resolved_at IS NULL',
-      [ids],
+      `UPDATE trade_gap g SET resolved_at = now()
+         FROM unnest($1::int[], $2::text[], $3::bigint[], $4::bigint[]) AS f(gap_id, symbol, from_id, to_id)
+        WHERE g.resolved_at IS NULL
+          AND (g.id = f.gap_id OR (g.symbol = f.symbol AND g.from_id >= f.from_id AND g.to_id <= f.to_id))`,
+      [
+        fills.map((fill) => fill.gapId),
+        fills.map((fill) => fill.symbol),
+        fills.map((fill) => fill.range?.fromId ?? null),
+        fills.map((fill) => fill.range?.toId ?? null),
+      ],
     );
     return rowCount ?? 0;
   }
