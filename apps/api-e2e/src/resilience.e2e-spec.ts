@@ -79,6 +79,22 @@ class Scenario {
     return Date.now() - since;
   }
 
+  /** Restarts the service (SIGKILL) with its REST behind a proxy the test can freeze; returns once history is complete. */
+  async restartBehindRestProxy(): Promise<TcpProxy> {
+    const rest = new URL(this.emulator.restBaseUrl);
+    const proxy = new TcpProxy(rest.hostname, Number(rest.port));
+    await proxy.start();
+    try {
+      await this.service?.stop('SIGKILL');
+      await this.startService({ BINANCE_REST_URL: `http://127.0.0.1:${proxy.port}` });
+      expect(await this.expectCompleteHistory()).toBe(0);
+      return proxy;
+    } catch (error) {
+      await proxy.stop();
+      throw error;
+    }
+  }
+
   currentIds(): Map<string, number> {
     return new Map(COINS.map((symbol) => [symbol, this.emulator.lastTradeId(symbol) as number]));
   }
@@ -205,13 +221,8 @@ describe('self-healing stream, faults in sequence (built service + emulator + re
   });
 
   it('(g) killed (SIGKILL) in the middle of a backfill: the next instance fills the ranges it had found', async () => {
-    const rest = new URL(scenario.emulator.restBaseUrl);
-    const restProxy = new TcpProxy(rest.hostname, Number(rest.port));
-    await restProxy.start();
+    const restProxy = await scenario.restartBehindRestProxy();
     try {
-      await scenario.service?.stop('SIGKILL');
-      await scenario.startService({ BINANCE_REST_URL: `http://127.0.0.1:${restProxy.port}` });
-      expect(await scenario.expectCompleteHistory()).toBe(0);
       // REST hangs, so every backfill stays in the middle of its first page; the ranges found are recorded at once.
       restProxy.freeze();
       scenario.emulator.dropAllConnections();
@@ -239,13 +250,8 @@ describe('self-healing stream, faults in sequence (built service + emulator + re
 
   it("(h) killed (SIGKILL) after storing a new coin's first live trades, before fetching its trades since it was added: the next instance fetches them", async () => {
     const coin = 'C005USDT';
-    const rest = new URL(scenario.emulator.restBaseUrl);
-    const restProxy = new TcpProxy(rest.hostname, Number(rest.port));
-    await restProxy.start();
+    const restProxy = await scenario.restartBehindRestProxy();
     try {
-      await scenario.service?.stop('SIGKILL');
-      await scenario.startService({ BINANCE_REST_URL: `http://127.0.0.1:${restProxy.port}` });
-      expect(await scenario.expectCompleteHistory()).toBe(0);
       // REST hangs, so the new coin's fetch back to its addition never gets its first page.
       restProxy.freeze();
       // Added through another instance (a POST would need exchangeInfo over the frozen REST).
