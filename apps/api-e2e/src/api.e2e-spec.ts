@@ -76,6 +76,14 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     });
   }
 
+  /** The value of one unlabelled Prometheus sample from GET /metrics. */
+  async function metric(name: string): Promise<number> {
+    const text = await (await fetch(`${service.baseUrl}/metrics`)).text();
+    const line = text.split('\n').find((candidate) => candidate.startsWith(`${name} `));
+    if (line === undefined) throw new Error(`no sample ${name} in /metrics`);
+    return Number(line.slice(name.length + 1));
+  }
+
   /** Opens a Server-Sent Events stream and collects its events as they arrive, comments skipped. */
   async function openEvents(path: string) {
     const abort = new AbortController();
@@ -147,7 +155,15 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect(status).toBe(200);
     const paths = body.paths as Record<string, Record<string, { responses: Record<string, unknown> }>>;
     expect(Object.keys(paths)).toEqual(
-      expect.arrayContaining(['/api/currency', '/api/currency/{symbol}', '/api/currencies', '/api/currency/{symbol}/trades', '/health']),
+      expect.arrayContaining([
+        '/api/currency',
+        '/api/currency/{symbol}',
+        '/api/currencies',
+        '/api/currency/{symbol}/trades',
+        '/api/currencies/stream',
+        '/health',
+        '/metrics',
+      ]),
     );
     expect(Object.keys(paths['/api/currency'].post.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '422']));
     expect(Object.keys(paths['/api/currency/{symbol}'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
@@ -155,6 +171,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect(Object.keys(paths['/api/currency/{symbol}/trades'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
     expect(Object.keys(paths['/api/currency/{symbol}/gaps'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
     expect(Object.keys(paths['/health'].get.responses)).toEqual(expect.arrayContaining(['200', '503']));
+    expect(Object.keys(paths['/api/currencies/stream'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
   });
 
   it('reports health: PostgreSQL, Redis and the stream ready', async () => {
@@ -306,9 +323,25 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
       const btcIds = stream.events.filter((event) => event.data.symbol === 'BTCUSDT').map((event) => event.data.tradeId as number);
       expect(btcIds).toEqual([...btcIds].sort((a, b) => a - b));
       expect(new Set(btcIds).size).toBe(btcIds.length);
+      expect(await metric('binance_rates_price_push_clients')).toBe(1);
     } finally {
       await stream.close();
     }
+  });
+
+  it('serves Prometheus metrics: trades persisted, coins streamed and live, the process defaults', async () => {
+    const response = await fetch(`${service.baseUrl}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
+    const text = await response.text();
+    expect(text).toMatch(/^# HELP binance_rates_trades_persisted_total /m);
+    expect(text).toMatch(/^process_cpu_seconds_total \d/m);
+    expect(await metric('binance_rates_trades_persisted_total')).toBeGreaterThan(20);
+    expect(await metric('binance_rates_trades_shed_total')).toBe(0);
+    expect(await metric('binance_rates_stream_symbols')).toBe(2);
+    expect(await metric('binance_rates_stream_symbols_live')).toBe(2);
+    // The live push client of the test before has hung up.
+    await waitFor(async () => (await metric('binance_rates_price_push_clients')) === 0, { timeoutMs: 2_000, what: 'no live push client' });
   });
 
   it('refuses a live push of junk or untracked symbols with 400 and 404 and a JSON body, before streaming anything', async () => {

@@ -3,6 +3,7 @@ export * from './currency.errors';
 export * from './currency.service';
 export * from './health.service';
 export * from './ingestion.module';
+export * from './metrics.service';
 export * from './ownership-coordinator.service';
 export * from './price-push.service';
 export * from './price-subscription';

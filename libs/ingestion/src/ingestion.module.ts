@@ -7,6 +7,7 @@ import { BackfillService } from './backfill.service';
 import { CurrencyService } from './currency.service';
 import { HealthService } from './health.service';
 import { LatestPriceView } from './latest-price.view';
+import { MetricsService } from './metrics.service';
 import { OwnershipCoordinator } from './ownership-coordinator.service';
 import { PricePushService } from './price-push.service';
 import { StreamSupervisor } from './stream-supervisor.service';
@@ -31,6 +32,7 @@ import { WritePipeline } from './write-pipeline.service';
     CurrencyService,
     HealthService,
     LatestPriceView,
+    MetricsService,
     OwnershipCoordinator,
     PricePushService,
     StreamSupervisor,
@@ -38,6 +40,6 @@ import { WritePipeline } from './write-pipeline.service';
     TrackedSymbolsService,
     WritePipeline,
   ],
-  exports: [OwnershipCoordinator, CurrencyService, PricePushService, HealthService, StreamSupervisor, WritePipeline, BackfillService],
+  exports: [OwnershipCoordinator, CurrencyService, MetricsService, PricePushService, HealthService, StreamSupervisor, WritePipeline, BackfillService],
 })
 export class IngestionModule {}
