@@ -192,4 +192,49 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
       if (cut) await proxy.restore();
     }
   });
+
+  it('once full, sheds until the buffer drained below 80% of its bound, so an episode leaves one range per coin', async () => {
+    const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
+    const bounded = new WritePipeline(
+      { ...config, ingest: { ...config.ingest, historyWriters: 1, historyBatchSize: 200, maxPendingTrades: 2_000 } },
+      prices,
+      new TradeRepository(db),
+      view,
+    );
+    // History writes wait at this gate; `letOneBatchThrough` lets the one batch waiting at it go.
+    let release: () => void = () => undefined;
+    let closed = new Promise<void>((resolve) => (release = resolve));
+    let open = false;
+    bounded.holdHistoryWhile(() => (open ? null : closed));
+    const letOneBatchThrough = (): void => {
+      const previous = release;
+      closed = new Promise<void>((resolve) => (release = resolve));
+      previous();
+    };
+    const handedOver: Array<Map<string, { fromId: number; toId: number }>> = [];
+    bounded.onShedRanges((ranges) => handedOver.push(ranges));
+    const waitUntil = async (done: () => boolean): Promise<void> => {
+      const deadline = Date.now() + 10_000;
+      while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(done()).toBe(true);
+    };
+
+    for (let id = 1; id <= 2_005; id += 1) bounded.accept(trade('PIPEH', id));
+    expect(bounded.stats()).toMatchObject({ pendingTrades: 2_000, droppedTrades: 5 });
+    letOneBatchThrough();
+    await waitUntil(() => bounded.stats().persistedTrades === 200);
+    // 1,800 pending: room again, but not yet below 1,600, so this one is shed too and extends the same range.
+    bounded.accept(trade('PIPEH', 2_006));
+    expect(bounded.stats()).toMatchObject({ pendingTrades: 1_800, droppedTrades: 6 });
+    expect(handedOver).toEqual([]);
+
+    open = true;
+    release();
+    await waitUntil(() => bounded.stats().pendingTrades === 0);
+    bounded.accept(trade('PIPEH', 2_007));
+    expect(handedOver).toEqual([new Map([['PIPEH', { fromId: 2_001, toId: 2_006 }]])]);
+    expect(await bounded.drain()).toBe(true);
+    expect(await storedIds('PIPEH')).toEqual([...Array.from({ length: 2_000 }, (_, index) => index + 1), 2_007]);
+    bounded.stop();
+  });
 });

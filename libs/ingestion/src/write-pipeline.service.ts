@@ -22,6 +22,11 @@ export interface WritePipelineStats {
 }
 
 const LATEST_FLUSH_DELAY_MS = 1;
+/**
+ * Once the history buffer is full, trades are shed until it has drained below this share of its bound: one shed
+ * range per coin per episode, rather than a range (and a backfill) each time a stored batch frees a little room.
+ */
+const RESUME_BELOW_SHARE = 0.8;
 const RETRY_INITIAL_MS = 100;
 const RETRY_MAX_MS = 5_000;
 
@@ -36,6 +41,8 @@ const RETRY_MAX_MS = 5_000;
 export class WritePipeline {
   private readonly logger = new Logger(WritePipeline.name);
   private readonly maxPending: number;
+  private readonly resumeBelow: number;
+  private shedding = false;
 
   private pendingLatest = new Map<string, AggTrade>();
   private latestTimer: NodeJS.Timeout | null = null;
@@ -70,6 +77,7 @@ export class WritePipeline {
     private readonly view: LatestPriceView,
   ) {
     this.maxPending = config.ingest.maxPendingTrades;
+    this.resumeBelow = Math.floor(this.maxPending * RESUME_BELOW_SHARE);
     this.lanes = Array.from(
       { length: config.ingest.historyWriters },
       () =>
@@ -99,8 +107,9 @@ export class WritePipeline {
   }
 
   /**
-   * `listener` gets the id ranges shed so far as soon as history is accepted again, before any trade accepted from
-   * then on can be stored: with `holdHistoryWhile`, a range is recorded before the trades above it are stored.
+   * `listener` gets the id ranges shed so far as soon as history is accepted again (the buffer drained below 80% of its
+   * bound), before any trade accepted from then on can be stored: with `holdHistoryWhile`, a range is recorded before
+   * the trades above it are stored.
    */
   onShedRanges(listener: (ranges: Map<string, IdRange>) => void): void {
     this.shedListener = listener;
@@ -115,11 +124,15 @@ export class WritePipeline {
 
   /** Hot path: called for every live trade, in id order per symbol. */
   accept(trade: AggTrade): void {
-    if (this.historyPending >= this.maxPending) {
+    if (this.shedding ? this.historyPending >= this.resumeBelow : this.historyPending >= this.maxPending) {
+      this.shedding = true;
       this.recordShed(trade);
     } else {
-      if (this.shed.size > 0 && this.shedListener !== null) {
-        this.shedListener(this.takeShedRanges());
+      if (this.shedding) {
+        this.shedding = false;
+        if (this.shed.size > 0 && this.shedListener !== null) {
+          this.shedListener(this.takeShedRanges());
+        }
       }
       try {
         this.laneFor(trade.symbol).push(trade);
