@@ -1,5 +1,5 @@
 import type { AppConfig } from '@binance-rates/config';
-import { createTestDatabase, type TestDatabase } from '@binance-rates/testing';
+import { createTestDatabase, planNodesOf, type TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
 import { TrackedSymbolRepository } from './tracked-symbol.repository';
 
@@ -116,6 +116,17 @@ describe('TrackedSymbolRepository', () => {
       await symbols.markSinceAddedFilled([{ symbol: 'BTCUSDT', addedAt: first.record.addedAt }]);
       const unfilled = await symbols.sinceAddedUnfilled(['BTCUSDT'], since);
       expect(unfilled.get('BTCUSDT')).toEqual({ symbol: 'BTCUSDT', addedAt: again.record.addedAt, firstStoredId: null });
+    });
+
+    it("finds a coin's oldest stored trade along the primary key, never sorting its rows", async () => {
+      await symbols.add('BTCUSDT');
+      await storeTrades('BTCUSDT', Array.from({ length: 20_000 }, (_, index) => index + 1));
+      await client.pool.query('ANALYZE agg_trade');
+      const nodes = await planNodesOf(client.pool, () => symbols.sinceAddedUnfilled(['BTCUSDT'], new Date(0)));
+      expect(nodes).not.toContain('Sort');
+      await expect(symbols.sinceAddedUnfilled(['BTCUSDT'], new Date(0))).resolves.toEqual(
+        new Map([['BTCUSDT', expect.objectContaining({ firstStoredId: 1 })]]),
+      );
     });
   });
 });

@@ -1,6 +1,6 @@
 import type { AppConfig } from '@binance-rates/config';
 import type { AggTrade } from '@binance-rates/domain';
-import { createTestDatabase, type TestDatabase } from '@binance-rates/testing';
+import { createTestDatabase, planNodesOf, type TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
 import { TradeCopyBatch } from './trade-copy-batch';
 import { TradeRepository } from './trade.repository';
@@ -302,6 +302,29 @@ describe('TradeRepository', () => {
         ['ETHUSDT', { tradeId: 120, tradeTime: T0 + 120_000 }],
       ]);
       await expect(trades.lastStoredTrades([])).resolves.toEqual(new Map());
+    });
+  });
+
+  describe('on a long history', () => {
+    beforeEach(async () => {
+      for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
+        await client.pool.query(
+          `INSERT INTO agg_trade (symbol, trade_id, price, quantity, first_trade_id, last_trade_id, trade_time, is_buyer_maker)
+           SELECT $1, id, 1, 1, id, id, timestamptz 'epoch' + id * interval '1 second', false FROM generate_series(1, 20000) AS id`,
+          [symbol],
+        );
+      }
+      await client.pool.query('ANALYZE agg_trade');
+    });
+
+    it.each([
+      ['a page from an id', () => trades.findTrades({ symbol: 'BTCUSDT', fromId: 10, limit: 500 })],
+      ['a time window', () => trades.findTrades({ symbol: 'BTCUSDT', startTime: 5_000_000, endTime: 9_000_000, limit: 500 })],
+      ['the newest stored trades', () => trades.lastStoredTrades(['BTCUSDT', 'ETHUSDT'])],
+    ])('reads %s along the primary key, never sorting a coin\'s rows', async (_what, read) => {
+      const nodes = await planNodesOf(client.pool, read);
+      expect(nodes).toContain('Index Scan');
+      expect(nodes).not.toContain('Sort');
     });
   });
 

@@ -137,7 +137,7 @@ export class TradeRepository {
     values.push(limit);
     const withClause = searches.length > 0 ? `WITH RECURSIVE ${searches.join(', ')} ` : '';
     const { rows } = await this.db.pool.query<TradeRow>(
-      `${withClause}SELECT ${TRADE_COLUMNS} FROM agg_trade WHERE ${where.join(' AND ')} ORDER BY trade_id LIMIT $${values.length}`,
+      `${withClause}SELECT ${TRADE_COLUMNS} FROM agg_trade WHERE ${where.join(' AND ')} ORDER BY agg_trade.trade_id LIMIT $${values.length}`,
       values,
     );
     return rows.map(mapTrade);
@@ -150,7 +150,7 @@ export class TradeRepository {
        FROM unnest($1::text[]) AS s(symbol)
        CROSS JOIN LATERAL (
          SELECT trade_id::float8 AS trade_id, (extract(epoch FROM trade_time) * 1000)::float8 AS trade_time
-         FROM agg_trade WHERE agg_trade.symbol = s.symbol ORDER BY trade_id DESC LIMIT 1
+         FROM agg_trade WHERE agg_trade.symbol = s.symbol ORDER BY agg_trade.trade_id DESC LIMIT 1
        ) AS t`,
       [symbols],
     );
