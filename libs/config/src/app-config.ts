@@ -47,5 +47,7 @@ export abstract class AppConfig {
     readonly backfillWindowMs: number;
     /** Live push: each client gets at most one price per coin per interval, the newest. */
     readonly pricePushIntervalMs: number;
+    /** Live-push clients one instance serves at once; more are refused with 503. */
+    readonly pricePushMaxClients: number;
   };
 }

@@ -18,6 +18,7 @@ describe('loadConfig', () => {
       maxPendingTrades: 500_000,
       backfillWindowMs: 24 * 60 * 60 * 1000,
       pricePushIntervalMs: 100,
+      pricePushMaxClients: 1_000,
     });
   });
 

@@ -105,6 +105,7 @@ const schema = {
   MAX_PENDING_TRADES: positiveInt({ default: 500_000 }),
   BACKFILL_WINDOW_MS: positiveInt({ default: 24 * 60 * 60 * 1000 }),
   PRICE_PUSH_INTERVAL_MS: positiveInt({ default: 100 }),
+  PRICE_PUSH_MAX_CLIENTS: positiveInt({ default: 1_000 }),
   LEASE_TTL_MS: positiveInt({ default: 6_000 }),
   LEASE_RENEW_MS: positiveInt({ default: 1_500 }),
   FAIR_SHARE_SLACK: nonNegativeInt({ default: 1 }),
@@ -183,6 +184,7 @@ export function loadConfig(
       maxPendingTrades: clean.MAX_PENDING_TRADES,
       backfillWindowMs: clean.BACKFILL_WINDOW_MS,
       pricePushIntervalMs: clean.PRICE_PUSH_INTERVAL_MS,
+      pricePushMaxClients: clean.PRICE_PUSH_MAX_CLIENTS,
     }),
   });
 }

@@ -8,6 +8,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   SYMBOL_UNKNOWN: HttpStatus.UNPROCESSABLE_ENTITY,
   SYMBOL_NOT_TRADING: HttpStatus.UNPROCESSABLE_ENTITY,
   EXCHANGE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
+  PUSH_CLIENTS_FULL: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** What an error body needs to know of the request it answers. */

@@ -1,5 +1,13 @@
 import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PricePushService } from '@binance-rates/ingestion';
 import { ErrorResponseDto } from './error-response.dto';
@@ -28,6 +36,7 @@ export class PriceStreamController {
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A symbol in the list is not a plausible symbol' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'A symbol in the list is not tracked' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'This instance already serves PRICE_PUSH_MAX_CLIENTS clients' })
   stream(@Query() query: PriceStreamQueryDto, @Res() reply: FastifyReply): void {
     const symbols = query.symbols === undefined ? null : this.parseSymbols(query.symbols);
     let stop: () => void = () => undefined;

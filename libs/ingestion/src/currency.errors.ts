@@ -38,6 +38,14 @@ export class SymbolNotTradingError extends CurrencyError {
   }
 }
 
+export class PushClientsFullError extends CurrencyError {
+  override readonly name = 'PushClientsFullError';
+  readonly code = 'PUSH_CLIENTS_FULL';
+  constructor(limit: number) {
+    super(`${limit} clients already follow live prices on this instance (PRICE_PUSH_MAX_CLIENTS); try again later or another instance`);
+  }
+}
+
 export class ExchangeUnavailableError extends CurrencyError {
   override readonly name = 'ExchangeUnavailableError';
   readonly code = 'EXCHANGE_UNAVAILABLE';

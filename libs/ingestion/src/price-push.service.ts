@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { SymbolNotTrackedError } from './currency.errors';
+import { PushClientsFullError, SymbolNotTrackedError } from './currency.errors';
 import { LatestPriceView } from './latest-price.view';
 import { PriceChanges, PriceSubscription } from './price-subscription';
 import { TrackedSymbolsService } from './tracked-symbols.service';
@@ -22,6 +22,7 @@ export class PricePushService implements OnModuleDestroy {
   private readonly clients = new Map<PricePushSink, PriceSubscription>();
   private timer: NodeJS.Timeout | null = null;
   private readonly intervalMs: number;
+  private readonly maxClients: number;
   private stopped = false;
 
   constructor(
@@ -30,16 +31,21 @@ export class PricePushService implements OnModuleDestroy {
     private readonly view: LatestPriceView,
   ) {
     this.intervalMs = config.ingest.pricePushIntervalMs;
+    this.maxClients = config.ingest.pricePushMaxClients;
   }
 
   /**
    * Follows `symbols` (null: every tracked coin): opens the sink, sends their current prices at once, then what moves.
-   * Returns the function that stops following. Throws SymbolNotTrackedError for a coin not tracked, before opening.
+   * Returns the function that stops following. Throws, before opening, SymbolNotTrackedError for a coin not tracked and
+   * PushClientsFullError when this instance already serves as many clients as it may.
    */
   follow(symbols: readonly string[] | null, open: () => PricePushSink): () => void {
     const untracked = symbols?.find((symbol) => !this.tracked.isActive(symbol));
     if (untracked !== undefined) {
       throw new SymbolNotTrackedError(untracked);
+    }
+    if (this.clients.size >= this.maxClients) {
+      throw new PushClientsFullError(this.maxClients);
     }
     const sink = open();
     if (this.stopped) {

@@ -1,0 +1,72 @@
+import { AppConfig } from '@binance-rates/config';
+import { PushClientsFullError, SymbolNotTrackedError } from './currency.errors';
+import { LatestPriceView } from './latest-price.view';
+import { PricePushService, PricePushSink } from './price-push.service';
+import { PriceChanges } from './price-subscription';
+import { TrackedSymbolsService } from './tracked-symbols.service';
+
+class RecordingSink implements PricePushSink {
+  readonly sent: PriceChanges[] = [];
+  endedWith: string | null = null;
+
+  send(changes: PriceChanges): void {
+    this.sent.push(changes);
+  }
+
+  end(reason: string): void {
+    this.endedWith = reason;
+  }
+}
+
+describe('PricePushService', () => {
+  const tracked = new Set(['BTCUSDT', 'ETHUSDT']);
+  const trackedSymbols = { isActive: (symbol: string) => tracked.has(symbol), list: () => [...tracked] } as unknown as TrackedSymbolsService;
+  // The view's reads and offers are in memory; its Redis store is only used once the app boots it.
+  const view = new LatestPriceView(undefined as never, trackedSymbols);
+  const config = { ingest: { pricePushIntervalMs: 10, pricePushMaxClients: 2 } } as AppConfig;
+  let push: PricePushService;
+
+  beforeEach(() => {
+    push = new PricePushService(config, trackedSymbols, view);
+    view.offer({ symbol: 'BTCUSDT', price: '100.5', tradeId: 1, tradeTime: 1_000 });
+  });
+
+  afterEach(() => push.onModuleDestroy());
+
+  it('sends the current prices at once, then what moved on the next round', async () => {
+    const sink = new RecordingSink();
+    push.follow(['BTCUSDT'], () => sink);
+    expect(sink.sent).toEqual([{ prices: [{ symbol: 'BTCUSDT', price: '100.5', tradeId: 1, tradeTime: 1_000 }], removed: [] }]);
+    view.offer({ symbol: 'BTCUSDT', price: '101', tradeId: 2, tradeTime: 2_000 });
+    view.offer({ symbol: 'BTCUSDT', price: '102', tradeId: 3, tradeTime: 3_000 });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(sink.sent.slice(1)).toEqual([{ prices: [{ symbol: 'BTCUSDT', price: '102', tradeId: 3, tradeTime: 3_000 }], removed: [] }]);
+  });
+
+  it('refuses, without opening anything, a coin not tracked and a client beyond the limit; a freed place is taken again', () => {
+    let opened = 0;
+    const open = (): PricePushSink => {
+      opened += 1;
+      return new RecordingSink();
+    };
+    expect(() => push.follow(['XRPUSDT'], open)).toThrow(SymbolNotTrackedError);
+    const stopFirst = push.follow(null, open);
+    push.follow(null, open);
+    expect(() => push.follow(null, open)).toThrow(PushClientsFullError);
+    expect(opened).toBe(2);
+    stopFirst();
+    push.follow(['ETHUSDT'], open);
+    expect(push.clientCount).toBe(2);
+  });
+
+  it('ends every stream when the service stops, and any opened afterwards at once', () => {
+    const sink = new RecordingSink();
+    push.follow(null, () => sink);
+    push.onModuleDestroy();
+    expect(sink.endedWith).toBe('the service is stopping');
+    expect(push.clientCount).toBe(0);
+    const late = new RecordingSink();
+    push.follow(null, () => late);
+    expect(late.endedWith).toBe('the service is stopping');
+  });
+});
