@@ -131,6 +131,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
       REDIS_KEY_PREFIX: prefix,
       BINANCE_WS_URL: emulator.wsBaseUrl,
       BINANCE_REST_URL: emulator.restBaseUrl,
+      CORS_ORIGINS: 'http://dashboard.test',
     };
     service = await startService(env);
   });
@@ -342,6 +343,31 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect(await metric('binance_rates_stream_symbols_live')).toBe(2);
     // The live push client of the test before has hung up.
     await waitFor(async () => (await metric('binance_rates_price_push_clients')) === 0, { timeoutMs: 2_000, what: 'no live push client' });
+  });
+
+  it('lets the configured browser origin read every kind of answer (CORS), and no other origin', async () => {
+    const allowed = { origin: 'http://dashboard.test' };
+    const read = async (path: string, headers: Record<string, string>, method = 'GET') => {
+      const response = await fetch(`${service.baseUrl}${path}`, { method, headers, signal: AbortSignal.timeout(5_000) });
+      await response.body?.cancel();
+      return response;
+    };
+    for (const path of ['/api/currency/BTCUSDT', '/api/currencies', '/api/currency/NOSUCHUSDT']) {
+      const response = await read(path, allowed);
+      expect({ path, allowOrigin: response.headers.get('access-control-allow-origin') }).toEqual({ path, allowOrigin: 'http://dashboard.test' });
+      expect(response.headers.get('vary')).toMatch(/Origin/i);
+      const other = await read(path, { origin: 'http://elsewhere.test' });
+      expect({ path, allowOrigin: other.headers.get('access-control-allow-origin') }).toEqual({ path, allowOrigin: null });
+    }
+    const preflight = await read('/api/currency', { ...allowed, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }, 'OPTIONS');
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://dashboard.test');
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+    const abort = new AbortController();
+    const stream = await fetch(`${service.baseUrl}/api/currencies/stream?symbols=BTCUSDT`, { headers: allowed, signal: abort.signal });
+    expect(stream.headers.get('access-control-allow-origin')).toBe('http://dashboard.test');
+    expect(stream.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
+    abort.abort();
   });
 
   it('refuses a live push of junk or untracked symbols with 400 and 404 and a JSON body, before streaming anything', async () => {

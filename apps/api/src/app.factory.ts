@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@binance-rates/config';
-import { CurrencyController, HttpExceptionFilter, installPriceReadFastPath } from '@binance-rates/http';
+import { CorsPolicy, CurrencyController, HttpExceptionFilter, installPriceReadFastPath } from '@binance-rates/http';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppModule } from './app.module';
@@ -16,7 +16,7 @@ const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
 };
 
-/** Builds the whole service: migrations applied, Fastify, validation, one error format, Swagger at /api. */
+/** Builds the whole service: migrations applied, Fastify, validation, one error format, CORS if asked, Swagger at /api. */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   await runMigrations(config.database.url);
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -34,7 +34,15 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   );
   const filter = new HttpExceptionFilter();
   app.useGlobalFilters(filter);
-  installPriceReadFastPath(app.getHttpServer(), app.get(CurrencyController), filter);
+  const cors = new CorsPolicy(config.corsOrigins);
+  if (cors.enabled) {
+    app.enableCors({
+      origin: (origin, done) => done(null, cors.allowOriginFor(origin) ?? false),
+      methods: ['GET', 'POST', 'DELETE'],
+      maxAge: 600,
+    });
+  }
+  installPriceReadFastPath(app.getHttpServer(), app.get(CurrencyController), filter, cors);
   closeLingeringConnections(app, config.shutdownTimeoutMs * 0.1);
   const document = SwaggerModule.createDocument(
     app,

@@ -5,6 +5,8 @@ export abstract class AppConfig {
   abstract readonly instanceId: string;
   /** A SIGTERM/SIGINT that has not finished stopping by then exits anyway (with code 1), so a stop never hangs. */
   abstract readonly shutdownTimeoutMs: number;
+  /** Browser origins allowed to call the API (CORS): empty for none, `['*']` for any. */
+  abstract readonly corsOrigins: readonly string[];
   abstract readonly database: {
     readonly url: string;
     readonly poolSize: number;

@@ -27,6 +27,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '0' }, noDotEnv)).toThrow(/SHUTDOWN_TIMEOUT_MS: must be a positive integer/);
   });
 
+  it('takes CORS origins: none by default, * alone, or a list of origins, and names a bad one', () => {
+    expect(loadConfig({}, noDotEnv).corsOrigins).toEqual([]);
+    expect(loadConfig({ CORS_ORIGINS: '*' }, noDotEnv).corsOrigins).toEqual(['*']);
+    expect(loadConfig({ CORS_ORIGINS: 'https://a.example, http://localhost:8080,' }, noDotEnv).corsOrigins).toEqual([
+      'https://a.example',
+      'http://localhost:8080',
+    ]);
+    for (const bad of ['https://a.example/app', 'ftp://a.example', 'a.example', '*,https://a.example']) {
+      expect(() => loadConfig({ CORS_ORIGINS: bad }, noDotEnv)).toThrow(/CORS_ORIGINS: must be/);
+    }
+  });
+
   it('accepts a Redis database index', () => {
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/5' }, noDotEnv).redis.url).toBe('redis://127.0.0.1:6379/5');
   });

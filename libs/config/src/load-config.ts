@@ -30,6 +30,29 @@ const listenPort = makeValidator<number>((input) => {
   return value;
 });
 
+/** Browser origins allowed to call the API: empty (none), `*` (any), or a comma-separated list of `scheme://host[:port]`. */
+const corsOrigins = makeValidator<string[]>((input) => {
+  const origins = input.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '');
+  for (const origin of origins) {
+    if (origin === '*') {
+      continue;
+    }
+    let parsed: URL | null = null;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = null;
+    }
+    if (parsed === null || !/^https?:$/.test(parsed.protocol) || parsed.origin !== origin) {
+      throw new EnvError(`must be * or comma-separated origins such as https://dashboard.example.com (no path), got "${origin}"`);
+    }
+  }
+  if (origins.includes('*') && origins.length > 1) {
+    throw new EnvError('must be * alone or a list of origins, not both');
+  }
+  return origins;
+});
+
 const nonNegativeInt = makeValidator<number>((input) => {
   const value = Number(input);
   if (!Number.isSafeInteger(value) || value < 0 || String(input).trim() === '') {
@@ -106,6 +129,7 @@ const schema = {
   BACKFILL_WINDOW_MS: positiveInt({ default: 24 * 60 * 60 * 1000 }),
   PRICE_PUSH_INTERVAL_MS: positiveInt({ default: 100 }),
   PRICE_PUSH_MAX_CLIENTS: positiveInt({ default: 1_000 }),
+  CORS_ORIGINS: corsOrigins({ default: [] }),
   LEASE_TTL_MS: positiveInt({ default: 6_000 }),
   LEASE_RENEW_MS: positiveInt({ default: 1_500 }),
   FAIR_SHARE_SLACK: nonNegativeInt({ default: 1 }),
@@ -159,6 +183,7 @@ export function loadConfig(
     logLevel: clean.LOG_LEVEL,
     instanceId: clean.INSTANCE_ID || `${hostname()}-${process.pid}`,
     shutdownTimeoutMs: clean.SHUTDOWN_TIMEOUT_MS,
+    corsOrigins: Object.freeze([...clean.CORS_ORIGINS]),
     database: Object.freeze({ url: clean.DATABASE_URL, poolSize: clean.DATABASE_POOL_SIZE }),
     redis: Object.freeze({ url: clean.REDIS_URL, keyPrefix: clean.REDIS_KEY_PREFIX }),
     binance: Object.freeze({

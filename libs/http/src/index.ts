@@ -1,3 +1,4 @@
+export * from './cors-policy';
 export * from './currency.dto';
 export * from './error-response.dto';
 export * from './http-exception.filter';

@@ -1,4 +1,5 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { CorsPolicy } from './cors-policy';
 import { CurrencyController } from './currency.controller';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { ParseSymbolPipe } from './symbol.pipe';
@@ -12,7 +13,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * and pipe machinery, which costs several times the in-memory lookup itself. Every other request (other methods,
  * sub-paths such as `/trades`, undecodable parameters) goes to the framework unchanged.
  */
-export function installPriceReadFastPath(server: Server, controller: CurrencyController, filter: HttpExceptionFilter): void {
+export function installPriceReadFastPath(server: Server, controller: CurrencyController, filter: HttpExceptionFilter, cors: CorsPolicy): void {
   const pipe = new ParseSymbolPipe();
   const frameworkListeners = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
   server.removeAllListeners('request');
@@ -32,7 +33,8 @@ export function installPriceReadFastPath(server: Server, controller: CurrencyCon
       body = errorBody;
     }
     const payload = JSON.stringify(body);
-    response.writeHead(statusCode, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(payload) });
+    const headers = { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(payload) };
+    response.writeHead(statusCode, cors.enabled ? { ...headers, ...cors.headersFor(request.headers.origin) } : headers);
     response.end(payload);
   });
 }

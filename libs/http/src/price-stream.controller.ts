@@ -42,7 +42,7 @@ export class PriceStreamController {
     let stop: () => void = () => undefined;
     stop = this.push.follow(symbols, () => {
       reply.hijack();
-      return new ServerSentPriceStream(reply.raw, () => stop());
+      return new ServerSentPriceStream(reply.raw, () => stop(), reply.getHeaders());
     });
   }
 

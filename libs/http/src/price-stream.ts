@@ -35,11 +35,14 @@ export class ServerSentPriceStream implements PricePushSink {
   private readonly heartbeat: NodeJS.Timeout;
   private open = true;
 
+  /** `headers`: what the framework set on the reply before it was handed over (CORS). */
   constructor(
     private readonly response: ServerResponse,
     private readonly onGone: () => void,
+    headers: Record<string, string | number | string[] | undefined> = {},
   ) {
-    response.writeHead(200, SSE_HEADERS);
+    const set = Object.entries(headers).filter((entry): entry is [string, string | number | string[]] => entry[1] !== undefined);
+    response.writeHead(200, { ...Object.fromEntries(set), ...SSE_HEADERS });
     response.write(': following\n\n');
     this.heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
     response.once('close', () => this.close());
