@@ -263,10 +263,11 @@ export class BackfillService implements OnModuleDestroy, BeforeApplicationShutdo
   private async settleOnceStored(job: QueuedJob): Promise<void> {
     await job.recorded;
     const { gapId, addedAt, accepted } = job;
+    const resolves = gapId !== undefined || accepted !== undefined;
     try {
-      if ((gapId !== undefined || addedAt !== undefined || accepted) && (await this.pipeline.whenStored(job.symbol))) {
+      if ((resolves || addedAt !== undefined) && (await this.pipeline.whenStored(job.symbol))) {
         await Promise.all([
-          (gapId !== undefined || accepted) && this.resolver.submit({ gapId: gapId ?? null, symbol: job.symbol, range: accepted ?? null }),
+          resolves && this.resolver.submit({ gapId: gapId ?? null, stored: accepted ? { symbol: job.symbol, ...accepted } : null }),
           addedAt !== undefined && this.sinceAddedMarker.submit({ symbol: job.symbol, addedAt: new Date(addedAt) }),
         ]);
       }

@@ -34,12 +34,10 @@ export interface FoundTradeGap {
   reason: string;
 }
 
-/** Ids of a coin fetched again and stored, and the gap that fetch was filling, if any. */
+/** A finished fill: the gap it was for, if any, and the ids of a coin it stored, if any (both inclusive). */
 export interface FilledTradeRange {
   gapId: number | null;
-  symbol: string;
-  /** Both inclusive; null when the fetch found nothing to store. */
-  range: { fromId: number; toId: number } | null;
+  stored: { symbol: string; fromId: number; toId: number } | null;
 }
 
 export interface MarkTradeGapAttemptParams {
@@ -191,7 +189,7 @@ export class TradeGapRepository {
 
   /** False when the gap is unknown or already resolved. */
   async resolve(id: number): Promise<boolean> {
-    return (await this.resolveFilled([{ gapId: id, symbol: '', range: null }])) === 1;
+    return (await this.resolveFilled([{ gapId: id, stored: null }])) === 1;
   }
 
   /**
@@ -207,9 +205,9 @@ export class TradeGapRepository {
           AND (g.id = f.gap_id OR (g.symbol = f.symbol AND g.from_id >= f.from_id AND g.to_id <= f.to_id))`,
       [
         fills.map((fill) => fill.gapId),
-        fills.map((fill) => fill.symbol),
-        fills.map((fill) => fill.range?.fromId ?? null),
-        fills.map((fill) => fill.range?.toId ?? null),
+        fills.map((fill) => fill.stored?.symbol ?? null),
+        fills.map((fill) => fill.stored?.fromId ?? null),
+        fills.map((fill) => fill.stored?.toId ?? null),
       ],
     );
     return rowCount ?? 0;
