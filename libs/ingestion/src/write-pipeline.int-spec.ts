@@ -50,9 +50,14 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     db = new DatabaseClient(config);
     redis = new RedisClient(config);
     prices = new LatestPriceStore(redis);
-    const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
-    pipeline = new WritePipeline(config, prices, new TradeRepository(db), view);
+    pipeline = newPipeline();
   });
+
+  /** A pipeline of its own over the same PostgreSQL (behind the proxy) and Redis, with these ingest settings changed. */
+  function newPipeline(ingest: Partial<AppConfig['ingest']> = {}): WritePipeline {
+    const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
+    return new WritePipeline({ ...config, ingest: { ...config.ingest, ...ingest } }, prices, new TradeRepository(db), view);
+  }
 
   afterAll(async () => {
     await pipeline.drain(1_000);
@@ -133,8 +138,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
   });
 
   it('tells a waiter the trades were not stored when the pipeline stops first', async () => {
-    const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
-    const stopping = new WritePipeline(config, prices, new TradeRepository(db), view);
+    const stopping = newPipeline();
     await proxy.cut();
     try {
       stopping.accept(trade('PIPEE', 1));
@@ -160,8 +164,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
   });
 
   it('has a range shed under load recorded as a gap before any later trade of the coin is stored', async () => {
-    const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
-    const shedding = new WritePipeline({ ...config, ingest: { ...config.ingest, maxPendingTrades: 10 } }, prices, new TradeRepository(db), view);
+    const shedding = newPipeline({ maxPendingTrades: 10 });
     // Binance unreachable: the range stays a recorded gap instead of being filled.
     const rest = new BinanceRestClient({ baseUrl: 'http://127.0.0.1:9', weightBudgetPerMinute: 6_000, requestTimeoutMs: 1_000 });
     const backfill = new BackfillService(
@@ -194,13 +197,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
   });
 
   it('once full, sheds until the buffer drained below 80% of its bound, so an episode leaves one range per coin', async () => {
-    const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
-    const bounded = new WritePipeline(
-      { ...config, ingest: { ...config.ingest, historyWriters: 1, historyBatchSize: 200, maxPendingTrades: 2_000 } },
-      prices,
-      new TradeRepository(db),
-      view,
-    );
+    const bounded = newPipeline({ historyWriters: 1, historyBatchSize: 200, maxPendingTrades: 2_000 });
     // History writes wait at this gate; `letOneBatchThrough` lets the one batch waiting at it go.
     let release: () => void = () => undefined;
     let closed = new Promise<void>((resolve) => (release = resolve));
