@@ -35,6 +35,21 @@ export class CurrencyResponseDto {
   addedAt!: string;
 }
 
+/**
+ * `Date#toISOString` costs about as much as the rest of a price answer (~1 µs on this machine, measured with
+ * `JSON.stringify(mapCurrency(view))` in a loop) and a coin's `addedAt` is one Date object for as long as it is tracked.
+ */
+const isoByDate = new WeakMap<Date, string>();
+
+function isoOf(date: Date): string {
+  let iso = isoByDate.get(date);
+  if (iso === undefined) {
+    iso = date.toISOString();
+    isoByDate.set(date, iso);
+  }
+  return iso;
+}
+
 export function mapCurrency(view: CurrencyView, now = Date.now()): CurrencyResponseDto {
   return {
     symbol: view.symbol,
@@ -43,6 +58,6 @@ export function mapCurrency(view: CurrencyView, now = Date.now()): CurrencyRespo
     tradeTime: view.price?.tradeTime ?? null,
     ageMs: view.price ? Math.max(0, now - view.price.tradeTime) : null,
     streamLive: view.streamLive,
-    addedAt: view.addedAt.toISOString(),
+    addedAt: isoOf(view.addedAt),
   };
 }
