@@ -30,11 +30,15 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
   let service: ServiceProcess;
   const prefix = testRedisPrefix();
   let env: Record<string, string>;
+  // Two keys, as during a rotation; the tests' own calls present the first.
+  const apiKey = 'e2e-key-current-0123456789';
+  const rotatedApiKey = 'e2e-key-previous-9876543210';
 
   async function call(method: string, path: string, body?: unknown, raw?: string) {
+    const authorization = `Bearer ${apiKey}`;
     const response = await fetch(`${service.baseUrl}${path}`, {
       method,
-      headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json' } : {},
+      headers: body !== undefined || raw !== undefined ? { 'content-type': 'application/json', authorization } : { authorization },
       body: raw ?? (body !== undefined ? JSON.stringify(body) : undefined),
       signal: AbortSignal.timeout(10_000),
     });
@@ -132,6 +136,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
       BINANCE_WS_URL: emulator.wsBaseUrl,
       BINANCE_REST_URL: emulator.restBaseUrl,
       CORS_ORIGINS: 'http://dashboard.test',
+      API_KEYS: `${apiKey},${rotatedApiKey}`,
     };
     service = await startService(env);
   });
@@ -359,10 +364,11 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
       const other = await read(path, { origin: 'http://elsewhere.test' });
       expect({ path, allowOrigin: other.headers.get('access-control-allow-origin') }).toEqual({ path, allowOrigin: null });
     }
-    const preflight = await read('/api/currency', { ...allowed, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' }, 'OPTIONS');
+    const preflight = await read('/api/currency', { ...allowed, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' }, 'OPTIONS');
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://dashboard.test');
     expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/authorization/i);
     const abort = new AbortController();
     const stream = await fetch(`${service.baseUrl}/api/currencies/stream?symbols=BTCUSDT`, { headers: allowed, signal: abort.signal });
     expect(stream.headers.get('access-control-allow-origin')).toBe('http://dashboard.test');
@@ -381,6 +387,46 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect(untracked.status).toBe(404);
     expectErrorBody(untracked.body, 404);
     expect(untracked.body.message).toContain('XRPUSDT');
+  });
+
+  it('refuses to add or remove a coin without one of API_KEYS (401 with a JSON body) and changes nothing; any of the keys works', async () => {
+    const send = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
+      const response = await fetch(`${service.baseUrl}${path}`, {
+        method,
+        headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(10_000),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null, authenticate: response.headers.get('www-authenticate') };
+    };
+    const refusals: { method: string; path: string; headers: Record<string, string>; body?: unknown; code: string }[] = [
+      { method: 'POST', path: '/api/currency', headers: {}, body: { symbol: 'XRPBTC' }, code: 'API_KEY_REQUIRED' },
+      { method: 'POST', path: '/api/currency', headers: {}, body: { symbol: 'not a symbol' }, code: 'API_KEY_REQUIRED' },
+      { method: 'POST', path: '/api/currency', headers: { authorization: `Bearer ${apiKey}x` }, body: { symbol: 'XRPBTC' }, code: 'API_KEY_INVALID' },
+      { method: 'POST', path: '/api/currency', headers: { authorization: `Basic ${Buffer.from(`u:${apiKey}`).toString('base64')}` }, body: { symbol: 'XRPBTC' }, code: 'API_KEY_REQUIRED' },
+      { method: 'DELETE', path: '/api/currency/ETHUSDT', headers: {}, code: 'API_KEY_REQUIRED' },
+      { method: 'DELETE', path: '/api/currency/ETHUSDT', headers: { 'x-api-key': 'e2e-key-someone-elses-0000' }, code: 'API_KEY_INVALID' },
+    ];
+    for (const { method, path, headers, body, code } of refusals) {
+      const refused = await send(method, path, headers, body);
+      expect({ method, headers, status: refused.status, code: refused.body?.code }).toEqual({ method, headers, status: 401, code });
+      expectErrorBody(refused.body, 401);
+      expect(refused.authenticate).toMatch(/^Bearer/);
+    }
+    const tracked = await call('GET', '/api/currencies');
+    expect((tracked.body as Currency[]).map((currency) => currency.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
+    // Reads need no key.
+    expect((await send('GET', '/api/currency/ETHUSDT', {})).status).toBe(200);
+    expect((await send('GET', '/api/currency/ETHUSDT/trades?limit=1', {})).status).toBe(200);
+
+    const added = await send('POST', '/api/currency', { 'x-api-key': rotatedApiKey }, { symbol: 'XRPBTC' });
+    expect(added.status).toBe(201);
+    expect((await send('DELETE', '/api/currency/XRPBTC', { authorization: `bearer ${rotatedApiKey}` })).status).toBe(204);
+    const spec = (await call('GET', '/api-json')).body as { paths: Record<string, Record<string, { responses: object; security?: object[] }>> };
+    expect(Object.keys(spec.paths['/api/currency'].post.responses)).toContain('401');
+    expect(spec.paths['/api/currency/{symbol}'].delete.security).toEqual(expect.arrayContaining([{ 'api-key-bearer': [] }, { 'api-key-header': [] }]));
+    expect(spec.paths['/api/currency/{symbol}'].get.security).toBeUndefined();
   });
 
   it('deletes a coin (204), unsubscribes within a second, keeps its history, and 404s a second delete', async () => {

@@ -1,9 +1,16 @@
-import { LogLevel, ValidationPipe } from '@nestjs/common';
+import { LogLevel, Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@binance-rates/config';
-import { CorsPolicy, CurrencyController, HttpExceptionFilter, installPriceReadFastPath } from '@binance-rates/http';
+import {
+  API_KEY_BEARER_SCHEME,
+  API_KEY_HEADER_SCHEME,
+  CorsPolicy,
+  CurrencyController,
+  HttpExceptionFilter,
+  installPriceReadFastPath,
+} from '@binance-rates/http';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppModule } from './app.module';
@@ -36,6 +43,9 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   app.useGlobalFilters(filter);
   const cors = new CorsPolicy(config.corsOrigins);
   if (cors.enabled) {
+    if (config.apiKeys.length === 0) {
+      new Logger('Security').warn('CORS_ORIGINS is set and API_KEYS is not: pages on those origins can add and remove coins');
+    }
     app.enableCors({
       origin: (origin, done) => done(null, cors.allowOriginFor(origin) ?? false),
       methods: ['GET', 'POST', 'DELETE'],
@@ -52,6 +62,8 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
         'Live Binance prices: tracked coins, their latest price (from Redis) and their full aggregate-trade history (from PostgreSQL).',
       )
       .setVersion('1')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'One of API_KEYS (only when it is set)' }, API_KEY_BEARER_SCHEME)
+      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same keys as a header' }, API_KEY_HEADER_SCHEME)
       .build(),
   );
   SwaggerModule.setup('api', app, document, { jsonDocumentUrl: 'api-json' });

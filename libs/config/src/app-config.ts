@@ -7,6 +7,11 @@ export abstract class AppConfig {
   abstract readonly shutdownTimeoutMs: number;
   /** Browser origins allowed to call the API (CORS): empty for none, `['*']` for any. */
   abstract readonly corsOrigins: readonly string[];
+  /**
+   * Keys accepted by the routes that change what is tracked (`POST /api/currency`, `DELETE /api/currency/{symbol}`);
+   * empty: those routes are open. Several allow a key to be rotated without downtime.
+   */
+  abstract readonly apiKeys: readonly string[];
   abstract readonly database: {
     readonly url: string;
     readonly poolSize: number;

@@ -39,6 +39,17 @@ describe('loadConfig', () => {
     }
   });
 
+  it('takes API keys: none by default, a comma-separated list (duplicates once), and refuses a short or spaced key without echoing it', () => {
+    expect(loadConfig({}, noDotEnv).apiKeys).toEqual([]);
+    const first = 'k1-0123456789abcdef';
+    const second = 'k2_ZYXWVUTSRQPONMLK/+=';
+    expect(loadConfig({ API_KEYS: ` ${first}, ${second},${first},` }, noDotEnv).apiKeys).toEqual([first, second]);
+    const short = () => loadConfig({ API_KEYS: `${first},tooShort1` }, noDotEnv);
+    expect(short).toThrow(/API_KEYS: key 2 is 9 characters; use at least 16/);
+    expect(short).not.toThrow(/tooShort1/);
+    expect(() => loadConfig({ API_KEYS: 'sixteen chars and a space' }, noDotEnv)).toThrow(/API_KEYS: key 1 may hold only visible ASCII/);
+  });
+
   it('accepts a Redis database index', () => {
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/5' }, noDotEnv).redis.url).toBe('redis://127.0.0.1:6379/5');
   });

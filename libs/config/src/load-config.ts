@@ -53,6 +53,23 @@ const corsOrigins = makeValidator<string[]>((input) => {
   return origins;
 });
 
+/** The shortest API key accepted: 16 characters from the base64url alphabet carry 96 bits. */
+const MIN_API_KEY_LENGTH = 16;
+
+/** Comma-separated keys, each at least MIN_API_KEY_LENGTH visible ASCII characters (no spaces or commas). */
+const apiKeys = makeValidator<string[]>((input) => {
+  const keys = input.split(',').map((key) => key.trim()).filter((key) => key !== '');
+  keys.forEach((key, index) => {
+    if (!/^[\x21-\x7e]+$/.test(key)) {
+      throw new EnvError(`key ${index + 1} may hold only visible ASCII characters (no spaces)`);
+    }
+    if (key.length < MIN_API_KEY_LENGTH) {
+      throw new EnvError(`key ${index + 1} is ${key.length} characters; use at least ${MIN_API_KEY_LENGTH} (e.g. openssl rand -base64 24)`);
+    }
+  });
+  return [...new Set(keys)];
+});
+
 const nonNegativeInt = makeValidator<number>((input) => {
   const value = Number(input);
   if (!Number.isSafeInteger(value) || value < 0 || String(input).trim() === '') {
@@ -130,6 +147,7 @@ const schema = {
   PRICE_PUSH_INTERVAL_MS: positiveInt({ default: 100 }),
   PRICE_PUSH_MAX_CLIENTS: positiveInt({ default: 1_000 }),
   CORS_ORIGINS: corsOrigins({ default: [] }),
+  API_KEYS: apiKeys({ default: [] }),
   LEASE_TTL_MS: positiveInt({ default: 6_000 }),
   LEASE_RENEW_MS: positiveInt({ default: 1_500 }),
   FAIR_SHARE_SLACK: nonNegativeInt({ default: 1 }),
@@ -184,6 +202,7 @@ export function loadConfig(
     instanceId: clean.INSTANCE_ID || `${hostname()}-${process.pid}`,
     shutdownTimeoutMs: clean.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: Object.freeze([...clean.CORS_ORIGINS]),
+    apiKeys: Object.freeze([...clean.API_KEYS]),
     database: Object.freeze({ url: clean.DATABASE_URL, poolSize: clean.DATABASE_POOL_SIZE }),
     redis: Object.freeze({ url: clean.REDIS_URL, keyPrefix: clean.REDIS_KEY_PREFIX }),
     binance: Object.freeze({

@@ -13,6 +13,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrencyService } from '@binance-rates/ingestion';
+import { RequiresApiKey } from './api-key.guard';
 import { CreateCurrencyDto, CurrencyResponseDto, mapCurrency } from './currency.dto';
 import { ErrorResponseDto } from './error-response.dto';
 import { ParseSymbolPipe } from './symbol.pipe';
@@ -26,6 +27,7 @@ export class CurrencyController {
   constructor(private readonly currencies: CurrencyService) {}
 
   @Post('currency')
+  @RequiresApiKey()
   @ApiOperation({ summary: 'Track a coin: stream its trades, keep its latest price and full history' })
   @ApiCreatedResponse({ type: CurrencyResponseDto, description: 'Now tracked' })
   @ApiOkResponse({ type: CurrencyResponseDto, description: 'Was already tracked (idempotent)' })
@@ -42,6 +44,7 @@ export class CurrencyController {
   }
 
   @Delete('currency/:symbol')
+  @RequiresApiKey()
   @HttpCode(204)
   @ApiOperation({ summary: 'Stop tracking a coin; its stored history is kept' })
   @ApiParam(symbolParam)

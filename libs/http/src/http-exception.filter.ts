@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrencyError } from '@binance-rates/ingestion';
+import { ApiKeyRejectedError } from './api-key.guard';
 
 const STATUS_BY_CODE: Record<string, number> = {
   SYMBOL_NOT_TRACKED: HttpStatus.NOT_FOUND,
@@ -36,6 +37,9 @@ export class HttpExceptionFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     const body = this.toBody(exception, request);
+    if (exception instanceof ApiKeyRejectedError) {
+      void reply.header('www-authenticate', 'Bearer realm="binance-rates"');
+    }
     void reply.status(body.statusCode).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
@@ -50,10 +54,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
       const response = exception.getResponse();
       const raw = typeof response === 'string' ? response : (response as { message?: unknown }).message;
       const messages = Array.isArray(raw) ? raw.map(String) : [String(raw ?? exception.message)];
+      const code = typeof response === 'object' ? (response as { code?: unknown }).code : undefined;
       return {
         statusCode,
         error: reasonPhrase(statusCode),
         message: messages.join('; '),
+        ...(typeof code === 'string' ? { code } : {}),
         ...(messages.length > 1 ? { details: messages } : {}),
       };
     }

@@ -1,3 +1,5 @@
+export * from './api-key.guard';
+export * from './api-key.policy';
 export * from './cors-policy';
 export * from './currency.dto';
 export * from './error-response.dto';
