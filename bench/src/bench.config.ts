@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 
-export type PhaseName = 'ingest' | 'freshness' | 'reads' | 'peer' | 'scale';
+export type PhaseName = 'ingest' | 'freshness' | 'reads' | 'push' | 'peer' | 'scale';
 
-const PHASES: readonly PhaseName[] = ['ingest', 'freshness', 'reads', 'peer', 'scale'];
+const PHASES: readonly PhaseName[] = ['ingest', 'freshness', 'reads', 'push', 'peer', 'scale'];
 
 /** Service variables a benchmark run may override (tuning experiments); anything else is set by the bench. */
 const SERVICE_PASSTHROUGH = [
@@ -31,6 +31,11 @@ export interface BenchConfig {
   readsSeconds: number;
   readsConnections: number;
   readsRounds: number;
+  /** Live push: offered aggTrades/s while it runs, client counts (one step each), coins each client follows. */
+  pushRate: number;
+  pushClients: number[];
+  pushCoinsPerClient: number;
+  pushSeconds: number;
   peerSeconds: number;
   scaleCoins: number;
   scaleRatePerCoin: number;
@@ -110,6 +115,10 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     readsSeconds: number('BENCH_READS_SECONDS', 10, 3, 1),
     readsConnections: number('BENCH_READS_CONNECTIONS', 50, 50, 1),
     readsRounds: number('BENCH_READS_ROUNDS', 2, 1, 1),
+    pushRate: number('BENCH_PUSH_RATE', 10_000, 10_000, 1),
+    pushClients: list('BENCH_PUSH_CLIENTS', [100, 1_000]),
+    pushCoinsPerClient: number('BENCH_PUSH_COINS_PER_CLIENT', 5, 5, 1),
+    pushSeconds: number('BENCH_PUSH_SECONDS', 10, 3, 1),
     peerSeconds: number('BENCH_PEER_SECONDS', 15, 3, 1),
     scaleCoins: number('BENCH_SCALE_COINS', 2_000, 2_000, 1),
     scaleRatePerCoin: number('BENCH_SCALE_RATE_PER_COIN', 2, 2),

@@ -15,6 +15,7 @@ import { listProcesses } from './infra/proc-stats';
 import { waitDrained } from './phases/drain';
 import { runIngestStep } from './phases/ingest.phase';
 import { runPeer } from './phases/peer.phase';
+import { runPush } from './phases/push.phase';
 import { runReads } from './phases/reads.phase';
 import { runScale } from './phases/scale.phase';
 import { formatProfileSummary, ProfileSummary, summarizeProfile } from './profile/profile-summary';
@@ -131,7 +132,7 @@ async function run(config: BenchConfig, resources: RunResources, results: BenchR
   const coins = ['BTCUSDT', 'ETHUSDT', ...generatedSymbols(config.coins - 2, coinsNeeded)];
   let profile: ProfileSummary | null = null;
 
-  if (phases.has('ingest') || phases.has('freshness') || phases.has('reads')) {
+  if (phases.has('ingest') || phases.has('freshness') || phases.has('reads') || phases.has('push')) {
     const context = await startTrackingService(config, resources, base, { label: 'a', coins, addCoins: true }, results.notes);
     const steps = phases.has('ingest') ? config.rates : phases.has('freshness') ? config.freshnessRates : [];
     for (const rate of steps) {
@@ -152,6 +153,13 @@ async function run(config: BenchConfig, resources: RunResources, results: BenchR
       log(`reads: autocannon ${config.readsConnections} connections, ${config.readsSeconds} s each, ${config.readsRounds} alternating rounds`);
       results.reads = await runReads(context, 'BTCUSDT');
       log(`  hello-world ${results.reads.helloWorld.requestsPerSecond.toFixed(0)} req/s, service ${results.reads.service.requestsPerSecond.toFixed(0)} req/s`);
+    }
+    if (phases.has('push')) {
+      log(`push: ${config.pushClients.join(', ')} live-push clients × ${config.pushCoinsPerClient} coins at ${config.pushRate}/s, ${config.pushSeconds} s each`);
+      results.push = await runPush(context);
+      for (const push of results.push) {
+        log(`  ${push.connected} clients: ${push.priceEventsPerSecond.toFixed(0)} events/s, service ${push.serviceCoresWithout.toFixed(2)} → ${push.serviceCoresWith.toFixed(2)} cores, lag p99 ${push.lagP99Ms.toFixed(0)} ms`);
+      }
     }
     const code = await context.service.process.stop(30_000);
     log(`service a stopped (exit ${code})`);
@@ -194,6 +202,10 @@ async function main(): Promise<void> {
       freshnessSeconds: config.freshnessSeconds,
       readsSeconds: config.readsSeconds,
       readsRounds: config.readsRounds,
+      pushRate: config.pushRate,
+      pushClients: config.pushClients,
+      pushCoinsPerClient: config.pushCoinsPerClient,
+      pushSeconds: config.pushSeconds,
       peerSeconds: config.peerSeconds,
       scaleCoins: config.scaleCoins,
       scaleRatePerCoin: config.scaleRatePerCoin,
@@ -207,6 +219,7 @@ async function main(): Promise<void> {
     ingest: [],
     freshness: [],
     reads: null,
+    push: [],
     peer: [],
     scale: null,
     notes: [],

@@ -1,6 +1,7 @@
 import type { FreshnessResult } from '../phases/freshness.phase';
 import type { IngestResult } from '../phases/ingest.phase';
 import type { PeerResult } from '../phases/peer.phase';
+import type { PushResult } from '../phases/push.phase';
 import type { ReadsResult } from '../phases/reads.phase';
 import type { ScaleResult } from '../phases/scale.phase';
 
@@ -11,6 +12,7 @@ export interface BenchResults {
   ingest: IngestResult[];
   freshness: Array<FreshnessResult & { offeredPerSecond: number }>;
   reads: ReadsResult | null;
+  push: PushResult[];
   peer: PeerResult[];
   scale: ScaleResult | null;
   notes: string[];
@@ -117,6 +119,22 @@ export function resultRows(results: BenchResults): Row[] {
         `${num(helloWorld.settleSeconds, 1)} | ${num(helloWorld.busyCoresBefore, 2)} | ${num(service.settleSeconds, 1)} | ${num(service.busyCoresBefore, 2)}`,
         '',
       ],
+    );
+  }
+  for (const push of results.push) {
+    const scenario = `${push.clients} clients × ${push.coinsPerClient} coins @${loadName(push.offeredPerSecond)}`;
+    rows.push(
+      ['6 push', scenario, 'connected | refused | ended early', `${push.connected} | ${push.refused} | ${push.ended}${push.endReasons.length > 0 ? ` (${push.endReasons.join('; ')})` : ''}`, ''],
+      ['6 push', scenario, 'price events /s delivered (MB/s)', `${rate(push.priceEventsPerSecond)} (${num(push.megabytesPerSecond, 2)})`, ''],
+      ['6 push', scenario, 'trade to client ms p50 | p99 | max', `${num(push.lagP50Ms)} | ${num(push.lagP99Ms)} | ${num(push.lagMaxMs)}`, ''],
+      [
+        '6 push',
+        scenario,
+        'service cores without → with | us/event',
+        `${num(push.serviceCoresWithout, 2)} → ${num(push.serviceCoresWith, 2)} | ${num(push.serviceMicrosPerEvent, 2)}`,
+        '',
+      ],
+      ['6 push', scenario, 'clients process busy cores', num(push.clientCores, 2), ''],
     );
   }
   for (const peer of results.peer) {

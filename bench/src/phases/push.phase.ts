@@ -1,0 +1,115 @@
+import { join } from 'node:path';
+import type { BenchContext } from '../bench.context';
+import { newCpuMeter } from '../bench.context';
+import { sleep } from '../infra/http-json';
+import { ManagedProcess } from '../infra/managed-process';
+import type { PushSample } from '../push/push-clients';
+
+export interface PushResult {
+  offeredPerSecond: number;
+  clients: number;
+  coinsPerClient: number;
+  connected: number;
+  /** Clients the service refused (503 beyond PRICE_PUSH_MAX_CLIENTS) or that could not connect. */
+  refused: number;
+  /** Service busy cores at the same trade rate with no live-push client, then with these clients. */
+  serviceCoresWithout: number;
+  serviceCoresWith: number;
+  /** What the extra service CPU comes to per price event delivered. */
+  serviceMicrosPerEvent: number;
+  /** Busy cores of the clients' own process (it shares the machine). */
+  clientCores: number;
+  priceEventsPerSecond: number;
+  megabytesPerSecond: number;
+  /** Trade time to the client receiving it, push interval included. */
+  lagP50Ms: number;
+  lagP99Ms: number;
+  lagMaxMs: number;
+  ended: number;
+  endReasons: string[];
+}
+
+interface Reply {
+  type: string;
+}
+
+/**
+ * The live push under load: the market trades `pushRate` over the tracked coins, and for each count in `pushClients`
+ * that many `GET /api/currencies/stream` clients (their own process) each follow `pushCoinsPerClient` coins for
+ * `pushSeconds`. The service's CPU with the clients is compared with a window at the same rate without any, so the
+ * difference is what the push costs.
+ */
+export async function runPush(context: BenchContext): Promise<PushResult[]> {
+  const { config, emulator, service, coins } = context;
+  const { process: clientsProcess } = await ManagedProcess.start({
+    name: 'push clients',
+    script: join(config.rootDir, 'dist/bench/src/push/push-clients.js'),
+    args: [service.client.baseUrl],
+    cwd: config.rootDir,
+    env: { PATH: process.env['PATH'] },
+    readyPattern: /^\{"event":"ready"\}$/,
+    ipc: true,
+  });
+  const ask = <T extends Reply>(message: object, answer: string, timeoutMs = 60_000) =>
+    new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`push clients did not answer ${answer} within ${timeoutMs} ms:\n${clientsProcess.output()}`)), timeoutMs);
+      const onMessage = (reply: T) => {
+        if (reply.type !== answer) return;
+        clearTimeout(timer);
+        clientsProcess.child.off('message', onMessage);
+        resolve(reply);
+      };
+      clientsProcess.child.on('message', onMessage);
+      clientsProcess.child.send(message);
+    });
+  const serviceCores = async (seconds: number) => {
+    const cpu = newCpuMeter(context).start();
+    await sleep(seconds * 1000);
+    const used = cpu.read();
+    return { service: used.service / used.wallSeconds, peer: used.peer / used.wallSeconds };
+  };
+  try {
+    await emulator.client.setRates(coins, config.pushRate / coins.length);
+    await sleep(config.warmupSeconds * 1000);
+    const without = await serviceCores(config.pushSeconds);
+    const results: PushResult[] = [];
+    for (const count of config.pushClients) {
+      const follow = Array.from({ length: count }, (_, client) =>
+        Array.from({ length: config.pushCoinsPerClient }, (_, k) => coins[(client * config.pushCoinsPerClient + k) % coins.length]),
+      );
+      const opened = await ask<Reply & { connected: number; refused: number }>({ type: 'open', follow }, 'opened');
+      await sleep(config.warmupSeconds * 1000);
+      await ask<PushSample>({ type: 'sample' }, 'sample');
+      const cpu = newCpuMeter(context, { peer: clientsProcess.pid }).start();
+      await sleep(config.pushSeconds * 1000);
+      const sample = await ask<PushSample>({ type: 'sample' }, 'sample');
+      const used = cpu.read();
+      await ask({ type: 'close' }, 'closed');
+      const eventsPerSecond = sample.priceEvents / sample.seconds;
+      const withClients = used.service / used.wallSeconds;
+      results.push({
+        offeredPerSecond: config.pushRate,
+        clients: count,
+        coinsPerClient: config.pushCoinsPerClient,
+        connected: opened.connected,
+        refused: opened.refused,
+        serviceCoresWithout: without.service,
+        serviceCoresWith: withClients,
+        serviceMicrosPerEvent: eventsPerSecond > 0 ? ((withClients - without.service) * 1e6) / eventsPerSecond : Number.NaN,
+        clientCores: used.peer / used.wallSeconds,
+        priceEventsPerSecond: eventsPerSecond,
+        megabytesPerSecond: sample.bytes / sample.seconds / 1e6,
+        lagP50Ms: sample.lagP50Ms,
+        lagP99Ms: sample.lagP99Ms,
+        lagMaxMs: sample.lagMaxMs,
+        ended: sample.ended,
+        endReasons: sample.endReasons,
+      });
+      await sleep(1000);
+    }
+    return results;
+  } finally {
+    await emulator.client.setRate('*', 0);
+    await clientsProcess.stop(5_000);
+  }
+}
