@@ -1,25 +1,5 @@
+import type { AggTradeRecord, EmulatorStats } from '@binance-rates/emulator';
 import { httpJson, mapBounded } from '../infra/http-json';
-
-export interface EmulatorSymbolStats {
-  generated: number;
-  sent: number;
-  lastTradeId?: number;
-}
-
-export interface EmulatorStats {
-  /** The emulator's own clock: windows are timed with it, since a busy emulator answers stats late. */
-  uptimeMs: number;
-  tradesGenerated: number;
-  messagesSent: number;
-  connectionsAccepted: number;
-  slowConsumerDisconnects: number;
-  symbols: Record<string, EmulatorSymbolStats>;
-}
-
-export interface EmulatedTrade {
-  aggTradeId: number;
-  tradeTime: number;
-}
 
 /** The emulator's admin routes (`/emulator/*`), as used from a separate process. */
 export class EmulatorClient {
@@ -49,8 +29,8 @@ export class EmulatorClient {
   }
 
   /** Retained trades from `fromId` on, oldest first. */
-  async trades(symbol: string, fromId: number, limit: number): Promise<EmulatedTrade[]> {
-    return this.get<EmulatedTrade[]>(`/emulator/trades/${symbol}?fromId=${fromId}&limit=${limit}`);
+  async trades(symbol: string, fromId: number, limit: number): Promise<AggTradeRecord[]> {
+    return this.get<AggTradeRecord[]>(`/emulator/trades/${symbol}?fromId=${fromId}&limit=${limit}`);
   }
 
   private async get<T>(path: string): Promise<T> {

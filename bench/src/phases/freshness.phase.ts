@@ -1,6 +1,6 @@
 import { Agent } from 'node:http';
 import type { BenchContext } from '../bench.context';
-import type { EmulatedTrade } from '../clients/emulator.client';
+import type { AggTradeRecord } from '@binance-rates/emulator';
 import { nowMs } from '../infra/http-json';
 import { invisibleDurations, percentile, PriceObservation } from './freshness.math';
 
@@ -74,8 +74,8 @@ export async function measureFreshness(context: BenchContext, symbols: readonly 
   };
 }
 
-async function readTrades(context: BenchContext, symbol: string, fromId: number, toId: number): Promise<EmulatedTrade[]> {
-  const trades: EmulatedTrade[] = [];
+async function readTrades(context: BenchContext, symbol: string, fromId: number, toId: number): Promise<AggTradeRecord[]> {
+  const trades: AggTradeRecord[] = [];
   let next = fromId;
   while (next <= toId) {
     const page = await context.emulator.client.trades(symbol, next, Math.min(MAX_TRADES_PER_READ, toId - next + 1));
