@@ -137,6 +137,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
       BINANCE_REST_URL: emulator.restBaseUrl,
       CORS_ORIGINS: 'http://dashboard.test',
       API_KEYS: `${apiKey},${rotatedApiKey}`,
+      LOG_FORMAT: 'json',
     };
     service = await startService(env);
   });
@@ -184,6 +185,23 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     const { status, body } = await call('GET', '/health');
     expect(status).toBe(200);
     expect(body).toMatchObject({ healthy: true, postgres: { up: true }, redis: { up: true }, stream: { ready: true } });
+  });
+
+  it('logs one JSON object per line with LOG_FORMAT=json, the line naming its port included', () => {
+    const lines = service.output().split('\n').filter((line) => line.trim() !== '');
+    expect(lines.length).toBeGreaterThan(3);
+    const entries = lines.map((line) => {
+      try {
+        return JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        throw new Error(`not a JSON log line: ${line}`);
+      }
+    });
+    for (const entry of entries) {
+      expect(entry).toEqual(expect.objectContaining({ level: expect.any(String), pid: expect.any(Number), timestamp: expect.any(Number), message: expect.anything() }));
+    }
+    expect(entries).toContainEqual(expect.objectContaining({ context: 'NestApplication', message: 'Nest application successfully started' }));
+    expect(entries).toContainEqual(expect.objectContaining({ context: 'Main', message: expect.stringMatching(/listening on http:\/\/.+:\d+/) }));
   });
 
   it('adds a coin given in lower case (201), then again idempotently (200), and its first price is readable within 2 s', async () => {

@@ -1,4 +1,4 @@
-import { LogLevel, Logger, ValidationPipe } from '@nestjs/common';
+import { ConsoleLogger, LogLevel, Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -29,7 +29,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config),
     new FastifyAdapter({ bodyLimit: 64 * 1024 }),
-    { logger: LOG_LEVELS[config.logLevel], bufferLogs: false },
+    { logger: createLogger(config), bufferLogs: false },
   );
   app.useGlobalPipes(
     new ValidationPipe({
@@ -68,6 +68,12 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   );
   SwaggerModule.setup('api', app, document, { jsonDocumentUrl: 'api-json' });
   return app;
+}
+
+/** Nest's console logger: JSON lines when asked, otherwise text, coloured only on a terminal (not in `docker logs`). */
+function createLogger(config: AppConfig): ConsoleLogger {
+  const json = config.logFormat === 'json';
+  return new ConsoleLogger({ logLevels: LOG_LEVELS[config.logLevel], json, colors: !json && process.stdout.isTTY === true });
 }
 
 /**

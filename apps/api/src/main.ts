@@ -40,7 +40,12 @@ async function main(): Promise<void> {
   process.once('SIGINT', shutdown);
   await app.listen(config.port, '0.0.0.0');
   // Written whatever the log level: scripts and tests read the port from this line when PORT=0.
-  process.stdout.write(`binance-rates ${config.instanceId} listening on ${await app.getUrl()} (Swagger at /api)\n`);
+  const listening = `binance-rates ${config.instanceId} listening on ${await app.getUrl()} (Swagger at /api)`;
+  process.stdout.write(
+    config.logFormat === 'json'
+      ? `${JSON.stringify({ level: 'log', pid: process.pid, timestamp: Date.now(), message: listening, context: 'Main' })}\n`
+      : `${listening}\n`,
+  );
 }
 
 main().catch((error: Error) => {

@@ -2,6 +2,8 @@
 export abstract class AppConfig {
   abstract readonly port: number;
   abstract readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** `text` for people (coloured on a terminal), `json` for log collectors: one object per line. */
+  abstract readonly logFormat: 'text' | 'json';
   abstract readonly instanceId: string;
   /** A SIGTERM/SIGINT that has not finished stopping by then exits anyway (with code 1), so a stop never hangs. */
   abstract readonly shutdownTimeoutMs: number;

@@ -50,6 +50,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ API_KEYS: 'sixteen chars and a space' }, noDotEnv)).toThrow(/API_KEYS: key 1 may hold only visible ASCII/);
   });
 
+  it('logs as text by default or as JSON lines, and names a format it does not know', () => {
+    expect(loadConfig({}, noDotEnv).logFormat).toBe('text');
+    expect(loadConfig({ LOG_FORMAT: 'json' }, noDotEnv).logFormat).toBe('json');
+    expect(() => loadConfig({ LOG_FORMAT: 'logfmt' }, noDotEnv)).toThrow(/LOG_FORMAT/);
+  });
+
   it('accepts a Redis database index', () => {
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/5' }, noDotEnv).redis.url).toBe('redis://127.0.0.1:6379/5');
   });

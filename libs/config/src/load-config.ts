@@ -125,6 +125,7 @@ function readDotEnv(path: string): Record<string, string> {
 const schema = {
   PORT: listenPort({ default: 3000 }),
   LOG_LEVEL: str({ choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' }),
+  LOG_FORMAT: str({ choices: ['text', 'json'] as const, default: 'text' }),
   INSTANCE_ID: str({ default: '' }),
   SHUTDOWN_TIMEOUT_MS: positiveInt({ default: 10_000 }),
   DATABASE_URL: postgresUrl({ default: 'postgresql://postgres@127.0.0.1:5432/rates' }),
@@ -199,6 +200,7 @@ export function loadConfig(
   return Object.freeze({
     port: clean.PORT,
     logLevel: clean.LOG_LEVEL,
+    logFormat: clean.LOG_FORMAT,
     instanceId: clean.INSTANCE_ID || `${hostname()}-${process.pid}`,
     shutdownTimeoutMs: clean.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: Object.freeze([...clean.CORS_ORIGINS]),
