@@ -167,6 +167,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
         '/api/currency/{symbol}',
         '/api/currencies',
         '/api/currency/{symbol}/trades',
+        '/api/currency/{symbol}/candles',
         '/api/currencies/stream',
         '/health',
         '/metrics',
@@ -318,6 +319,66 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
       expectErrorBody(body, 400);
     }
     const never = await call('GET', '/api/currency/XRPUSDT/trades');
+    expect(never.status).toBe(404);
+    expectErrorBody(never.body, 404);
+  });
+
+  it('serves candles that match the stored trades exactly, and rejects bad candle queries', async () => {
+    const stored = await storedTrades('BTCUSDT', 0);
+    const first = stored[0];
+    const last = stored[stored.length - 1];
+    // Prices and quantities in units of 1e-8, products in 1e-16, so the expected sums are exact.
+    const units = (text: string): bigint => {
+      const [whole, fraction = ''] = text.split('.');
+      return BigInt(whole + fraction.padEnd(8, '0').slice(0, 8));
+    };
+    const decimal = (value: bigint, scale: number): string => {
+      const digits = value.toString().padStart(scale + 1, '0');
+      return `${digits.slice(0, -scale)}.${digits.slice(-scale)}`.replace(/\.?0+$/, '');
+    };
+    const bySecond = new Map<number, Trade[]>();
+    for (const trade of stored) {
+      const open = trade.tradeTime - (trade.tradeTime % 1000);
+      bySecond.set(open, [...(bySecond.get(open) ?? []), trade]);
+    }
+    const expected = [...bySecond.entries()].map(([openTime, trades]) => {
+      const prices = trades.map((trade) => units(trade.price));
+      const extreme = (pick: (a: bigint, b: bigint) => boolean) => trades[prices.reduce((best, price, i) => (pick(price, prices[best]) ? i : best), 0)].price;
+      return {
+        openTime,
+        closeTime: openTime + 999,
+        open: trades[0].price,
+        high: extreme((a, b) => a > b),
+        low: extreme((a, b) => a < b),
+        close: trades[trades.length - 1].price,
+        volume: decimal(trades.reduce((sum, trade) => sum + units(trade.quantity), 0n), 8),
+        quoteVolume: decimal(trades.reduce((sum, trade) => sum + units(trade.price) * units(trade.quantity), 0n), 16),
+        trades: trades.length,
+        firstTradeId: trades[0].tradeId,
+        lastTradeId: trades[trades.length - 1].tradeId,
+      };
+    });
+    // Trades keep arriving: the second holding the last one read may gain more, so it is left out of the comparison.
+    const lastOpen = last.tradeTime - (last.tradeTime % 1000);
+    const candles = await call('GET', `/api/currency/btcusdt/candles?interval=1s&startTime=${first.tradeTime}&endTime=${last.tradeTime}&limit=1000`);
+    expect(candles.status).toBe(200);
+    expect((candles.body as { openTime: number }[]).at(-1)?.openTime).toBe(lastOpen);
+    expect((candles.body as { openTime: number }[]).filter((candle) => candle.openTime < lastOpen)).toEqual(expected.filter((candle) => candle.openTime < lastOpen));
+    expect(expected.length).toBeGreaterThan(1);
+    // The newest two intervals by default, the last one holding now; a minute candle sums them all.
+    const latest = await call('GET', '/api/currency/BTCUSDT/candles?interval=1s&limit=2');
+    expect((latest.body as { openTime: number }[]).every((candle) => candle.openTime >= Date.now() - 3_000)).toBe(true);
+    const minutes = await call('GET', `/api/currency/BTCUSDT/candles?interval=1m&startTime=${first.tradeTime}&endTime=${last.tradeTime}`);
+    const counted = (minutes.body as { trades: number; openTime: number }[]).reduce((sum, candle) => sum + candle.trades, 0);
+    expect(counted).toBeGreaterThanOrEqual(stored.length);
+
+    for (const query of ['', 'interval=2m', 'interval=1M', 'interval=1m&limit=0', 'interval=1m&limit=1001', 'interval=1m&startTime=10&endTime=5', 'interval=1m&startTime=x', 'interval=1m&bogus=1']) {
+      const { status, body } = await call('GET', `/api/currency/BTCUSDT/candles?${query}`);
+      expect({ query, status }).toEqual({ query, status: 400 });
+      expectErrorBody(body, 400);
+    }
+    expect((await call('GET', '/api/currency/BTCUSDT/candles?interval=2m')).body.message).toContain('interval must be one of 1s, 1m');
+    const never = await call('GET', '/api/currency/XRPUSDT/candles?interval=1m');
     expect(never.status).toBe(404);
     expectErrorBody(never.body, 404);
   });

@@ -5,3 +5,4 @@ export * from './symbol';
 export * from './trade-sequencer';
 export * from './ownership-plan';
 export * from './settles-within';
+export * from './candle';

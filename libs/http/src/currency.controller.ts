@@ -13,7 +13,9 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { CurrencyService } from '@binance-rates/ingestion';
+import { CANDLE_INTERVALS } from '@binance-rates/domain';
 import { RequiresApiKey } from './api-key.guard';
+import { CandleResponseDto, CandlesQueryDto, mapCandle } from './candle.dto';
 import { CreateCurrencyDto, CurrencyResponseDto, mapCurrency } from './currency.dto';
 import { ErrorResponseDto } from './error-response.dto';
 import { ParseSymbolPipe } from './symbol.pipe';
@@ -88,6 +90,23 @@ export class CurrencyController {
     }
     const trades = await this.currencies.history({ symbol, ...query, limit: query.limit ?? 500 });
     return trades.map(mapTrade);
+  }
+
+  @Get('currency/:symbol/candles')
+  @ApiOperation({
+    summary: 'Candles (open, high, low, close, volumes) of the stored trades, ascending; intervals without a trade are left out',
+  })
+  @ApiParam(symbolParam)
+  @ApiOkResponse({ type: [CandleResponseDto] })
+  @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Bad query' })
+  @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Never tracked' })
+  async candles(@Param('symbol', ParseSymbolPipe) symbol: string, @Query() query: CandlesQueryDto): Promise<CandleResponseDto[]> {
+    if (query.startTime !== undefined && query.endTime !== undefined && query.startTime > query.endTime) {
+      throw new BadRequestException('startTime must not be after endTime');
+    }
+    const intervalMs = CANDLE_INTERVALS[query.interval];
+    const candles = await this.currencies.candles({ symbol, intervalMs, startTime: query.startTime, endTime: query.endTime, limit: query.limit ?? 500 });
+    return candles.map((candle) => mapCandle(candle, intervalMs));
   }
 
   @Get('currency/:symbol/gaps')

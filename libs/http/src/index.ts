@@ -8,3 +8,4 @@ export * from './http.module';
 export * from './trade.dto';
 export * from './currency.controller';
 export * from './price-read.fast-path';
+export * from './candle.dto';

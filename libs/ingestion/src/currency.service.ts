@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { LatestPriceStore } from '@binance-rates/cache';
-import { AggTrade, PricePoint } from '@binance-rates/domain';
+import { AggTrade, Candle, PricePoint, candleWindow } from '@binance-rates/domain';
 import { TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
 import { SymbolNeverTrackedError, SymbolNotTrackedError } from './currency.errors';
 import { LatestPriceView } from './latest-price.view';
@@ -19,6 +19,14 @@ export interface CurrencyView {
 export interface TradesQuery {
   symbol: string;
   fromId?: number;
+  startTime?: number;
+  endTime?: number;
+  limit: number;
+}
+
+export interface CandlesQuery {
+  symbol: string;
+  intervalMs: number;
   startTime?: number;
   endTime?: number;
   limit: number;
@@ -73,18 +81,28 @@ export class CurrencyService {
   }
 
   async history(query: TradesQuery): Promise<AggTrade[]> {
-    if (!this.tracked.isActive(query.symbol) && !(await this.tracked.wasEverTracked(query.symbol))) {
-      throw new SymbolNeverTrackedError(query.symbol);
-    }
+    await this.assertEverTracked(query.symbol);
     return this.trades.findTrades(query);
+  }
+
+  /** Candles of the stored history, at most `limit` whole intervals (see candleWindow for which). */
+  async candles({ symbol, intervalMs, startTime, endTime, limit }: CandlesQuery): Promise<Candle[]> {
+    await this.assertEverTracked(symbol);
+    const window = candleWindow({ intervalMs, limit, startTime, endTime, now: Date.now() });
+    return this.trades.findCandles({ symbol, intervalMs, ...window });
   }
 
   /** Id ranges of the coin's history that could not be filled yet and are being retried. */
   async openGaps(symbol: string): Promise<TradeGapRecord[]> {
+    await this.assertEverTracked(symbol);
+    return this.gaps.listOpen(symbol);
+  }
+
+  /** History stays readable after a coin is removed; a coin never tracked has none. */
+  private async assertEverTracked(symbol: string): Promise<void> {
     if (!this.tracked.isActive(symbol) && !(await this.tracked.wasEverTracked(symbol))) {
       throw new SymbolNeverTrackedError(symbol);
     }
-    return this.gaps.listOpen(symbol);
   }
 
   private streamLive(symbol: string): boolean | null {

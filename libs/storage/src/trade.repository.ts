@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { AggTrade } from '@binance-rates/domain';
+import type { AggTrade, Candle } from '@binance-rates/domain';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DatabaseClient } from './database.client';
@@ -12,6 +12,14 @@ export interface FindTradesParams {
   startTime?: number;
   endTime?: number;
   limit: number;
+}
+
+export interface FindCandlesParams {
+  symbol: string;
+  intervalMs: number;
+  /** Inclusive epoch-ms bounds; the caller keeps them to whole intervals (see candleWindow). */
+  startTime: number;
+  endTime: number;
 }
 
 export interface StoredTradePosition {
@@ -44,6 +52,19 @@ const TRADE_COLUMNS = `
   symbol, trade_id::float8 AS trade_id, price::text AS price, quantity::text AS quantity,
   first_trade_id::float8 AS first_trade_id, last_trade_id::float8 AS last_trade_id,
   (extract(epoch FROM trade_time) * 1000)::float8 AS trade_time, is_buyer_maker`;
+
+interface CandleRow {
+  open_time: number;
+  open: string;
+  high: string;
+  low: string;
+  close: string;
+  volume: string;
+  quote_volume: string;
+  trades: number;
+  first_trade_id: number;
+  last_trade_id: number;
+}
 
 interface TradeRow {
   symbol: string;
@@ -141,6 +162,51 @@ export class TradeRepository {
       values,
     );
     return rows.map(mapTrade);
+  }
+
+  /**
+   * Candles of the stored trades between two times: the trades are found by the same id-bound search as
+   * `findTrades` (a primary-key range, no time index), grouped by interval in one hashed pass, and each candle's open
+   * and close are read by primary key from its first and last trade id. Intervals without a stored trade are absent.
+   * Cost grows with the trades in the window: ~1 µs per trade on this machine.
+   */
+  async findCandles({ symbol, intervalMs, startTime, endTime }: FindCandlesParams): Promise<Candle[]> {
+    const start = `timestamptz 'epoch' + $3::bigint * interval '1 millisecond'`;
+    const end = `timestamptz 'epoch' + $4::bigint * interval '1 millisecond'`;
+    const { rows } = await this.db.pool.query<CandleRow>(
+      `WITH RECURSIVE ${idBoundSearch('start_bound', '<', start)}, ${idBoundSearch('end_bound', '<=', end)},
+       bucket AS (
+         SELECT date_bin($2::bigint * interval '1 millisecond', trade_time, timestamptz 'epoch') AS bucket,
+                min(trade_id) AS first_id, max(trade_id) AS last_id, max(price) AS high, min(price) AS low,
+                sum(quantity) AS volume, sum(price * quantity) AS quote_volume, count(*) AS trades
+         FROM agg_trade
+         WHERE symbol = $1 AND trade_id >= (SELECT max(lo) FROM start_bound) AND trade_id < (SELECT max(lo) FROM end_bound)
+           AND trade_time >= ${start} AND trade_time <= ${end}
+         GROUP BY 1
+       )
+       SELECT (extract(epoch FROM b.bucket) * 1000)::float8 AS open_time, o.price::text AS open, b.high::text AS high, b.low::text AS low,
+              c.price::text AS close, trim_scale(b.volume)::text AS volume, trim_scale(b.quote_volume)::text AS quote_volume,
+              b.trades::float8 AS trades, b.first_id::float8 AS first_trade_id, b.last_id::float8 AS last_trade_id
+       FROM bucket b
+       JOIN agg_trade o ON o.symbol = $1 AND o.trade_id = b.first_id
+       JOIN agg_trade c ON c.symbol = $1 AND c.trade_id = b.last_id`,
+      [symbol, intervalMs, startTime, endTime],
+    );
+    // Sorted here: with an ORDER BY, PostgreSQL (which cannot estimate the id range) sorts every trade of the window
+    // by interval to group them, spilling to disk for large windows (a day of 1.9M trades: 3.5 s instead of 1.8 s).
+    rows.sort((a, b) => a.open_time - b.open_time);
+    return rows.map((row) => ({
+      openTime: row.open_time,
+      open: row.open,
+      high: row.high,
+      low: row.low,
+      close: row.close,
+      volume: row.volume,
+      quoteVolume: row.quote_volume,
+      trades: row.trades,
+      firstTradeId: row.first_trade_id,
+      lastTradeId: row.last_trade_id,
+    }));
   }
 
   /** The newest stored trade per symbol; symbols with no history are absent from the map. */
