@@ -178,6 +178,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect(Object.keys(paths['/api/currency/{symbol}'].delete.responses)).toEqual(expect.arrayContaining(['204', '404']));
     expect(Object.keys(paths['/api/currency/{symbol}/trades'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
     expect(Object.keys(paths['/api/currency/{symbol}/gaps'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '404']));
+    expect(Object.keys(paths['/api/currency/{symbol}/candles'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '422', '503']));
     expect(Object.keys(paths['/health'].get.responses)).toEqual(expect.arrayContaining(['200', '503']));
     expect(Object.keys(paths['/api/currencies/stream'].get.responses)).toEqual(expect.arrayContaining(['200', '400', '404', '503']));
   });

@@ -56,6 +56,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ LOG_FORMAT: 'logfmt' }, noDotEnv)).toThrow(/LOG_FORMAT/);
   });
 
+  it('bounds candles queries in time and number, leaving database connections for the rest', () => {
+    expect(loadConfig({}, noDotEnv).candles).toEqual({ timeoutMs: 10_000, concurrency: 2 });
+    expect(loadConfig({ CANDLES_TIMEOUT_MS: '2500', CANDLES_CONCURRENCY: '4' }, noDotEnv).candles).toEqual({ timeoutMs: 2_500, concurrency: 4 });
+    expect(() => loadConfig({ CANDLES_CONCURRENCY: '8' }, noDotEnv)).toThrow(/CANDLES_CONCURRENCY: with HISTORY_WRITERS it must leave/);
+    expect(() => loadConfig({ CANDLES_TIMEOUT_MS: '0' }, noDotEnv)).toThrow(/CANDLES_TIMEOUT_MS: must be a positive integer/);
+  });
+
   it('accepts a Redis database index', () => {
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/5' }, noDotEnv).redis.url).toBe('redis://127.0.0.1:6379/5');
   });

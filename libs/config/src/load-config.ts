@@ -149,6 +149,8 @@ const schema = {
   PRICE_PUSH_MAX_CLIENTS: positiveInt({ default: 1_000 }),
   CORS_ORIGINS: corsOrigins({ default: [] }),
   API_KEYS: apiKeys({ default: [] }),
+  CANDLES_TIMEOUT_MS: positiveInt({ default: 10_000 }),
+  CANDLES_CONCURRENCY: positiveInt({ default: 2 }),
   LEASE_TTL_MS: positiveInt({ default: 6_000 }),
   LEASE_RENEW_MS: positiveInt({ default: 1_500 }),
   FAIR_SHARE_SLACK: nonNegativeInt({ default: 1 }),
@@ -183,6 +185,9 @@ export function loadConfig(
   if (clean.HISTORY_WRITERS + 2 > clean.DATABASE_POOL_SIZE) {
     problems.push('HISTORY_WRITERS: must leave at least 2 of DATABASE_POOL_SIZE connections for reads and other writes');
   }
+  if (clean.HISTORY_WRITERS + clean.CANDLES_CONCURRENCY + 1 > clean.DATABASE_POOL_SIZE) {
+    problems.push('CANDLES_CONCURRENCY: with HISTORY_WRITERS it must leave at least 1 of DATABASE_POOL_SIZE connections for everything else');
+  }
   if (clean.LEASE_RENEW_MS * 2 > clean.LEASE_TTL_MS) {
     problems.push('LEASE_RENEW_MS: must be at most half of LEASE_TTL_MS, so one missed renewal does not lose the lease');
   }
@@ -205,6 +210,7 @@ export function loadConfig(
     shutdownTimeoutMs: clean.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: Object.freeze([...clean.CORS_ORIGINS]),
     apiKeys: Object.freeze([...clean.API_KEYS]),
+    candles: Object.freeze({ timeoutMs: clean.CANDLES_TIMEOUT_MS, concurrency: clean.CANDLES_CONCURRENCY }),
     database: Object.freeze({ url: clean.DATABASE_URL, poolSize: clean.DATABASE_POOL_SIZE }),
     redis: Object.freeze({ url: clean.REDIS_URL, keyPrefix: clean.REDIS_KEY_PREFIX }),
     binance: Object.freeze({

@@ -100,6 +100,8 @@ export class CurrencyController {
   @ApiOkResponse({ type: [CandleResponseDto] })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Bad query' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Never tracked' })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'The window holds too many trades to aggregate within CANDLES_TIMEOUT_MS' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Too many candles queries running or waiting on this instance' })
   async candles(@Param('symbol', ParseSymbolPipe) symbol: string, @Query() query: CandlesQueryDto): Promise<CandleResponseDto[]> {
     if (query.startTime !== undefined && query.endTime !== undefined && query.startTime > query.endTime) {
       throw new BadRequestException('startTime must not be after endTime');

@@ -10,6 +10,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   SYMBOL_NOT_TRADING: HttpStatus.UNPROCESSABLE_ENTITY,
   EXCHANGE_UNAVAILABLE: HttpStatus.SERVICE_UNAVAILABLE,
   PUSH_CLIENTS_FULL: HttpStatus.SERVICE_UNAVAILABLE,
+  CANDLES_WINDOW_TOO_LARGE: HttpStatus.UNPROCESSABLE_ENTITY,
+  CANDLES_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** What an error body needs to know of the request it answers. */

@@ -53,3 +53,19 @@ export class ExchangeUnavailableError extends CurrencyError {
     super(`Binance could not be asked about the symbol: ${reason}`);
   }
 }
+
+export class CandlesWindowTooLargeError extends CurrencyError {
+  override readonly name = 'CandlesWindowTooLargeError';
+  readonly code = 'CANDLES_WINDOW_TOO_LARGE';
+  constructor(timeoutMs: number) {
+    super(`the candles asked for could not be computed within ${timeoutMs} ms (CANDLES_TIMEOUT_MS): ask for fewer intervals or a shorter window`);
+  }
+}
+
+export class CandlesBusyError extends CurrencyError {
+  override readonly name = 'CandlesBusyError';
+  readonly code = 'CANDLES_BUSY';
+  constructor() {
+    super('too many candles queries are running or waiting on this instance; try again shortly');
+  }
+}

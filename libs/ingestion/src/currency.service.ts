@@ -1,8 +1,10 @@
 import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore } from '@binance-rates/cache';
 import { AggTrade, Candle, PricePoint, candleWindow } from '@binance-rates/domain';
-import { TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
-import { SymbolNeverTrackedError, SymbolNotTrackedError } from './currency.errors';
+import { StatementTimeoutError, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
+import { ConcurrencyGate } from './concurrency-gate';
+import { CandlesBusyError, CandlesWindowTooLargeError, SymbolNeverTrackedError, SymbolNotTrackedError } from './currency.errors';
 import { LatestPriceView } from './latest-price.view';
 import { OwnershipCoordinator } from './ownership-coordinator.service';
 import { SymbolListingService } from './symbol-listing.service';
@@ -32,10 +34,17 @@ export interface CandlesQuery {
   limit: number;
 }
 
+/** Candles queries that may wait for a free slot on one instance; more are refused with CandlesBusyError. */
+const MAX_WAITING_CANDLE_QUERIES = 32;
+
 /** The use cases behind the REST API: which coins are tracked, their latest prices and their history. */
 @Injectable()
 export class CurrencyService {
+  /** Candles scan every trade of their window: a few at a time, so reads never take the connections history writes need. */
+  private readonly candleQueries: ConcurrencyGate;
+
   constructor(
+    private readonly config: AppConfig,
     private readonly tracked: TrackedSymbolsService,
     private readonly listing: SymbolListingService,
     private readonly prices: LatestPriceStore,
@@ -43,7 +52,9 @@ export class CurrencyService {
     private readonly ownership: OwnershipCoordinator,
     private readonly view: LatestPriceView,
     private readonly gaps: TradeGapRepository,
-  ) {}
+  ) {
+    this.candleQueries = new ConcurrencyGate(config.candles.concurrency, MAX_WAITING_CANDLE_QUERIES, () => new CandlesBusyError());
+  }
 
   async add(symbol: string): Promise<{ currency: CurrencyView; created: boolean }> {
     if (!this.tracked.isActive(symbol)) {
@@ -89,7 +100,12 @@ export class CurrencyService {
   async candles({ symbol, intervalMs, startTime, endTime, limit }: CandlesQuery): Promise<Candle[]> {
     await this.assertEverTracked(symbol);
     const window = candleWindow({ intervalMs, limit, startTime, endTime, now: Date.now() });
-    return this.trades.findCandles({ symbol, intervalMs, ...window });
+    const { timeoutMs } = this.config.candles;
+    try {
+      return await this.candleQueries.run(() => this.trades.findCandles({ symbol, intervalMs, ...window, timeoutMs }));
+    } catch (error) {
+      throw error instanceof StatementTimeoutError ? new CandlesWindowTooLargeError(timeoutMs) : error;
+    }
   }
 
   /** Id ranges of the coin's history that could not be filled yet and are being retried. */

@@ -3,7 +3,7 @@ import type { AggTrade } from '@binance-rates/domain';
 import { createTestDatabase, planNodesOf, type TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
 import { TradeCopyBatch } from './trade-copy-batch';
-import { TradeRepository } from './trade.repository';
+import { StatementTimeoutError, TradeRepository } from './trade.repository';
 
 const T0 = Date.UTC(2024, 0, 1);
 const SOME = 200;
@@ -307,13 +307,13 @@ describe('TradeRepository', () => {
         priced(1, T0 + 1000, '99.00000000', '50.00000000', 'ETHUSDT'),
         priced(2, T0 + minute, '98.00000000', '50.00000000', 'ETHUSDT'),
       ]);
-      const candles = await trades.findCandles({ symbol: 'BTCUSDT', intervalMs: minute, startTime: T0, endTime: T0 + 3 * minute - 1 });
+      const candles = await trades.findCandles({ symbol: 'BTCUSDT', intervalMs: minute, startTime: T0, endTime: T0 + 3 * minute - 1, timeoutMs: 10_000 });
       expect(candles).toEqual([
         { openTime: T0, open: '10.50000000', high: '11.00000000', low: '9.75000000', close: '9.75000000', volume: '7', quoteVolume: '71', trades: 3, firstTradeId: 1, lastTradeId: 3 },
         { openTime: T0 + 2 * minute, open: '12.25000000', high: '12.25000000', low: '12.00000000', close: '12.00000000', volume: '0.4', quoteVolume: '4.825', trades: 2, firstTradeId: 4, lastTradeId: 5 },
       ]);
-      await expect(trades.findCandles({ symbol: 'BTCUSDT', intervalMs: minute, startTime: T0 + minute, endTime: T0 + 2 * minute - 1 })).resolves.toEqual([]);
-      await expect(trades.findCandles({ symbol: 'XRPUSDT', intervalMs: minute, startTime: T0, endTime: T0 + 3 * minute - 1 })).resolves.toEqual([]);
+      await expect(trades.findCandles({ symbol: 'BTCUSDT', intervalMs: minute, startTime: T0 + minute, endTime: T0 + 2 * minute - 1, timeoutMs: 10_000 })).resolves.toEqual([]);
+      await expect(trades.findCandles({ symbol: 'XRPUSDT', intervalMs: minute, startTime: T0, endTime: T0 + 3 * minute - 1, timeoutMs: 10_000 })).resolves.toEqual([]);
     });
 
     it('matches candles computed from the trades themselves, over holes in the ids, equal times and any window', async () => {
@@ -362,7 +362,7 @@ describe('TradeRepository', () => {
             lastTradeId: group[group.length - 1]!.tradeId,
           };
         });
-        const found = await trades.findCandles({ symbol: 'SOLUSDT', intervalMs, startTime, endTime });
+        const found = await trades.findCandles({ symbol: 'SOLUSDT', intervalMs, startTime, endTime, timeoutMs: 10_000 });
         expect({ intervalMs, startTime, endTime, found }).toEqual({ intervalMs, startTime, endTime, found: expected });
       }
     });
@@ -405,10 +405,25 @@ describe('TradeRepository', () => {
 
     it('reads the trades of a candles window along the primary key, never the whole history', async () => {
       const nodes = await planNodesOf(client.pool, () =>
-        trades.findCandles({ symbol: 'BTCUSDT', intervalMs: 60_000, startTime: 5_000_000, endTime: 5_000_000 + 60 * 60_000 - 1 }),
+        trades.findCandles({ symbol: 'BTCUSDT', intervalMs: 60_000, startTime: 5_000_000, endTime: 5_000_000 + 60 * 60_000 - 1, timeoutMs: 10_000 }),
       );
       expect(nodes).toContain('Index Scan');
       expect(nodes).not.toContain('Seq Scan');
+    });
+
+    it('cancels a candles query that outlasts its timeout, and the connection serves the next query', async () => {
+      const everything = { symbol: 'BTCUSDT', intervalMs: 1_000, startTime: 0, endTime: 30_000_000 };
+      // pg_sleep in the same statement would be clearer, but the query is fixed: a lock held elsewhere stalls it instead.
+      const locker = await client.pool.connect();
+      await locker.query('BEGIN; LOCK TABLE agg_trade IN ACCESS EXCLUSIVE MODE');
+      try {
+        await expect(trades.findCandles({ ...everything, timeoutMs: 200 })).rejects.toBeInstanceOf(StatementTimeoutError);
+      } finally {
+        await locker.query('ROLLBACK');
+        locker.release();
+      }
+      const candles = await trades.findCandles({ ...everything, timeoutMs: 10_000 });
+      expect(candles.reduce((sum, candle) => sum + candle.trades, 0)).toBe(20_000);
     });
   });
 
