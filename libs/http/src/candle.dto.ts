@@ -1,37 +1,16 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIn } from 'class-validator';
 import { CANDLE_INTERVALS, Candle } from '@binance-rates/domain';
 import type { CandleIntervalName } from '@binance-rates/domain';
+import { TimeWindowQueryDto } from './trade.dto';
 
 const INTERVAL_NAMES = Object.keys(CANDLE_INTERVALS) as CandleIntervalName[];
 
-export class CandlesQueryDto {
+/** startTime and endTime pick the intervals holding them, and limit counts intervals (see candleWindow). */
+export class CandlesQueryDto extends TimeWindowQueryDto {
   @ApiProperty({ enum: INTERVAL_NAMES, example: '1m', description: 'Candle length; aligned to the Unix epoch (UTC), like Binance klines' })
   @IsIn(INTERVAL_NAMES, { message: `interval must be one of ${INTERVAL_NAMES.join(', ')}` })
   interval!: CandleIntervalName;
-
-  @ApiPropertyOptional({ description: 'Epoch ms: candles from the one holding this time on', minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'startTime must be an integer (epoch ms)' })
-  @Min(0, { message: 'startTime must not be negative' })
-  startTime?: number;
-
-  @ApiPropertyOptional({ description: 'Epoch ms: candles up to the one holding this time (default: now)', minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'endTime must be an integer (epoch ms)' })
-  @Min(0, { message: 'endTime must not be negative' })
-  endTime?: number;
-
-  @ApiPropertyOptional({ default: 500, minimum: 1, maximum: 1000, description: 'Most intervals covered' })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'limit must be an integer' })
-  @Min(1, { message: 'limit must be at least 1' })
-  @Max(1000, { message: 'limit must be at most 1000' })
-  limit?: number;
 }
 
 export class CandleResponseDto {

@@ -95,6 +95,8 @@ export class CurrencyController {
   @Get('currency/:symbol/candles')
   @ApiOperation({
     summary: 'Candles (open, high, low, close, volumes) of the stored trades, ascending; intervals without a trade are left out',
+    description:
+      'At most `limit` whole intervals: from the one holding `startTime` on when it is given, otherwise the last ones up to the one holding `endTime` (default now).',
   })
   @ApiParam(symbolParam)
   @ApiOkResponse({ type: [CandleResponseDto] })

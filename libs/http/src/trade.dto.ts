@@ -4,14 +4,8 @@ import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AggTrade } from '@binance-rates/domain';
 import type { TradeGapRecord } from '@binance-rates/storage';
 
-export class TradesQueryDto {
-  @ApiPropertyOptional({ description: 'Return trades with tradeId >= fromId', minimum: 0 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'fromId must be an integer' })
-  @Min(0, { message: 'fromId must not be negative' })
-  fromId?: number;
-
+/** The window of a history query, shared by trades and candles. */
+export class TimeWindowQueryDto {
   @ApiPropertyOptional({ description: 'Epoch ms, inclusive', minimum: 0 })
   @IsOptional()
   @Type(() => Number)
@@ -33,6 +27,15 @@ export class TradesQueryDto {
   @Min(1, { message: 'limit must be at least 1' })
   @Max(1000, { message: 'limit must be at most 1000' })
   limit?: number;
+}
+
+export class TradesQueryDto extends TimeWindowQueryDto {
+  @ApiPropertyOptional({ description: 'Return trades with tradeId >= fromId', minimum: 0 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'fromId must be an integer' })
+  @Min(0, { message: 'fromId must not be negative' })
+  fromId?: number;
 }
 
 export class TradeResponseDto {
