@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import { Client } from 'pg';
 import type { AggTrade } from '@binance-rates/domain';
 import { BREAK_SYMBOL, BinanceEmulator, HALTED_SYMBOL, startEmulator } from '@binance-rates/emulator';
 import { TestDatabase, cleanupRedisPrefix, createEmptyDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
@@ -138,6 +139,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
       CORS_ORIGINS: 'http://dashboard.test',
       API_KEYS: `${apiKey},${rotatedApiKey}`,
       LOG_FORMAT: 'json',
+      CANDLES_TIMEOUT_MS: '1000',
     };
     service = await startService(env);
   });
@@ -382,6 +384,24 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     const never = await call('GET', '/api/currency/XRPUSDT/candles?interval=1m');
     expect(never.status).toBe(404);
     expectErrorBody(never.body, 404);
+  });
+
+  it('answers 422 when candles cannot be computed within CANDLES_TIMEOUT_MS, and computes them again afterwards', async () => {
+    // A lock taken elsewhere stalls the query past its timeout (history writes wait on it too, and catch up after).
+    const locker = new Client({ connectionString: database.url });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN; LOCK TABLE agg_trade IN ACCESS EXCLUSIVE MODE');
+      const asked = Date.now();
+      const refused = await call('GET', '/api/currency/BTCUSDT/candles?interval=1m');
+      expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 422, code: 'CANDLES_WINDOW_TOO_LARGE' });
+      expectErrorBody(refused.body, 422);
+      expect(Date.now() - asked).toBeLessThan(5_000);
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
+    expect((await call('GET', '/api/currency/BTCUSDT/candles?interval=1m')).status).toBe(200);
   });
 
   it('lists no open gaps for a coin whose history is complete, and 404s gaps of a never-tracked coin', async () => {
