@@ -59,6 +59,31 @@ describe('PricePushService', () => {
     expect(push.clientCount).toBe(2);
   });
 
+  it('builds the tracked list once per round, not once per client following every coin', () => {
+    jest.useFakeTimers();
+    let lists = 0;
+    const counting = {
+      isActive: (symbol: string) => tracked.has(symbol),
+      list: () => {
+        lists += 1;
+        return [...tracked];
+      },
+    } as unknown as TrackedSymbolsService;
+    const counted = new PricePushService(config, counting, view);
+    try {
+      const sinks = [new RecordingSink(), new RecordingSink()];
+      for (const sink of sinks) counted.follow(null, () => sink);
+      lists = 0;
+      view.offer({ symbol: 'BTCUSDT', price: '103', tradeId: 4, tradeTime: 4_000 });
+      jest.advanceTimersByTime(config.ingest.pricePushIntervalMs);
+      expect(sinks.map((sink) => sink.sent.at(-1)?.prices.map((price) => price.tradeId))).toEqual([[4], [4]]);
+      expect(lists).toBe(1);
+    } finally {
+      counted.onModuleDestroy();
+      jest.useRealTimers();
+    }
+  });
+
   it('ends every stream when the service stops, and any opened afterwards at once', () => {
     const sink = new RecordingSink();
     push.follow(null, () => sink);

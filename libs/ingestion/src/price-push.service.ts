@@ -2,7 +2,7 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { PushClientsFullError, SymbolNotTrackedError } from './currency.errors';
 import { LatestPriceView } from './latest-price.view';
-import { PriceChanges, PriceSubscription } from './price-subscription';
+import { PriceChanges, PriceSubscription, TrackedCoins } from './price-subscription';
 import { TrackedSymbolsService } from './tracked-symbols.service';
 
 /** Where one client's pushes go (an HTTP response held open, for instance). */
@@ -72,13 +72,19 @@ export class PricePushService implements OnModuleDestroy {
   }
 
   private round(): void {
+    // The tracked list is built and sorted on each call: once per round, not once per client following every coin.
+    let everyCoin: readonly string[] | null = null;
+    const tracked: TrackedCoins = {
+      isActive: (symbol) => this.tracked.isActive(symbol),
+      list: () => (everyCoin ??= this.tracked.list()),
+    };
     for (const [sink, subscription] of this.clients) {
-      this.push(sink, subscription);
+      this.push(sink, subscription, tracked);
     }
   }
 
-  private push(sink: PricePushSink, subscription: PriceSubscription): void {
-    const changes = subscription.changes(this.tracked, (symbol) => this.view.get(symbol));
+  private push(sink: PricePushSink, subscription: PriceSubscription, tracked: TrackedCoins = this.tracked): void {
+    const changes = subscription.changes(tracked, (symbol) => this.view.get(symbol));
     if (changes.prices.length > 0 || changes.removed.length > 0) {
       sink.send(changes);
     }

@@ -7,6 +7,12 @@ export interface PriceChanges {
   removed: string[];
 }
 
+/** The tracked coins as a subscription asks about them. */
+export interface TrackedCoins {
+  isActive(symbol: string): boolean;
+  list(): readonly string[];
+}
+
 /**
  * What one live-push client follows and has been sent. Pure: the caller passes the tracked list and the price
  * lookup, so a whole round costs one map lookup per followed coin, however many trades arrived meanwhile.
@@ -20,10 +26,7 @@ export class PriceSubscription {
     this.symbols = symbols === null ? null : new Set(symbols);
   }
 
-  changes(
-    tracked: { isActive(symbol: string): boolean; list(): readonly string[] },
-    priceOf: (symbol: string) => PricePoint | null,
-  ): PriceChanges {
+  changes(tracked: TrackedCoins, priceOf: (symbol: string) => PricePoint | null): PriceChanges {
     const removed: string[] = [];
     if (this.symbols === null) {
       for (const symbol of this.sentIds.keys()) {
