@@ -19,7 +19,7 @@ import { CandleResponseDto, CandlesQueryDto, mapCandle } from './candle.dto';
 import { CreateCurrencyDto, CurrencyResponseDto, mapCurrency } from './currency.dto';
 import { ErrorResponseDto } from './error-response.dto';
 import { ParseSymbolPipe } from './symbol.pipe';
-import { TradeGapResponseDto, TradeResponseDto, TradesQueryDto, mapGap, mapTrade } from './trade.dto';
+import { TimeWindowQueryDto, TradeGapResponseDto, TradeResponseDto, TradesQueryDto, mapGap, mapTrade } from './trade.dto';
 
 const symbolParam = { name: 'symbol', example: 'BTCUSDT', description: 'Binance symbol, any case' };
 
@@ -85,9 +85,7 @@ export class CurrencyController {
     @Param('symbol', ParseSymbolPipe) symbol: string,
     @Query() query: TradesQueryDto,
   ): Promise<TradeResponseDto[]> {
-    if (query.startTime !== undefined && query.endTime !== undefined && query.startTime > query.endTime) {
-      throw new BadRequestException('startTime must not be after endTime');
-    }
+    assertTimeOrder(query);
     const trades = await this.currencies.history({ symbol, ...query, limit: query.limit ?? 500 });
     return trades.map(mapTrade);
   }
@@ -105,9 +103,7 @@ export class CurrencyController {
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'The window holds too many trades to aggregate within CANDLES_TIMEOUT_MS' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Too many candles queries running or waiting on this instance' })
   async candles(@Param('symbol', ParseSymbolPipe) symbol: string, @Query() query: CandlesQueryDto): Promise<CandleResponseDto[]> {
-    if (query.startTime !== undefined && query.endTime !== undefined && query.startTime > query.endTime) {
-      throw new BadRequestException('startTime must not be after endTime');
-    }
+    assertTimeOrder(query);
     const intervalMs = CANDLE_INTERVALS[query.interval];
     const candles = await this.currencies.candles({ symbol, intervalMs, startTime: query.startTime, endTime: query.endTime, limit: query.limit ?? 500 });
     return candles.map((candle) => mapCandle(candle, intervalMs));
@@ -123,5 +119,12 @@ export class CurrencyController {
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Never tracked' })
   async gaps(@Param('symbol', ParseSymbolPipe) symbol: string): Promise<TradeGapResponseDto[]> {
     return (await this.currencies.openGaps(symbol)).map(mapGap);
+  }
+}
+
+/** The one check of a history window that spans two parameters (each alone is validated by the DTO). */
+function assertTimeOrder({ startTime, endTime }: TimeWindowQueryDto): void {
+  if (startTime !== undefined && endTime !== undefined && startTime > endTime) {
+    throw new BadRequestException('startTime must not be after endTime');
   }
 }
