@@ -62,16 +62,17 @@ export async function runPush(context: BenchContext): Promise<PushResult[]> {
       clientsProcess.child.on('message', onMessage);
       clientsProcess.child.send(message);
     });
-  const serviceCores = async (seconds: number) => {
-    const cpu = newCpuMeter(context).start();
-    await sleep(seconds * 1000);
+  /** Busy cores of the service and of the clients' process over one measuring window. */
+  const measureCores = async () => {
+    const cpu = newCpuMeter(context, { peer: clientsProcess.pid }).start();
+    await sleep(config.pushSeconds * 1000);
     const used = cpu.read();
-    return { service: used.service / used.wallSeconds, peer: used.peer / used.wallSeconds };
+    return { service: used.service / used.wallSeconds, clients: used.peer / used.wallSeconds };
   };
   try {
     await emulator.client.setRates(coins, config.pushRate / coins.length);
     await sleep(config.warmupSeconds * 1000);
-    const without = await serviceCores(config.pushSeconds);
+    const without = await measureCores();
     const results: PushResult[] = [];
     for (const count of config.pushClients) {
       const follow = Array.from({ length: count }, (_, client) =>
@@ -80,13 +81,10 @@ export async function runPush(context: BenchContext): Promise<PushResult[]> {
       const opened = await ask<Reply & { connected: number; refused: number }>({ type: 'open', follow }, 'opened');
       await sleep(config.warmupSeconds * 1000);
       await ask<PushSample>({ type: 'sample' }, 'sample');
-      const cpu = newCpuMeter(context, { peer: clientsProcess.pid }).start();
-      await sleep(config.pushSeconds * 1000);
+      const withClients = await measureCores();
       const sample = await ask<PushSample>({ type: 'sample' }, 'sample');
-      const used = cpu.read();
       await ask({ type: 'close' }, 'closed');
       const eventsPerSecond = sample.priceEvents / sample.seconds;
-      const withClients = used.service / used.wallSeconds;
       results.push({
         offeredPerSecond: config.pushRate,
         clients: count,
@@ -94,9 +92,9 @@ export async function runPush(context: BenchContext): Promise<PushResult[]> {
         connected: opened.connected,
         refused: opened.refused,
         serviceCoresWithout: without.service,
-        serviceCoresWith: withClients,
-        serviceMicrosPerEvent: eventsPerSecond > 0 ? ((withClients - without.service) * 1e6) / eventsPerSecond : Number.NaN,
-        clientCores: used.peer / used.wallSeconds,
+        serviceCoresWith: withClients.service,
+        serviceMicrosPerEvent: eventsPerSecond > 0 ? ((withClients.service - without.service) * 1e6) / eventsPerSecond : Number.NaN,
+        clientCores: withClients.clients,
         priceEventsPerSecond: eventsPerSecond,
         megabytesPerSecond: sample.bytes / sample.seconds / 1e6,
         lagP50Ms: sample.lagP50Ms,
