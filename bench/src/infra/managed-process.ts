@@ -96,6 +96,27 @@ export class ManagedProcess {
     return { process: managed, match };
   }
 
+  /**
+   * Over the IPC channel (`ipc: true`): sends `message` and resolves with the first message back whose `type` is
+   * `answer`; rejects, with the process's last output, when none comes within `timeoutMs`.
+   */
+  request<T extends { type: string }>(message: object, answer: string, timeoutMs: number): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const onMessage = (reply: T) => {
+        if (reply.type !== answer) return;
+        clearTimeout(timer);
+        this.child.off('message', onMessage);
+        resolve(reply);
+      };
+      const timer = setTimeout(() => {
+        this.child.off('message', onMessage);
+        reject(new Error(`${this.name} did not answer ${answer} within ${timeoutMs} ms:\n${this.output()}`));
+      }, timeoutMs);
+      this.child.on('message', onMessage);
+      this.child.send(message);
+    });
+  }
+
   /** SIGTERM, then SIGKILL if the process is still alive after `graceMs`. Resolves once it has exited. */
   async stop(graceMs = 15_000): Promise<number | null> {
     if (!this.isRunning) {

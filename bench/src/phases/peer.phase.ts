@@ -47,15 +47,7 @@ export async function runPeer(
   });
   try {
     await waitFor(async () => (await emulator.client.subscribedCount(coins)) === coins.length, 30_000, 'ccxt subscribed');
-    const count = () =>
-      new Promise<CountMessage>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`ccxt did not answer within 10 s:\n${peer.output()}`)), 10_000);
-        peer.child.once('message', (message: CountMessage) => {
-          clearTimeout(timer);
-          resolve(message);
-        });
-        peer.child.send({ type: 'count' });
-      });
+    const count = () => peer.request<CountMessage>({ type: 'count' }, 'count', 10_000);
     const results: PeerResult[] = [];
     for (const rate of rates) {
       await emulator.client.setRates(coins, rate / coins.length);

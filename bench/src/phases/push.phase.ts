@@ -50,18 +50,7 @@ export async function runPush(context: BenchContext): Promise<PushResult[]> {
     readyPattern: /^\{"event":"ready"\}$/,
     ipc: true,
   });
-  const ask = <T extends Reply>(message: object, answer: string, timeoutMs = 60_000) =>
-    new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`push clients did not answer ${answer} within ${timeoutMs} ms:\n${clientsProcess.output()}`)), timeoutMs);
-      const onMessage = (reply: T) => {
-        if (reply.type !== answer) return;
-        clearTimeout(timer);
-        clientsProcess.child.off('message', onMessage);
-        resolve(reply);
-      };
-      clientsProcess.child.on('message', onMessage);
-      clientsProcess.child.send(message);
-    });
+  const ask = <T extends Reply>(message: object, answer: string) => clientsProcess.request<T>(message, answer, 60_000);
   /** Busy cores of the service and of the clients' process over one measuring window. */
   const measureCores = async () => {
     const cpu = newCpuMeter(context, { peer: clientsProcess.pid }).start();
