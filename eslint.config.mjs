@@ -23,8 +23,12 @@ export default [
               onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:config'],
             },
             {
-              sourceTag: 'type:http',
+              sourceTag: 'type:serving',
               onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:config'],
+            },
+            {
+              sourceTag: 'type:http',
+              onlyDependOnLibsWithTags: ['type:serving', 'type:data-access', 'type:domain', 'type:config'],
             },
             {
               sourceTag: 'type:testing',

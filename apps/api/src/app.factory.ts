@@ -7,7 +7,7 @@ import {
   API_KEY_BEARER_SCHEME,
   API_KEY_HEADER_SCHEME,
   CorsPolicy,
-  CurrencyController,
+  SymbolsController,
   HttpExceptionFilter,
   installPriceReadFastPath,
 } from '@binance-rates/http';
@@ -52,7 +52,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       maxAge: 600,
     });
   }
-  installPriceReadFastPath(app.getHttpServer(), app.get(CurrencyController), filter, cors);
+  installPriceReadFastPath(app.getHttpServer(), app.get(SymbolsController), filter, cors);
   closeLingeringConnections(app, config.shutdownTimeoutMs * 0.1);
   const document = SwaggerModule.createDocument(
     app,

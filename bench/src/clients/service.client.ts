@@ -1,5 +1,5 @@
 import { Agent } from 'node:http';
-import type { HealthReport } from '@binance-rates/ingestion';
+import type { HealthReport } from '@binance-rates/serving';
 import { httpJson } from '../infra/http-json';
 
 export interface ServicePrice {

@@ -1,8 +1,8 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { HealthService } from '@binance-rates/ingestion';
-import type { HealthReport } from '@binance-rates/ingestion';
+import { HealthService } from '@binance-rates/serving';
+import type { HealthReport } from '@binance-rates/serving';
 
 @ApiTags('health')
 @Controller('health')

@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrencyError } from '@binance-rates/ingestion';
+import { ServingError } from '@binance-rates/serving';
 import { ApiKeyRejectedError } from './api-key.guard';
 
 const STATUS_BY_CODE: Record<string, number> = {
@@ -47,7 +47,7 @@ export class HttpExceptionFilter implements ExceptionFilter {
 
   /** The response body for any error, shared with routes answered outside Nest's router. */
   toBody(exception: unknown, request: ErrorContext): ErrorBody {
-    if (exception instanceof CurrencyError) {
+    if (exception instanceof ServingError) {
       const statusCode = STATUS_BY_CODE[exception.code] ?? HttpStatus.INTERNAL_SERVER_ERROR;
       return { statusCode, error: reasonPhrase(statusCode), message: exception.message, code: exception.code };
     }

@@ -1,7 +1,7 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { MetricsService } from '@binance-rates/ingestion';
+import { MetricsService } from '@binance-rates/serving';
 
 @ApiTags('health')
 @Controller('metrics')

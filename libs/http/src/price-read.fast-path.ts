@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { CorsPolicy } from './cors-policy';
-import { CurrencyController } from './currency.controller';
+import { SymbolsController } from './symbols.controller';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { ParseSymbolPipe } from './symbol.pipe';
 
@@ -13,7 +13,7 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * and pipe machinery, which costs several times the in-memory lookup itself. Every other request (other methods,
  * sub-paths such as `/trades`, undecodable parameters) goes to the framework unchanged.
  */
-export function installPriceReadFastPath(server: Server, controller: CurrencyController, filter: HttpExceptionFilter, cors: CorsPolicy): void {
+export function installPriceReadFastPath(server: Server, controller: SymbolsController, filter: HttpExceptionFilter, cors: CorsPolicy): void {
   const pipe = new ParseSymbolPipe();
   const frameworkListeners = server.listeners('request') as Array<(request: IncomingMessage, response: ServerResponse) => void>;
   server.removeAllListeners('request');

@@ -9,7 +9,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { PricePushService } from '@binance-rates/ingestion';
+import { PricePushService } from '@binance-rates/serving';
 import { ErrorResponseDto } from './error-response.dto';
 import { PriceStreamQueryDto } from './price-stream.dto';
 import { ServerSentPriceStream } from './price-stream';

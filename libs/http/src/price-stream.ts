@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import type { PriceChanges, PricePushSink } from '@binance-rates/ingestion';
+import type { PriceChanges, PricePushSink } from '@binance-rates/serving';
 
 /** Unread bytes a client may fall behind by before its stream is ended (prices are coalesced, so this is minutes). */
 const MAX_BUFFERED_BYTES = 1024 * 1024;

@@ -2,19 +2,24 @@ import { Module } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { CacheModule } from '@binance-rates/cache';
+import { TradeSequencer } from '@binance-rates/domain';
 import { StorageModule } from '@binance-rates/storage';
-import { BackfillService } from './backfill.service';
-import { CurrencyService } from './currency.service';
-import { HealthService } from './health.service';
-import { LatestPriceView } from './latest-price.view';
-import { MetricsService } from './metrics.service';
-import { OwnershipCoordinator } from './ownership-coordinator.service';
-import { PricePushService } from './price-push.service';
-import { StreamSupervisor } from './stream-supervisor.service';
-import { SymbolListingService } from './symbol-listing.service';
-import { TrackedSymbolsService } from './tracked-symbols.service';
-import { WritePipeline } from './write-pipeline.service';
+import { OwnershipCoordinator } from './cluster/ownership-coordinator.service';
+import { StreamStatusView } from './cluster/stream-status.view';
+import { AggTradesPager } from './gaps/agg-trades-pager';
+import { BackfillQueue } from './gaps/backfill-queue';
+import { BackfillRunner } from './gaps/backfill-runner.service';
+import { GapLedger } from './gaps/gap-ledger.service';
+import { IngestionLifecycle } from './lifecycle/ingestion-lifecycle.service';
+import { StreamSupervisor } from './live/stream-supervisor.service';
+import { TrackedSymbolsService } from './tracking/tracked-symbols.service';
+import { LatestPriceView } from './write/latest-price.view';
+import { WritePipeline } from './write/write-pipeline.service';
 
+/**
+ * The data path: tracked list → live streams → write pipeline → stores, with the gaps it finds filled from REST and
+ * the symbols shared out across the cluster. `IngestionLifecycle` starts and stops it.
+ */
 @Module({
   imports: [CacheModule, StorageModule],
   providers: [
@@ -22,24 +27,22 @@ import { WritePipeline } from './write-pipeline.service';
       provide: BinanceRestClient,
       inject: [AppConfig],
       useFactory: (config: AppConfig) =>
-        new BinanceRestClient({
-          baseUrl: config.binance.restUrl,
-          weightBudgetPerMinute: config.binance.restWeightBudgetPerMinute,
-          requestTimeoutMs: 10_000,
-        }),
+        new BinanceRestClient({ baseUrl: config.binance.restUrl, weightBudgetPerMinute: config.binance.restWeightBudgetPerMinute, requestTimeoutMs: 10_000 }),
     },
-    BackfillService,
-    CurrencyService,
-    HealthService,
+    // One sequencer: the live stream checks ids against it, the backfill moves it on as it fills.
+    { provide: TradeSequencer, useFactory: () => new TradeSequencer() },
+    AggTradesPager,
+    BackfillQueue,
+    BackfillRunner,
+    GapLedger,
+    IngestionLifecycle,
     LatestPriceView,
-    MetricsService,
     OwnershipCoordinator,
-    PricePushService,
+    StreamStatusView,
     StreamSupervisor,
-    SymbolListingService,
     TrackedSymbolsService,
     WritePipeline,
   ],
-  exports: [OwnershipCoordinator, CurrencyService, MetricsService, PricePushService, HealthService, StreamSupervisor, WritePipeline, BackfillService],
+  exports: [BinanceRestClient, BackfillRunner, LatestPriceView, StreamStatusView, StreamSupervisor, TrackedSymbolsService, WritePipeline],
 })
 export class IngestionModule {}

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { BinanceRestClient } from '@binance-rates/binance';
-import { ExchangeUnavailableError, SymbolNotTradingError, UnknownSymbolError } from './currency.errors';
+import { ExchangeUnavailableError, SymbolNotTradingError, UnknownSymbolError } from './serving.errors';
 
 /** A symbol missing from a listing this fresh is unknown; an older listing is fetched again first. */
 const RECHECK_UNKNOWN_AFTER_MS = 5_000;
@@ -24,7 +24,7 @@ export class SymbolListingService {
     this.ttlMs = config.binance.exchangeInfoTtlMs;
   }
 
-  /** Resolves when the symbol is listed and TRADING; throws a CurrencyError otherwise. */
+  /** Resolves when the symbol is listed and TRADING; throws a ServingError otherwise. */
   async assertTradable(symbol: string): Promise<void> {
     const age = Date.now() - this.fetchedAt;
     if (age >= this.ttlMs || (!this.statuses.has(symbol) && age >= RECHECK_UNKNOWN_AFTER_MS)) {

@@ -1,9 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
-import { BackfillService } from './backfill.service';
+import { BackfillRunner, StreamSupervisor, WritePipeline } from '@binance-rates/ingestion';
 import { PricePushService } from './price-push.service';
-import { StreamSupervisor } from './stream-supervisor.service';
-import { WritePipeline } from './write-pipeline.service';
 
 const PREFIX = 'binance_rates_';
 
@@ -15,12 +13,12 @@ const PREFIX = 'binance_rates_';
 export class MetricsService {
   private readonly registry = new Registry();
 
-  constructor(pipeline: WritePipeline, backfill: BackfillService, supervisor: StreamSupervisor, push: PricePushService) {
+  constructor(pipeline: WritePipeline, backfill: BackfillRunner, supervisor: StreamSupervisor, push: PricePushService) {
     collectDefaultMetrics({ register: this.registry });
     const stream = () => supervisor.status();
     this.counter('trades_accepted_total', 'Trades taken in from the stream and the backfill', () => pipeline.stats().acceptedTrades);
     this.counter('trades_persisted_total', 'Trades in history batches stored in PostgreSQL (one the key already held counts too)', () => pipeline.stats().persistedTrades);
-    this.counter('trades_shed_total', 'Trades shed while the history buffer was full: recorded as gaps and backfilled', () => pipeline.stats().droppedTrades);
+    this.counter('trades_shed_total', 'Trades shed while the history buffer was full: recorded as gaps and backfilled', () => pipeline.stats().shedTrades);
     this.counter('trades_rejected_total', 'Trades refused as not storable', () => pipeline.stats().rejectedTrades);
     this.counter('trades_backfilled_total', 'Trades fetched over REST to fill gaps', () => backfill.stats().filledTrades);
     this.counter('latest_price_writes_total', 'Latest prices written to Redis (one per coin per flush)', () => pipeline.stats().latestPriceWrites);

@@ -1,9 +1,8 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { PushClientsFullError, SymbolNotTrackedError } from './currency.errors';
-import { LatestPriceView } from './latest-price.view';
+import { LatestPriceView, TrackedSymbolsService } from '@binance-rates/ingestion';
+import { PushClientsFullError, SymbolNotTrackedError } from './serving.errors';
 import { PriceChanges, PriceSubscription, TrackedCoins } from './price-subscription';
-import { TrackedSymbolsService } from './tracked-symbols.service';
 
 /** Where one client's pushes go (an HTTP response held open, for instance). */
 export interface PricePushSink {

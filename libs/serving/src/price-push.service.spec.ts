@@ -1,9 +1,8 @@
 import { AppConfig } from '@binance-rates/config';
-import { PushClientsFullError, SymbolNotTrackedError } from './currency.errors';
-import { LatestPriceView } from './latest-price.view';
+import { PushClientsFullError, SymbolNotTrackedError } from './serving.errors';
+import { LatestPriceView, TrackedSymbolsService } from '@binance-rates/ingestion';
 import { PricePushService, PricePushSink } from './price-push.service';
 import { PriceChanges } from './price-subscription';
-import { TrackedSymbolsService } from './tracked-symbols.service';
 
 class RecordingSink implements PricePushSink {
   readonly sent: PriceChanges[] = [];

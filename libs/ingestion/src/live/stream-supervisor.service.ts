@@ -1,11 +1,12 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { BinanceStreamClient, StreamClientStatus } from '@binance-rates/binance';
 import { AggTrade, TradeSequencer } from '@binance-rates/domain';
 import { SinceAddedFill, TrackedSymbolRepository, TradeRepository } from '@binance-rates/storage';
-import { BackfillService } from './backfill.service';
-import { TrackedSymbolsService } from './tracked-symbols.service';
-import { WritePipeline } from './write-pipeline.service';
+import { BackfillQueue } from '../gaps/backfill-queue';
+import { BackfillRunner } from '../gaps/backfill-runner.service';
+import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
+import { WritePipeline } from '../write/write-pipeline.service';
 
 /** How long a symbol may take to become live after it was added before the stream counts as unhealthy. */
 const SUBSCRIBE_GRACE_MS = 5_000;
@@ -22,7 +23,8 @@ export interface SymbolStreamState {
 
 /**
  * Runs the live path for the symbols this instance streams: Binance stream → sequencer (duplicates dropped, gaps
- * found) → write pipeline; gaps and interruptions go to the backfill.
+ * found) → write pipeline; gaps and interruptions go to the backfill queue. The sequencer is shared with the
+ * backfill runner, which moves it on as it fills.
  *
  * Protocol steps for one symbol:
  * 1. Before subscribing, resume the sequencer from the last stored trade, if any. A coin added within the backfill
@@ -33,9 +35,8 @@ export interface SymbolStreamState {
  *    shortly after, fetch from the last id onward over REST: a quiet symbol may still have missed trades.
  */
 @Injectable()
-export class StreamSupervisor implements OnModuleDestroy {
+export class StreamSupervisor {
   private readonly logger = new Logger(StreamSupervisor.name);
-  private readonly sequencer = new TradeSequencer();
   private readonly states = new Map<string, SymbolStreamState>();
   private readonly catchUpTimers = new Set<NodeJS.Timeout>();
   /** Coins with no stored trade yet, and when they were added (epoch ms): their first live trade is fetched back to then. */
@@ -45,7 +46,9 @@ export class StreamSupervisor implements OnModuleDestroy {
   constructor(
     private readonly config: AppConfig,
     private readonly pipeline: WritePipeline,
-    private readonly backfill: BackfillService,
+    private readonly backfill: BackfillQueue,
+    private readonly runner: BackfillRunner,
+    private readonly sequencer: TradeSequencer,
     private readonly trades: TradeRepository,
     private readonly tracked: TrackedSymbolsService,
     private readonly trackedRepository: TrackedSymbolRepository,
@@ -76,11 +79,6 @@ export class StreamSupervisor implements OnModuleDestroy {
         onSymbolsInterrupted: (symbols) => this.handleInterrupted(symbols),
       },
     );
-    this.backfill.start({
-      // History is shared: a gap found here is filled here even if the symbol has moved to another instance since.
-      isWanted: (symbol) => this.tracked.isActive(symbol),
-      onFetched: (symbol, lastId) => this.sequencer.resumeFrom(symbol, lastId),
-    });
   }
 
   /** Starts streaming these symbols, resuming each from its last stored trade. */
@@ -107,7 +105,7 @@ export class StreamSupervisor implements OnModuleDestroy {
       if (last && last.tradeTime >= windowStart) {
         this.sequencer.resumeFrom(symbol, last.tradeId);
       } else if (last) {
-        void this.backfill.catchUpFrom(symbol, last);
+        void this.runner.catchUpFrom(symbol, last);
       }
       const fill = unfilled === null ? this.assumedSinceAddedFill(symbol, last !== undefined, windowStart) : unfilled.get(symbol);
       const firstStoredId = fill?.firstStoredId ?? null;
@@ -159,9 +157,13 @@ export class StreamSupervisor implements OnModuleDestroy {
     return this.client?.status() ?? null;
   }
 
-  onModuleDestroy(): void {
+  /** Unsubscribes every symbol and closes the connections. */
+  stop(): void {
     for (const timer of this.catchUpTimers) clearTimeout(timer);
-    this.client?.stop();
+    if (this.client) {
+      this.unstream(this.client.symbols());
+      this.client.stop();
+    }
   }
 
   private requireClient(): BinanceStreamClient {
@@ -184,7 +186,8 @@ export class StreamSupervisor implements OnModuleDestroy {
       }
     }
     if (verdict.kind === 'gap') {
-      this.backfill.request({
+      this.backfill.push({
+        kind: 'range',
         symbol: trade.symbol,
         fromId: verdict.missing.fromId,
         toId: verdict.missing.toId,
@@ -202,9 +205,9 @@ export class StreamSupervisor implements OnModuleDestroy {
 
   /** Fetches a new coin's trades from when it was added up to `toId`; once stored, the coin is marked filled. */
   private requestSinceAdded(symbol: string, addedAt: number, toId: number): void {
-    this.backfill.request({
+    this.backfill.push({
+      kind: 'since-added',
       symbol,
-      fromId: null,
       fromTime: addedAt - ADDED_AT_CLOCK_MARGIN_MS,
       addedAt,
       toId,
@@ -243,7 +246,7 @@ export class StreamSupervisor implements OnModuleDestroy {
       if (!this.isStreaming(symbol) || (current !== undefined && current > lastId)) {
         return;
       }
-      this.backfill.request({ symbol, fromId: lastId + 1, toId: null, reason: 'catch up after the stream resumed' });
+      this.backfill.push({ kind: 'range', symbol, fromId: lastId + 1, toId: null, reason: 'catch up after the stream resumed' });
     }, CATCH_UP_DELAY_MS);
     this.catchUpTimers.add(timer);
   }

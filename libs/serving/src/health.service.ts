@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { RedisClient } from '@binance-rates/cache';
 import { DatabaseClient } from '@binance-rates/storage';
-import { StreamSupervisor } from './stream-supervisor.service';
-import { WritePipeline } from './write-pipeline.service';
+import { StreamSupervisor, WritePipeline } from '@binance-rates/ingestion';
 
 export interface HealthReport {
   healthy: boolean;

@@ -1,10 +1,11 @@
-import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { InstanceRegistryStore, LeaseManager, StreamStatus, StreamStatusStore } from '@binance-rates/cache';
-import { planOwnership, settlesWithin } from '@binance-rates/domain';
-import { StreamSupervisor } from './stream-supervisor.service';
-import { TrackedSymbolsService } from './tracked-symbols.service';
-import { WritePipeline } from './write-pipeline.service';
+import { InstanceRegistryStore, LeaseManager, StreamStatusStore } from '@binance-rates/cache';
+import { planOwnership } from '@binance-rates/domain';
+import { StreamSupervisor } from '../live/stream-supervisor.service';
+import { TrackedSymbolsChange, TrackedSymbolsService } from '../tracking/tracked-symbols.service';
+import { OrphanWatch } from './orphan-watch';
+import { StreamStatusView } from './stream-status.view';
 
 /** A symbol picked up as an orphan is not handed back before this, so two views of the cluster cannot flap. */
 const ADOPTION_HOLD_MS = 15_000;
@@ -20,10 +21,9 @@ const CHANGE_ROUND_DELAY_MS = 20;
  * stream at once; while Redis is unreachable nothing changes and every instance keeps streaming what it owns.
  */
 @Injectable()
-export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class OwnershipCoordinator {
   private readonly logger = new Logger(OwnershipCoordinator.name);
   private readonly me: string;
-  private readonly freeSince = new Map<string, number>();
   private readonly adoptedAt = new Map<string, number>();
   private readonly handoverTimers = new Map<string, NodeJS.Timeout>();
   private timer: NodeJS.Timeout | null = null;
@@ -35,7 +35,7 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
   private lastPeriodicAt = 0;
   private orphaned = new Set<string>();
   private changeTimer: NodeJS.Timeout | null = null;
-  private clusterStatus = new Map<string, StreamStatus>();
+  private readonly orphans: OrphanWatch;
 
   constructor(
     private readonly config: AppConfig,
@@ -43,70 +43,45 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
     private readonly supervisor: StreamSupervisor,
     private readonly leases: LeaseManager,
     private readonly instances: InstanceRegistryStore,
-    private readonly pipeline: WritePipeline,
     private readonly streamStatus: StreamStatusStore,
+    private readonly statusView: StreamStatusView,
   ) {
     this.me = config.instanceId;
+    this.orphans = new OrphanWatch(config.cluster.leaseRenewMs * 2);
   }
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.supervisor.start();
-    this.tracked.onChange(({ removed }) => {
-      if (removed.length > 0) {
-        this.supervisor.unstream(removed);
-      }
-      this.tickSoon();
-    });
+  /** Joins the cluster: announces this instance, runs a first round, then one every LEASE_RENEW_MS. */
+  async start(): Promise<void> {
     this.instances.onAnnouncement((instanceId) => {
       if (instanceId !== this.me) this.tickSoon();
     });
-    await this.tracked.start().catch((error: Error) => this.logger.error(`tracked list not loaded yet: ${error.message}`));
     await this.tick();
     this.timer = setInterval(() => void this.tick(), this.config.cluster.leaseRenewMs);
     this.logger.log(`instance ${this.me} streams ${this.supervisor.streamedSymbols().length} of ${this.tracked.list().length} tracked symbols`);
   }
 
-  /**
-   * Stops streaming, stores what is held, then gives every lease back so the others take over at once. Each step
-   * gets a share of SHUTDOWN_TIMEOUT_MS, so a hung store cannot keep the leases from being released.
-   */
-  async beforeApplicationShutdown(): Promise<void> {
+  /** A removed symbol stops streaming at once; any change starts a round soon. */
+  applyChange({ removed }: TrackedSymbolsChange): void {
+    if (removed.length > 0) {
+      this.supervisor.unstream(removed);
+    }
+    this.tickSoon();
+  }
+
+  /** Runs no more rounds; resolves once the one running (if any) has finished. */
+  stopRounds(): Promise<void> {
     this.stopping = true;
     if (this.timer) clearInterval(this.timer);
     if (this.changeTimer) clearTimeout(this.changeTimer);
     for (const timer of this.handoverTimers.values()) clearTimeout(timer);
-    const budgetMs = this.config.shutdownTimeoutMs;
-    if (this.ticking && !(await settlesWithin(this.ticking, budgetMs * 0.1))) {
-      this.logger.warn('stopping while an ownership round is still running');
-    }
-    this.supervisor.unstream(this.supervisor.streamedSymbols());
-    const drained = await this.pipeline.drain(budgetMs * 0.5);
-    this.pipeline.stop();
-    if (!drained) {
-      this.logger.error(`stopping with ${this.pipeline.stats().pendingTrades} trades not stored; the next owner backfills them`);
-    }
-    const handedOver = (async () => {
-      await this.leases.releaseAll().catch((error: Error) => this.logger.warn(`leases not released: ${error.message}`));
-      await this.instances.leave(this.me).catch(() => undefined);
-      await this.instances.announce(this.me).catch(() => undefined);
-    })();
-    if (!(await settlesWithin(handedOver, budgetMs * 0.2))) {
-      this.logger.warn('leases not released in time; they expire after LEASE_TTL_MS');
-    }
+    return this.ticking ?? Promise.resolve();
   }
 
-  /**
-   * Whether the symbol's stream is live: from this instance when it streams the symbol, else from its owner's last
-   * report; null when no owner reported recently.
-   */
-  streamLive(symbol: string): boolean | null {
-    const local = this.supervisor.symbolState(symbol);
-    if (local) {
-      return local.live;
-    }
-    const reported = this.clusterStatus.get(symbol);
-    const fresh = reported && Date.now() - reported.reportedAt <= this.config.cluster.leaseTtlMs;
-    return fresh ? reported.live : null;
+  /** Gives every lease back and leaves the cluster, so the others take this instance's symbols over at once. */
+  async leave(): Promise<void> {
+    await this.leases.releaseAll().catch((error: Error) => this.logger.warn(`leases not released: ${error.message}`));
+    await this.instances.leave(this.me).catch(() => undefined);
+    await this.instances.announce(this.me).catch(() => undefined);
   }
 
   /** Changes arrive in bursts (2,000 coins added at once): one round per short window serves them all. */
@@ -175,7 +150,7 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
     const members = await this.instances.live(cluster.leaseTtlMs);
     const tracked = this.tracked.list();
     if (periodic) {
-      await this.findOrphans(tracked);
+      this.orphaned = this.orphans.observe(tracked, await this.leases.leased(tracked), Date.now());
     }
     const now = Date.now();
     const held = new Set(this.leases.held());
@@ -202,7 +177,7 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
       const results = await Promise.all(batch.map((symbol) => this.leases.tryAcquire(symbol)));
       batch.forEach((symbol, index) => {
         if (!results[index]) return;
-        this.freeSince.delete(symbol);
+        this.orphans.taken(symbol);
         this.cancelUnstream(symbol);
         if (!mineByAssignment.has(symbol)) {
           this.adoptedAt.set(symbol, now);
@@ -218,38 +193,16 @@ export class OwnershipCoordinator implements OnApplicationBootstrap, BeforeAppli
     }
   }
 
-  /** Symbols whose lease nobody has held for two renewal intervals: their owner is gone without a successor. */
-  private async findOrphans(tracked: readonly string[]): Promise<void> {
-    const leased = await this.leases.leased(tracked);
-    const now = Date.now();
-    const orphanGraceMs = this.config.cluster.leaseRenewMs * 2;
-    const orphaned = new Set<string>();
-    for (const symbol of tracked) {
-      if (leased.has(symbol)) {
-        this.freeSince.delete(symbol);
-        continue;
-      }
-      const since = this.freeSince.get(symbol) ?? now;
-      this.freeSince.set(symbol, since);
-      if (now - since >= orphanGraceMs) {
-        orphaned.add(symbol);
-      }
-    }
-    for (const symbol of this.freeSince.keys()) {
-      if (!this.tracked.isActive(symbol)) this.freeSince.delete(symbol);
-    }
-    this.orphaned = orphaned;
-  }
-
   private async exchangeStreamStatus(): Promise<void> {
     const mine = new Map<string, boolean>();
     for (const symbol of this.leases.held()) {
       mine.set(symbol, this.supervisor.symbolState(symbol)?.live ?? false);
     }
     await this.streamStatus.report(this.me, mine);
-    const untracked = [...this.clusterStatus.keys()].filter((symbol) => !this.tracked.isActive(symbol));
-    this.clusterStatus = await this.streamStatus.readAll();
-    await this.streamStatus.forget(untracked.filter((symbol) => this.clusterStatus.has(symbol)));
+    const untracked = this.statusView.reportedSymbols().filter((symbol) => !this.tracked.isActive(symbol));
+    const reported = await this.streamStatus.readAll();
+    this.statusView.replaceReports(reported);
+    await this.streamStatus.forget(untracked.filter((symbol) => reported.has(symbol)));
   }
 
   private scheduleUnstream(symbol: string): void {

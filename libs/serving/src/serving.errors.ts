@@ -1,9 +1,9 @@
-/** Errors of the currency use cases. They carry a stable code and no HTTP; one filter maps them to responses. */
-export abstract class CurrencyError extends Error {
+/** Errors of what the API serves. They carry a stable code and no HTTP; one filter maps them to responses. */
+export abstract class ServingError extends Error {
   abstract readonly code: string;
 }
 
-export class SymbolNotTrackedError extends CurrencyError {
+export class SymbolNotTrackedError extends ServingError {
   override readonly name = 'SymbolNotTrackedError';
   readonly code = 'SYMBOL_NOT_TRACKED';
   constructor(readonly symbol: string) {
@@ -11,7 +11,7 @@ export class SymbolNotTrackedError extends CurrencyError {
   }
 }
 
-export class SymbolNeverTrackedError extends CurrencyError {
+export class SymbolNeverTrackedError extends ServingError {
   override readonly name = 'SymbolNeverTrackedError';
   readonly code = 'SYMBOL_NEVER_TRACKED';
   constructor(readonly symbol: string) {
@@ -19,7 +19,7 @@ export class SymbolNeverTrackedError extends CurrencyError {
   }
 }
 
-export class UnknownSymbolError extends CurrencyError {
+export class UnknownSymbolError extends ServingError {
   override readonly name = 'UnknownSymbolError';
   readonly code = 'SYMBOL_UNKNOWN';
   constructor(readonly symbol: string) {
@@ -27,7 +27,7 @@ export class UnknownSymbolError extends CurrencyError {
   }
 }
 
-export class SymbolNotTradingError extends CurrencyError {
+export class SymbolNotTradingError extends ServingError {
   override readonly name = 'SymbolNotTradingError';
   readonly code = 'SYMBOL_NOT_TRADING';
   constructor(
@@ -38,7 +38,7 @@ export class SymbolNotTradingError extends CurrencyError {
   }
 }
 
-export class PushClientsFullError extends CurrencyError {
+export class PushClientsFullError extends ServingError {
   override readonly name = 'PushClientsFullError';
   readonly code = 'PUSH_CLIENTS_FULL';
   constructor(limit: number) {
@@ -46,7 +46,7 @@ export class PushClientsFullError extends CurrencyError {
   }
 }
 
-export class ExchangeUnavailableError extends CurrencyError {
+export class ExchangeUnavailableError extends ServingError {
   override readonly name = 'ExchangeUnavailableError';
   readonly code = 'EXCHANGE_UNAVAILABLE';
   constructor(reason: string) {
@@ -54,7 +54,7 @@ export class ExchangeUnavailableError extends CurrencyError {
   }
 }
 
-export class CandlesWindowTooLargeError extends CurrencyError {
+export class CandlesWindowTooLargeError extends ServingError {
   override readonly name = 'CandlesWindowTooLargeError';
   readonly code = 'CANDLES_WINDOW_TOO_LARGE';
   constructor(timeoutMs: number) {
@@ -62,7 +62,7 @@ export class CandlesWindowTooLargeError extends CurrencyError {
   }
 }
 
-export class CandlesBusyError extends CurrencyError {
+export class CandlesBusyError extends ServingError {
   override readonly name = 'CandlesBusyError';
   readonly code = 'CANDLES_BUSY';
   constructor() {

@@ -1,7 +1,12 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { TrackedSymbolRepository } from '@binance-rates/storage';
 
-export type TrackedSymbolsListener = (change: { added: string[]; removed: string[] }) => void;
+export interface TrackedSymbolsChange {
+  added: string[];
+  removed: string[];
+}
+
+export type TrackedSymbolsListener = (change: TrackedSymbolsChange) => void;
 
 const REFRESH_INTERVAL_MS = 500;
 
@@ -11,7 +16,7 @@ const REFRESH_INTERVAL_MS = 500;
  * database, and a database outage leaves the last known list in place.
  */
 @Injectable()
-export class TrackedSymbolsService implements OnModuleDestroy {
+export class TrackedSymbolsService {
   private readonly logger = new Logger(TrackedSymbolsService.name);
   private active = new Map<string, Date>();
   private readonly listeners: TrackedSymbolsListener[] = [];
@@ -77,13 +82,13 @@ export class TrackedSymbolsService implements OnModuleDestroy {
     return this.refreshing;
   }
 
-  private notify(change: { added: string[]; removed: string[] }): void {
+  private notify(change: TrackedSymbolsChange): void {
     for (const listener of this.listeners) {
       listener(change);
     }
   }
 
-  onModuleDestroy(): void {
+  stop(): void {
     if (this.timer) clearInterval(this.timer);
   }
 

@@ -12,11 +12,11 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { CurrencyService } from '@binance-rates/ingestion';
+import { SymbolsService } from '@binance-rates/serving';
 import { CANDLE_INTERVALS } from '@binance-rates/domain';
 import { RequiresApiKey } from './api-key.guard';
 import { CandleResponseDto, CandlesQueryDto, mapCandle } from './candle.dto';
-import { CreateCurrencyDto, CurrencyResponseDto, mapCurrency } from './currency.dto';
+import { CreateSymbolDto, SymbolResponseDto, mapSymbol } from './symbol.dto';
 import { ErrorResponseDto } from './error-response.dto';
 import { ParseSymbolPipe } from './symbol.pipe';
 import { TimeWindowQueryDto, TradeGapResponseDto, TradeResponseDto, TradesQueryDto, mapGap, mapTrade } from './trade.dto';
@@ -25,24 +25,24 @@ const symbolParam = { name: 'symbol', example: 'BTCUSDT', description: 'Binance 
 
 @ApiTags('currencies')
 @Controller('api')
-export class CurrencyController {
-  constructor(private readonly currencies: CurrencyService) {}
+export class SymbolsController {
+  constructor(private readonly symbols: SymbolsService) {}
 
   @Post('currency')
   @RequiresApiKey()
   @ApiOperation({ summary: 'Track a coin: stream its trades, keep its latest price and full history' })
-  @ApiCreatedResponse({ type: CurrencyResponseDto, description: 'Now tracked' })
-  @ApiOkResponse({ type: CurrencyResponseDto, description: 'Was already tracked (idempotent)' })
+  @ApiCreatedResponse({ type: SymbolResponseDto, description: 'Now tracked' })
+  @ApiOkResponse({ type: SymbolResponseDto, description: 'Was already tracked (idempotent)' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed body or symbol' })
   @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'Unknown at Binance or not TRADING' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Binance could not be asked' })
   async add(
-    @Body() body: CreateCurrencyDto,
+    @Body() body: CreateSymbolDto,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ): Promise<CurrencyResponseDto> {
-    const { currency, created } = await this.currencies.add(body.symbol);
+  ): Promise<SymbolResponseDto> {
+    const { view, created } = await this.symbols.add(body.symbol);
     reply.status(created ? 201 : 200);
-    return mapCurrency(currency);
+    return mapSymbol(view);
   }
 
   @Delete('currency/:symbol')
@@ -54,25 +54,25 @@ export class CurrencyController {
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Not tracked' })
   async remove(@Param('symbol', ParseSymbolPipe) symbol: string): Promise<void> {
-    await this.currencies.remove(symbol);
+    await this.symbols.remove(symbol);
   }
 
   @Get('currencies')
   @ApiOperation({ summary: 'Every tracked coin with its latest price' })
-  @ApiOkResponse({ type: [CurrencyResponseDto] })
-  list(): CurrencyResponseDto[] {
+  @ApiOkResponse({ type: [SymbolResponseDto] })
+  list(): SymbolResponseDto[] {
     const now = Date.now();
-    return this.currencies.list().map((view) => mapCurrency(view, now));
+    return this.symbols.list().map((view) => mapSymbol(view, now));
   }
 
   @Get('currency/:symbol')
   @ApiOperation({ summary: 'The latest price of a tracked coin' })
   @ApiParam(symbolParam)
-  @ApiOkResponse({ type: CurrencyResponseDto })
+  @ApiOkResponse({ type: SymbolResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Not a plausible symbol' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Not tracked' })
-  get(@Param('symbol', ParseSymbolPipe) symbol: string): CurrencyResponseDto {
-    return mapCurrency(this.currencies.get(symbol));
+  get(@Param('symbol', ParseSymbolPipe) symbol: string): SymbolResponseDto {
+    return mapSymbol(this.symbols.get(symbol));
   }
 
   @Get('currency/:symbol/trades')
@@ -86,7 +86,7 @@ export class CurrencyController {
     @Query() query: TradesQueryDto,
   ): Promise<TradeResponseDto[]> {
     assertTimeOrder(query);
-    const trades = await this.currencies.history({ symbol, ...query, limit: query.limit ?? 500 });
+    const trades = await this.symbols.history({ symbol, ...query, limit: query.limit ?? 500 });
     return trades.map(mapTrade);
   }
 
@@ -105,7 +105,7 @@ export class CurrencyController {
   async candles(@Param('symbol', ParseSymbolPipe) symbol: string, @Query() query: CandlesQueryDto): Promise<CandleResponseDto[]> {
     assertTimeOrder(query);
     const intervalMs = CANDLE_INTERVALS[query.interval];
-    const candles = await this.currencies.candles({ symbol, intervalMs, startTime: query.startTime, endTime: query.endTime, limit: query.limit ?? 500 });
+    const candles = await this.symbols.candles({ symbol, intervalMs, startTime: query.startTime, endTime: query.endTime, limit: query.limit ?? 500 });
     return candles.map((candle) => mapCandle(candle, intervalMs));
   }
 
@@ -118,7 +118,7 @@ export class CurrencyController {
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Never tracked' })
   async gaps(@Param('symbol', ParseSymbolPipe) symbol: string): Promise<TradeGapResponseDto[]> {
-    return (await this.currencies.openGaps(symbol)).map(mapGap);
+    return (await this.symbols.openGaps(symbol)).map(mapGap);
   }
 }
 

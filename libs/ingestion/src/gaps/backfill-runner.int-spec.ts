@@ -1,25 +1,38 @@
 import { AppConfig } from '@binance-rates/config';
+import { TradeSequencer } from '@binance-rates/domain';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
 import { DatabaseClient, TrackedSymbolRepository, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
 import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
-import { BackfillService } from './backfill.service';
-import { LatestPriceView } from './latest-price.view';
-import { TrackedSymbolsService } from './tracked-symbols.service';
-import { WritePipeline } from './write-pipeline.service';
+import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
+import { LatestPriceView } from '../write/latest-price.view';
+import { WritePipeline } from '../write/write-pipeline.service';
+import { AggTradesPager } from './agg-trades-pager';
+import { BackfillQueue } from './backfill-queue';
+import { BackfillRunner } from './backfill-runner.service';
+import { GapLedger } from './gap-ledger.service';
 
 const WINDOW_MS = 1_000;
 
-describe('BackfillService catching up after a restart (emulator REST, real PostgreSQL and Redis)', () => {
+/** A backfill runner with its own gap ledger and queue, and the write pipeline it fills. */
+interface Backfill {
+  ledger: GapLedger;
+  queue: BackfillQueue;
+  runner: BackfillRunner;
+  pipeline: WritePipeline;
+}
+
+describe('BackfillRunner catching up after a restart (emulator REST, real PostgreSQL and Redis)', () => {
   let emulator: BinanceEmulator;
   let database: TestDatabase;
   let db: DatabaseClient;
   let redis: RedisClient;
+  let prices: LatestPriceStore;
   let pipeline: WritePipeline;
   let gaps: TradeGapRepository;
   let tracked: TrackedSymbolRepository;
-  let backfill: BackfillService;
+  let backfill: Backfill;
   let config: AppConfig;
   let rest: BinanceRestClient;
   const prefix = testRedisPrefix();
@@ -35,19 +48,18 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     } as AppConfig;
     db = new DatabaseClient(config);
     redis = new RedisClient(config);
-    const prices = new LatestPriceStore(redis);
-    pipeline = new WritePipeline(config, prices, new TradeRepository(db), new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService));
+    prices = new LatestPriceStore(redis);
     gaps = new TradeGapRepository(db);
     tracked = new TrackedSymbolRepository(db);
     rest = new BinanceRestClient({ baseUrl: emulator.restBaseUrl, weightBudgetPerMinute: 6_000, requestTimeoutMs: 5_000 });
-    backfill = new BackfillService(config, rest, pipeline, gaps, tracked);
-    backfill.start({ isWanted: () => true, onFetched: () => undefined });
+    backfill = newBackfill({ rest, ownPipeline: true });
+    pipeline = backfill.pipeline;
     // Enough history for a window to cut through.
     await new Promise((resolve) => setTimeout(resolve, 2_500));
   });
 
   afterAll(async () => {
-    backfill.onModuleDestroy();
+    void backfill.runner.stop();
     await pipeline.drain(2_000);
     await db.onApplicationShutdown();
     await emulator.close();
@@ -56,26 +68,53 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     await redis.onApplicationShutdown();
   });
 
-  async function settle(service = backfill): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (!service.isIdle() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(service.isIdle()).toBe(true);
-    expect(await pipeline.drain()).toBe(true);
+  /**
+   * A started backfill over `rest` (every symbol wanted unless `wanted` is false), recording in `gapRepository`, filling
+   * the shared pipeline or, with `ownPipeline`, one whose history batches wait for this backfill's gap ledger.
+   */
+  function newBackfill({
+    rest,
+    gapRepository = gaps,
+    wanted = true,
+    ownPipeline = false,
+  }: {
+    rest: BinanceRestClient;
+    gapRepository?: TradeGapRepository;
+    wanted?: boolean;
+    ownPipeline?: boolean;
+  }): Backfill {
+    const ledger = new GapLedger(gapRepository, tracked);
+    const queue = new BackfillQueue(ledger);
+    const filled = ownPipeline
+      ? new WritePipeline(config, prices, new TradeRepository(db), new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService), ledger, queue)
+      : pipeline;
+    const trackedList = { isActive: () => wanted } as unknown as TrackedSymbolsService;
+    const runner = new BackfillRunner(config, queue, ledger, new AggTradesPager(rest), filled, new TradeSequencer(), trackedList);
+    runner.start();
+    return { ledger, queue, runner, pipeline: filled };
   }
 
-  /** A started BackfillService whose REST goes through a proxy the test can freeze. */
-  async function backfillBehindProxy(): Promise<{ service: BackfillService; proxy: TcpProxy }> {
+  /** The stop: the runner lets its fill reach the next page, then the ledger records what is left for the next owner. */
+  async function stop(stopping: Backfill): Promise<void> {
+    await stopping.runner.stop();
+    await stopping.ledger.handOver();
+  }
+
+  async function settle(service = backfill): Promise<void> {
+    const deadline = Date.now() + 10_000;
+    while (!service.runner.isIdle() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(service.runner.isIdle()).toBe(true);
+    expect(await service.pipeline.drain()).toBe(true);
+  }
+
+  /** A started backfill whose REST goes through a proxy the test can freeze. */
+  async function backfillBehindProxy(): Promise<{ service: Backfill; proxy: TcpProxy }> {
     const rest = new URL(emulator.restBaseUrl);
     const proxy = new TcpProxy(rest.hostname, Number(rest.port));
     await proxy.start();
-    const service = new BackfillService(
-      config,
-      new BinanceRestClient({ baseUrl: `http://127.0.0.1:${proxy.port}`, weightBudgetPerMinute: 6_000, requestTimeoutMs: 30_000 }),
-      pipeline,
-      gaps,
-      tracked,
-    );
-    service.start({ isWanted: () => true, onFetched: () => undefined });
+    const service = newBackfill({
+      rest: new BinanceRestClient({ baseUrl: `http://127.0.0.1:${proxy.port}`, weightBudgetPerMinute: 6_000, requestTimeoutMs: 30_000 }),
+    });
     return { service, proxy };
   }
 
@@ -101,7 +140,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     const firstInWindow = trades.findIndex((trade) => trade.tradeTime >= Date.now() - WINDOW_MS);
     const lastStored = trades[firstInWindow + 20] as (typeof trades)[number];
     const until = emulator.lastTradeId('ETHUSDT') as number;
-    await backfill.catchUpFrom('ETHUSDT', { tradeId: lastStored.aggTradeId, tradeTime: lastStored.tradeTime });
+    await backfill.runner.catchUpFrom('ETHUSDT', { tradeId: lastStored.aggTradeId, tradeTime: lastStored.tradeTime });
     await settle();
     const ids = await storedIds('ETHUSDT');
     expect(ids[0]).toBe(lastStored.aggTradeId + 1);
@@ -114,7 +153,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     const trades = emulator.tradesOf('BTCUSDT', { limit: 1_000_000 });
     const lastStored = trades[0];
     const windowStart = Date.now() - WINDOW_MS;
-    await backfill.catchUpFrom('BTCUSDT', { tradeId: lastStored.aggTradeId, tradeTime: windowStart - 60_000 });
+    await backfill.runner.catchUpFrom('BTCUSDT', { tradeId: lastStored.aggTradeId, tradeTime: windowStart - 60_000 });
     await settle();
     const firstInWindow = trades.find((trade) => trade.tradeTime >= windowStart) as (typeof trades)[number];
     const ids = await storedIds('BTCUSDT');
@@ -130,15 +169,15 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
   it('records what a stop left unfetched as gaps due at once, so the next owner fills them', async () => {
     const trades = emulator.tradesOf('SOLUSDT', { limit: 1_000_000 });
     const [first, second] = [trades[0].aggTradeId, trades[100].aggTradeId];
-    const stopping = new BackfillService(config, rest, pipeline, gaps, tracked);
-    stopping.start({ isWanted: () => true, onFetched: () => undefined });
-    stopping.request({ symbol: 'SOLUSDT', fromId: first, toId: first + 9, reason: 'test: fetched before the stop' });
-    stopping.request({ symbol: 'SOLUSDT', fromId: second, toId: second + 9, reason: 'test: still queued at the stop' });
-    stopping.onModuleDestroy();
-    await stopping.beforeApplicationShutdown();
+    const stopping = newBackfill({ rest });
+    stopping.queue.push({ kind: 'range', symbol: 'SOLUSDT', fromId: first, toId: first + 9, reason: 'test: fetched before the stop' });
+    // The runner takes the first fill on its next turn; the second waits behind it.
+    await new Promise((resolve) => setImmediate(resolve));
+    stopping.queue.push({ kind: 'range', symbol: 'SOLUSDT', fromId: second, toId: second + 9, reason: 'test: still queued at the stop' });
+    await stop(stopping);
     // Asked for during the stop (a gap the stream found while closing): recorded too.
-    stopping.request({ symbol: 'SOLUSDT', fromId: second + 50, toId: second + 59, reason: 'test: found during the stop' });
-    await stopping.beforeApplicationShutdown();
+    stopping.queue.push({ kind: 'range', symbol: 'SOLUSDT', fromId: second + 50, toId: second + 59, reason: 'test: found during the stop' });
+    await stop(stopping);
     // The range fetched before the stop is resolved once its trades are stored.
     await settle(stopping);
     const open = await gaps.listOpen('SOLUSDT');
@@ -157,17 +196,17 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     proxy.freeze();
     try {
       const foundAt = Date.now();
-      finder.request({ symbol: 'XRPUSDT', fromId: first, toId: first + 9, reason: 'test: found, then its finder died' });
+      finder.queue.push({ kind: 'range', symbol: 'XRPUSDT', fromId: first, toId: first + 9, reason: 'test: found, then its finder died' });
       const open = await openGapsOnceRecorded('XRPUSDT');
       // Recorded while its first page is still on the way, due a retry delay later (the finder is filling it).
       expect(open).toEqual([expect.objectContaining({ fromId: first, toId: first + 9, attempts: 0 })]);
       expect(open[0].nextAttemptAt.getTime()).toBeGreaterThanOrEqual(foundAt + 20_000);
       expect(await storedIds('XRPUSDT')).toEqual([]);
       // The finder dies here: no shutdown hook runs. The gap comes due, and the next owner's sweep asks for it.
-      finder.onModuleDestroy();
+      void finder.runner.stop();
       const due = await gaps.due(new Date(Date.now() + 31_000), 100);
       expect(due.map((gap) => gap.id)).toContain(open[0].id);
-      backfill.request({ symbol: 'XRPUSDT', fromId: first, toId: first + 9, reason: open[0].reason, gapId: open[0].id });
+      backfill.queue.push({ kind: 'gap', gapId: open[0].id, symbol: 'XRPUSDT', fromId: first, toId: first + 9, reason: open[0].reason });
       await settle();
       expect(await storedIds('XRPUSDT')).toEqual(Array.from({ length: 10 }, (_, index) => first + index));
       expect(await gaps.listOpen('XRPUSDT')).toEqual([]);
@@ -183,10 +222,9 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
       const emitted = emulator.emitTrades('DOTUSDT', 1_500);
       const [first, last] = [emitted[0].aggTradeId, emitted[emitted.length - 1].aggTradeId];
       proxy.freeze();
-      stopping.request({ symbol: 'DOTUSDT', fromId: first, toId: last, reason: 'test: cut short by the stop' });
+      stopping.queue.push({ kind: 'range', symbol: 'DOTUSDT', fromId: first, toId: last, reason: 'test: cut short by the stop' });
       await openGapsOnceRecorded('DOTUSDT');
-      stopping.onModuleDestroy();
-      const stopped = stopping.beforeApplicationShutdown();
+      const stopped = stop(stopping);
       // The first page arrives during the stop; the fill sees the stop before asking for the second.
       proxy.thaw();
       await stopped;
@@ -203,9 +241,9 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     const [since, until] = [trades[10], trades[30]];
     const { record } = await tracked.add('ADAUSDT');
     expect([...(await tracked.sinceAddedUnfilled(['ADAUSDT'], new Date(0))).keys()]).toEqual(['ADAUSDT']);
-    backfill.request({
+    backfill.queue.push({
+      kind: 'since-added',
       symbol: 'ADAUSDT',
-      fromId: null,
       fromTime: since.tradeTime,
       addedAt: record.addedAt.getTime(),
       toId: until.aggTradeId,
@@ -227,9 +265,9 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
   it('marks a new coin filled when nothing traded between its addition and its first live trade', async () => {
     const { record } = await tracked.add('LINKUSDT');
     const [first] = emulator.emitTrades('LINKUSDT', 1);
-    backfill.request({
+    backfill.queue.push({
+      kind: 'since-added',
       symbol: 'LINKUSDT',
-      fromId: null,
       fromTime: first.tradeTime + 1,
       addedAt: record.addedAt.getTime(),
       toId: first.aggTradeId - 1,
@@ -249,11 +287,11 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
         return super.recordFound(...args);
       }
     }
-    const finder = new BackfillService(config, rest, pipeline, new SlowGapRepository(db), tracked);
+    const finder = newBackfill({ rest, gapRepository: new SlowGapRepository(db), ownPipeline: true });
     const lastId = emulator.lastTradeId('AVAXUSDT') as number;
     // Found by a live trade that jumped: the range (not yet traded, so REST has nothing for it) and then the trade.
-    finder.request({ symbol: 'AVAXUSDT', fromId: lastId + 100_000, toId: lastId + 100_004, reason: 'test: found by a jump' });
-    pipeline.accept({
+    finder.queue.push({ kind: 'range', symbol: 'AVAXUSDT', fromId: lastId + 100_000, toId: lastId + 100_004, reason: 'test: found by a jump' });
+    finder.pipeline.accept({
       symbol: 'AVAXUSDT',
       tradeId: lastId + 100_005,
       price: '1.5',
@@ -271,7 +309,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     // Recorded (and, REST having nothing there yet, already resolved as filled).
     const { rows } = await db.pool.query<{ from_id: string }>('SELECT from_id FROM trade_gap WHERE symbol = $1', ['AVAXUSDT']);
     expect(rows).toEqual([{ from_id: String(lastId + 100_000) }]);
-    finder.onModuleDestroy();
+    await finder.runner.stop();
   });
 
   it('resolves every open gap of the coin inside what a fill stored, such as one a dead instance had recorded', async () => {
@@ -285,7 +323,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
       ],
       new Date(Date.now() + 60_000),
     );
-    backfill.request({ symbol: 'TRXUSDT', fromId: from, toId: to, reason: 'test: catch up' });
+    backfill.queue.push({ kind: 'range', symbol: 'TRXUSDT', fromId: from, toId: to, reason: 'test: catch up' });
     await settle();
     expect(await storedIds('TRXUSDT')).toEqual(Array.from({ length: to - from + 1 }, (_, index) => from + index));
     const open = await gaps.listOpen('TRXUSDT');
@@ -301,8 +339,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     await gaps.resolve(old);
     await gaps.resolve(recent);
     await db.pool.query(`UPDATE trade_gap SET resolved_at = now() - interval '8 days' WHERE id = $1`, [old]);
-    const sweeping = new BackfillService(config, rest, pipeline, gaps, tracked);
-    sweeping.start({ isWanted: () => false, onFetched: () => undefined });
+    const sweeping = newBackfill({ rest, wanted: false });
     try {
       const ids = async (): Promise<number[]> =>
         (await db.pool.query<{ id: number }>('SELECT id FROM trade_gap WHERE symbol = $1 ORDER BY id', ['PRUNEUSDT'])).rows.map((row) => row.id);
@@ -310,7 +347,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
       while ((await ids()).length > 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
       expect(await ids()).toEqual([recent]);
     } finally {
-      sweeping.onModuleDestroy();
+      await sweeping.runner.stop();
     }
   }, 15_000);
 });

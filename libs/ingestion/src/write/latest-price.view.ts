@@ -1,7 +1,7 @@
-import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { LatestPriceStore } from '@binance-rates/cache';
 import { PricePoint } from '@binance-rates/domain';
-import { TrackedSymbolsService } from './tracked-symbols.service';
+import { TrackedSymbolsChange, TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 
 const RESYNC_INTERVAL_MS = 5_000;
 
@@ -11,7 +11,7 @@ const RESYNC_INTERVAL_MS = 5_000;
  * resync from Redis covers anything the feed missed (a reconnect, a restart). Like Redis, it never goes back.
  */
 @Injectable()
-export class LatestPriceView implements OnApplicationBootstrap, OnModuleDestroy {
+export class LatestPriceView {
   private readonly logger = new Logger(LatestPriceView.name);
   private readonly prices = new Map<string, PricePoint>();
   private timer: NodeJS.Timeout | null = null;
@@ -21,13 +21,8 @@ export class LatestPriceView implements OnApplicationBootstrap, OnModuleDestroy 
     private readonly tracked: TrackedSymbolsService,
   ) {}
 
-  onApplicationBootstrap(): void {
-    this.tracked.onChange(({ added, removed }) => {
-      removed.forEach((symbol) => this.prices.delete(symbol));
-      if (added.length > 0) {
-        void this.resync(added);
-      }
-    });
+  /** Follows the other instances' prices from now on. */
+  start(): void {
     this.store.subscribe(
       (prices) => this.merge(prices),
       () => void this.resync(),
@@ -35,8 +30,16 @@ export class LatestPriceView implements OnApplicationBootstrap, OnModuleDestroy 
     this.timer = setInterval(() => void this.resync(), RESYNC_INTERVAL_MS);
   }
 
-  onModuleDestroy(): void {
+  stop(): void {
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** A removed symbol's price is forgotten; an added one's is read from Redis (another instance may stream it). */
+  applyChange({ added, removed }: TrackedSymbolsChange): void {
+    removed.forEach((symbol) => this.prices.delete(symbol));
+    if (added.length > 0) {
+      void this.resync(added);
+    }
   }
 
   get(symbol: string): PricePoint | null {

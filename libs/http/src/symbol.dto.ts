@@ -2,9 +2,9 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsString, Matches } from 'class-validator';
 import { SYMBOL_PATTERN } from '@binance-rates/domain';
-import { CurrencyView } from '@binance-rates/ingestion';
+import { SymbolView } from '@binance-rates/serving';
 
-export class CreateCurrencyDto {
+export class CreateSymbolDto {
   @ApiProperty({ example: 'BTCUSDT', description: 'Binance symbol; lower case is accepted and upper-cased' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toUpperCase() : value))
   @IsString({ message: 'symbol must be a string' })
@@ -12,7 +12,7 @@ export class CreateCurrencyDto {
   symbol!: string;
 }
 
-export class CurrencyResponseDto {
+export class SymbolResponseDto {
   @ApiProperty({ example: 'BTCUSDT' })
   symbol!: string;
 
@@ -37,7 +37,7 @@ export class CurrencyResponseDto {
 
 /**
  * `Date#toISOString` costs about as much as the rest of a price answer (~1 µs on this machine, measured with
- * `JSON.stringify(mapCurrency(view))` in a loop) and a coin's `addedAt` is one Date object for as long as it is tracked.
+ * `JSON.stringify(mapSymbol(view))` in a loop) and a coin's `addedAt` is one Date object for as long as it is tracked.
  */
 const isoByDate = new WeakMap<Date, string>();
 
@@ -50,7 +50,7 @@ function isoOf(date: Date): string {
   return iso;
 }
 
-export function mapCurrency(view: CurrencyView, now = Date.now()): CurrencyResponseDto {
+export function mapSymbol(view: SymbolView, now = Date.now()): SymbolResponseDto {
   return {
     symbol: view.symbol,
     price: view.price?.price ?? null,

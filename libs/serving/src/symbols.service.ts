@@ -3,14 +3,12 @@ import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore } from '@binance-rates/cache';
 import { AggTrade, Candle, PricePoint, candleWindow } from '@binance-rates/domain';
 import { StatementTimeoutError, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
+import { LatestPriceView, StreamStatusView, TrackedSymbolsService } from '@binance-rates/ingestion';
 import { ConcurrencyGate } from './concurrency-gate';
-import { CandlesBusyError, CandlesWindowTooLargeError, SymbolNeverTrackedError, SymbolNotTrackedError } from './currency.errors';
-import { LatestPriceView } from './latest-price.view';
-import { OwnershipCoordinator } from './ownership-coordinator.service';
+import { CandlesBusyError, CandlesWindowTooLargeError, SymbolNeverTrackedError, SymbolNotTrackedError } from './serving.errors';
 import { SymbolListingService } from './symbol-listing.service';
-import { TrackedSymbolsService } from './tracked-symbols.service';
 
-export interface CurrencyView {
+export interface SymbolView {
   symbol: string;
   addedAt: Date;
   price: PricePoint | null;
@@ -18,7 +16,7 @@ export interface CurrencyView {
   streamLive: boolean | null;
 }
 
-export interface TradesQuery {
+export interface SymbolTradesQuery {
   symbol: string;
   fromId?: number;
   startTime?: number;
@@ -26,7 +24,7 @@ export interface TradesQuery {
   limit: number;
 }
 
-export interface CandlesQuery {
+export interface SymbolCandlesQuery {
   symbol: string;
   intervalMs: number;
   startTime?: number;
@@ -39,7 +37,7 @@ const MAX_WAITING_CANDLE_QUERIES = 32;
 
 /** The use cases behind the REST API: which coins are tracked, their latest prices and their history. */
 @Injectable()
-export class CurrencyService {
+export class SymbolsService {
   /** Candles scan every trade of their window: a few at a time, so reads never take the connections history writes need. */
   private readonly candleQueries: ConcurrencyGate;
 
@@ -49,20 +47,20 @@ export class CurrencyService {
     private readonly listing: SymbolListingService,
     private readonly prices: LatestPriceStore,
     private readonly trades: TradeRepository,
-    private readonly ownership: OwnershipCoordinator,
+    private readonly streamStatus: StreamStatusView,
     private readonly view: LatestPriceView,
     private readonly gaps: TradeGapRepository,
   ) {
     this.candleQueries = new ConcurrencyGate(config.candles.concurrency, MAX_WAITING_CANDLE_QUERIES, () => new CandlesBusyError());
   }
 
-  async add(symbol: string): Promise<{ currency: CurrencyView; created: boolean }> {
+  async add(symbol: string): Promise<{ view: SymbolView; created: boolean }> {
     if (!this.tracked.isActive(symbol)) {
       await this.listing.assertTradable(symbol);
     }
     const { addedAt, created } = await this.tracked.add(symbol);
     const price = this.view.get(symbol);
-    return { currency: { symbol, addedAt, price, streamLive: this.streamLive(symbol) }, created };
+    return { view: { symbol, addedAt, price, streamLive: this.streamLive(symbol) }, created };
   }
 
   async remove(symbol: string): Promise<void> {
@@ -74,7 +72,7 @@ export class CurrencyService {
   }
 
   /** Served from memory: no database or Redis round trip on the read path. */
-  get(symbol: string): CurrencyView {
+  get(symbol: string): SymbolView {
     const addedAt = this.tracked.addedAt(symbol);
     if (!addedAt) {
       throw new SymbolNotTrackedError(symbol);
@@ -82,7 +80,7 @@ export class CurrencyService {
     return { symbol, addedAt, price: this.view.get(symbol), streamLive: this.streamLive(symbol) };
   }
 
-  list(): CurrencyView[] {
+  list(): SymbolView[] {
     return this.tracked.list().map((symbol) => ({
       symbol,
       addedAt: this.tracked.addedAt(symbol) as Date,
@@ -91,13 +89,13 @@ export class CurrencyService {
     }));
   }
 
-  async history(query: TradesQuery): Promise<AggTrade[]> {
+  async history(query: SymbolTradesQuery): Promise<AggTrade[]> {
     await this.assertEverTracked(query.symbol);
     return this.trades.findTrades(query);
   }
 
   /** Candles of the stored history, at most `limit` whole intervals (see candleWindow for which). */
-  async candles({ symbol, intervalMs, startTime, endTime, limit }: CandlesQuery): Promise<Candle[]> {
+  async candles({ symbol, intervalMs, startTime, endTime, limit }: SymbolCandlesQuery): Promise<Candle[]> {
     await this.assertEverTracked(symbol);
     const window = candleWindow({ intervalMs, limit, startTime, endTime, now: Date.now() });
     const { timeoutMs } = this.config.candles;
@@ -122,6 +120,6 @@ export class CurrencyService {
   }
 
   private streamLive(symbol: string): boolean | null {
-    return this.ownership.streamLive(symbol);
+    return this.streamStatus.streamLive(symbol);
   }
 }

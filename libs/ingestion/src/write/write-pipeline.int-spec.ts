@@ -1,13 +1,26 @@
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
-import { AggTrade, LatestPrice } from '@binance-rates/domain';
+import { AggTrade, LatestPrice, TradeSequencer } from '@binance-rates/domain';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { DatabaseClient, TrackedSymbolRepository, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
 import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
-import { BackfillService } from './backfill.service';
+import { AggTradesPager } from '../gaps/agg-trades-pager';
+import { BackfillJob } from '../gaps/backfill-job';
+import { BackfillQueue } from '../gaps/backfill-queue';
+import { BackfillRunner } from '../gaps/backfill-runner.service';
+import { GapLedger } from '../gaps/gap-ledger.service';
+import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { LatestPriceView } from './latest-price.view';
-import { TrackedSymbolsService } from './tracked-symbols.service';
 import { WritePipeline } from './write-pipeline.service';
+
+/** A backfill queue that only notes what it is handed. */
+class RecordingQueue extends BackfillQueue {
+  readonly pushed: BackfillJob[] = [];
+
+  override push(job: BackfillJob): void {
+    this.pushed.push(job);
+  }
+}
 
 async function priceOf(store: LatestPriceStore, symbol: string): Promise<LatestPrice | null> {
   return (await store.getMany([symbol])).get(symbol) ?? null;
@@ -53,10 +66,17 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     pipeline = newPipeline();
   });
 
-  /** A pipeline of its own over the same PostgreSQL (behind the proxy) and Redis, with these ingest settings changed. */
-  function newPipeline(ingest: Partial<AppConfig['ingest']> = {}): WritePipeline {
+  /**
+   * A pipeline of its own over the same PostgreSQL (behind the proxy) and Redis, with these ingest settings changed,
+   * recording found ranges in `ledger` and handing shed ones to `queue`.
+   */
+  function newPipeline(
+    ingest: Partial<AppConfig['ingest']> = {},
+    ledger = new GapLedger(new TradeGapRepository(db), new TrackedSymbolRepository(db)),
+    queue: BackfillQueue = new RecordingQueue(ledger),
+  ): WritePipeline {
     const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
-    return new WritePipeline({ ...config, ingest: { ...config.ingest, ...ingest } }, prices, new TradeRepository(db), view);
+    return new WritePipeline({ ...config, ingest: { ...config.ingest, ...ingest } }, prices, new TradeRepository(db), view, ledger, queue);
   }
 
   afterAll(async () => {
@@ -93,7 +113,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     for (const symbol of symbols) {
       expect(await storedIds(symbol)).toEqual(Array.from({ length: 90 }, (_, index) => index + 1));
     }
-    expect(pipeline.stats()).toMatchObject({ pendingTrades: 0, droppedTrades: 0 });
+    expect(pipeline.stats()).toMatchObject({ pendingTrades: 0, shedTrades: 0 });
   });
 
   it('refuses a trade that cannot be stored without moving the price or holding up the rest', async () => {
@@ -151,34 +171,35 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
   });
 
   it('sheds what overflows its bound as id ranges to backfill, never holding more than the bound', async () => {
+    const ledger = new GapLedger(new TradeGapRepository(db), new TrackedSymbolRepository(db));
+    const backfill = new RecordingQueue(ledger);
+    const bounded = newPipeline({}, ledger, backfill);
     await proxy.cut();
-    for (let id = 1; id <= 3_000; id += 1) pipeline.accept(trade('PIPEC', id));
+    for (let id = 1; id <= 3_000; id += 1) bounded.accept(trade('PIPEC', id));
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(pipeline.stats().pendingTrades).toBeLessThanOrEqual(2_000);
-    const shed = pipeline.takeShedRanges();
-    expect(shed.get('PIPEC')).toEqual({ fromId: 2_001, toId: 3_000 });
+    expect(bounded.stats().pendingTrades).toBeLessThanOrEqual(2_000);
     await proxy.restore();
-    expect(await pipeline.drain(15_000)).toBe(true);
+    expect(await bounded.drain(15_000)).toBe(true);
+    bounded.stop();
+    expect(backfill.pushed).toEqual([expect.objectContaining({ symbol: 'PIPEC', fromId: 2_001, toId: 3_000 })]);
     const ids = await storedIds('PIPEC');
     expect(ids).toEqual(Array.from({ length: 2_000 }, (_, index) => index + 1));
   });
 
   it('has a range shed under load recorded as a gap before any later trade of the coin is stored', async () => {
-    const shedding = newPipeline({ maxPendingTrades: 10 });
+    const ledger = new GapLedger(new TradeGapRepository(db), new TrackedSymbolRepository(db));
+    const queue = new BackfillQueue(ledger);
+    const shedding = newPipeline({ maxPendingTrades: 10 }, ledger, queue);
     // Binance unreachable: the range stays a recorded gap instead of being filled.
     const rest = new BinanceRestClient({ baseUrl: 'http://127.0.0.1:9', weightBudgetPerMinute: 6_000, requestTimeoutMs: 1_000 });
-    const backfill = new BackfillService(
-      { ...config, shutdownTimeoutMs: 2_000 },
-      rest,
-      shedding,
-      new TradeGapRepository(db),
-      new TrackedSymbolRepository(db),
-    );
+    const tracked = { isActive: () => true } as unknown as TrackedSymbolsService;
+    const backfill = new BackfillRunner(config, queue, ledger, new AggTradesPager(rest), shedding, new TradeSequencer(), tracked);
+    backfill.start();
     await proxy.cut();
     let cut = true;
     try {
       for (let id = 1; id <= 15; id += 1) shedding.accept(trade('PIPESHED', id));
-      expect(shedding.stats().droppedTrades).toBe(5);
+      expect(shedding.stats().shedTrades).toBe(5);
       await proxy.restore();
       cut = false;
       const deadline = Date.now() + 15_000;
@@ -189,27 +210,31 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
       expect(rows).toEqual([{ from_id: '11', to_id: '15' }]);
       expect(await storedIds('PIPESHED')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16]);
     } finally {
-      backfill.onModuleDestroy();
-      await backfill.beforeApplicationShutdown();
+      await backfill.stop();
+      await ledger.handOver();
       shedding.stop();
       if (cut) await proxy.restore();
     }
   });
 
   it('once full, sheds until the buffer drained below 80% of its bound, so an episode leaves one range per coin', async () => {
-    const bounded = newPipeline({ historyWriters: 1, historyBatchSize: 200, maxPendingTrades: 2_000 });
     // History writes wait at this gate; `letOneBatchThrough` lets the one batch waiting at it go.
     let release: () => void = () => undefined;
     let closed = new Promise<void>((resolve) => (release = resolve));
     let open = false;
-    bounded.holdHistoryWhile(() => (open ? null : closed));
+    class GatedLedger extends GapLedger {
+      override recording(): Promise<void> | null {
+        return open ? null : closed;
+      }
+    }
+    const ledger = new GatedLedger(new TradeGapRepository(db), new TrackedSymbolRepository(db));
+    const backfill = new RecordingQueue(ledger);
+    const bounded = newPipeline({ historyWriters: 1, historyBatchSize: 200, maxPendingTrades: 2_000 }, ledger, backfill);
     const letOneBatchThrough = (): void => {
       const previous = release;
       closed = new Promise<void>((resolve) => (release = resolve));
       previous();
     };
-    const handedOver: Array<Map<string, { fromId: number; toId: number }>> = [];
-    bounded.onShedRanges((ranges) => handedOver.push(ranges));
     const waitUntil = async (done: () => boolean): Promise<void> => {
       const deadline = Date.now() + 10_000;
       while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -217,19 +242,19 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     };
 
     for (let id = 1; id <= 2_005; id += 1) bounded.accept(trade('PIPEH', id));
-    expect(bounded.stats()).toMatchObject({ pendingTrades: 2_000, droppedTrades: 5 });
+    expect(bounded.stats()).toMatchObject({ pendingTrades: 2_000, shedTrades: 5 });
     letOneBatchThrough();
     await waitUntil(() => bounded.stats().persistedTrades === 200);
     // 1,800 pending: room again, but not yet below 1,600, so this one is shed too and extends the same range.
     bounded.accept(trade('PIPEH', 2_006));
-    expect(bounded.stats()).toMatchObject({ pendingTrades: 1_800, droppedTrades: 6 });
-    expect(handedOver).toEqual([]);
+    expect(bounded.stats()).toMatchObject({ pendingTrades: 1_800, shedTrades: 6 });
+    expect(backfill.pushed).toEqual([]);
 
     open = true;
     release();
     await waitUntil(() => bounded.stats().pendingTrades === 0);
     bounded.accept(trade('PIPEH', 2_007));
-    expect(handedOver).toEqual([new Map([['PIPEH', { fromId: 2_001, toId: 2_006 }]])]);
+    expect(backfill.pushed).toEqual([expect.objectContaining({ symbol: 'PIPEH', fromId: 2_001, toId: 2_006 })]);
     expect(await bounded.drain()).toBe(true);
     expect(await storedIds('PIPEH')).toEqual([...Array.from({ length: 2_000 }, (_, index) => index + 1), 2_007]);
     bounded.stop();
