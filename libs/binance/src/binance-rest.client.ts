@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AggTrade } from '@binance-rates/domain';
 import { RawExchangeInfo, RawExchangeInfoSymbol, RawRestAggTrade, RawRestError } from './binance-wire.types';
-import { aggTradeFromRest, requireWellFormed } from './stream-frame.parser';
+import { parseAggTradesResponse, parseExchangeInfoSymbols } from './rest-response.parser';
 
 export class BinanceRestError extends Error {
   override readonly name = 'BinanceRestError';
@@ -53,13 +53,13 @@ export class BinanceRestClient {
     if (query.startTime !== undefined) params.set('startTime', String(query.startTime));
     if (query.endTime !== undefined) params.set('endTime', String(query.endTime));
     const raw = await this.request<RawRestAggTrade[]>(`/api/v3/aggTrades?${params}`, WEIGHT.aggTrades);
-    return raw.map((trade) => requireWellFormed(aggTradeFromRest(query.symbol, trade)));
+    return parseAggTradesResponse(query.symbol, raw);
   }
 
   /** Every listed symbol in one request (weight 20), cheaper than asking symbol by symbol. */
   async exchangeInfo(): Promise<RawExchangeInfoSymbol[]> {
     const info = await this.request<RawExchangeInfo>('/api/v3/exchangeInfo', WEIGHT.exchangeInfo);
-    return info.symbols;
+    return parseExchangeInfoSymbols(info);
   }
 
   /** Milliseconds this client will wait before its next request, for health reporting. */
