@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AggTrade } from '@binance-rates/domain';
 import { RawExchangeInfo, RawExchangeInfoSymbol, RawRestAggTrade, RawRestError } from './binance-wire.types';
+import { AGG_TRADES_PAGE_LIMIT, BINANCE_REST_LIMITS } from './binance.limits';
 import { parseAggTradesResponse, parseExchangeInfoSymbols } from './rest-response.parser';
 
 export class BinanceRestError extends Error {
@@ -20,7 +21,8 @@ export interface BinanceRestClientOptions {
   baseUrl: string;
   /** Weight this client allows itself per minute; Binance's limit is 6,000 per IP. */
   weightBudgetPerMinute: number;
-  requestTimeoutMs: number;
+  /** Default `BINANCE_REST_LIMITS.requestTimeoutMs`. */
+  requestTimeoutMs?: number;
 }
 
 export interface AggTradesQuery {
@@ -28,6 +30,7 @@ export interface AggTradesQuery {
   fromId?: number;
   startTime?: number;
   endTime?: number;
+  /** Default `AGG_TRADES_PAGE_LIMIT`, also the most Binance returns. */
   limit?: number;
 }
 
@@ -45,10 +48,14 @@ export class BinanceRestClient {
   private weightMinute = currentMinute();
   private pausedUntil = 0;
 
-  constructor(private readonly options: BinanceRestClientOptions) {}
+  private readonly requestTimeoutMs: number;
+
+  constructor(private readonly options: BinanceRestClientOptions) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? BINANCE_REST_LIMITS.requestTimeoutMs;
+  }
 
   async aggTrades(query: AggTradesQuery): Promise<AggTrade[]> {
-    const params = new URLSearchParams({ symbol: query.symbol, limit: String(query.limit ?? 1000) });
+    const params = new URLSearchParams({ symbol: query.symbol, limit: String(query.limit ?? AGG_TRADES_PAGE_LIMIT) });
     if (query.fromId !== undefined) params.set('fromId', String(query.fromId));
     if (query.startTime !== undefined) params.set('startTime', String(query.startTime));
     if (query.endTime !== undefined) params.set('endTime', String(query.endTime));
@@ -73,7 +80,7 @@ export class BinanceRestClient {
     let response: Response;
     try {
       response = await fetch(`${this.options.baseUrl}${path}`, {
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+        signal: AbortSignal.timeout(this.requestTimeoutMs),
         headers: { accept: 'application/json' },
       });
     } catch (error) {
