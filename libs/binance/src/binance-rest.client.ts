@@ -1,21 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { AggTrade } from '@binance-rates/domain';
 import { RawExchangeInfo, RawExchangeInfoSymbol, RawRestAggTrade, RawRestError } from './binance-wire.types';
+import { BinanceRestError } from './binance-rest.error';
 import { AGG_TRADES_PAGE_LIMIT, BINANCE_REST_LIMITS } from './binance.limits';
 import { parseAggTradesResponse, parseExchangeInfoSymbols } from './rest-response.parser';
-
-export class BinanceRestError extends Error {
-  override readonly name = 'BinanceRestError';
-  readonly code = 'BINANCE_REST_ERROR';
-
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly binanceCode: number | null,
-  ) {
-    super(message);
-  }
-}
 
 export interface BinanceRestClientOptions {
   baseUrl: string;

@@ -1,6 +1,7 @@
 export * from './agg-trade-frame.scanner';
 export * from './agg-trade.parser';
 export * from './binance-rest.client';
+export * from './binance-rest.error';
 export * from './binance-stream-client.options';
 export * from './binance-stream.client';
 export * from './binance-wire.types';
