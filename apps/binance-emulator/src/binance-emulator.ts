@@ -6,7 +6,7 @@ import type { AggTradeRecord, SymbolStatus } from './market/market.types';
 import { handleAdminRequest } from './rest/admin-api.router';
 import { sendJson } from './rest/http-io';
 import { PublicApiRouter } from './rest/public-api.router';
-import type { StreamConnectionInfo } from './ws/stream-connection';
+import type { ClientSessionInfo } from './ws/client-session';
 import { StreamServer, StreamServerStats } from './ws/stream-server';
 
 export interface SymbolStats {
@@ -116,7 +116,7 @@ export class BinanceEmulator {
   }
 
   /** Every open connection with its counters (control messages, pings, pongs, frames received, events sent). */
-  connections(): StreamConnectionInfo[] {
+  connections(): ClientSessionInfo[] {
     return this.streams.connectionInfos();
   }
 
