@@ -8,7 +8,7 @@ import { aggTradeEventJson, combinedEventJson, serverShutdownJson, tradeEventJso
 import { ClientSession, ClientSessionInfo } from './client-session';
 import { parseStreamName } from './stream-name';
 
-/** Binance has been seen closing with 1008 "Too many requests" (spec §2.1). */
+/** Binance closes with 1008 "Too many requests": observed, not documented (binance/binance-connector-go#90). */
 const POLICY_VIOLATION = 1008;
 const GOING_AWAY = 1001;
 const TIME_UNITS: Record<string, boolean> = { MILLISECOND: false, millisecond: false, MICROSECOND: true, microsecond: true };
@@ -156,7 +156,7 @@ export class StreamServer {
     }
   }
 
-  /** Spec §6.1: the event in each connection's own form, then a close once the grace period is over. */
+  /** `serverShutdown` in each connection's own form, then a close once the grace period is over. */
   announceShutdown(graceMs: number): void {
     const now = Date.now();
     for (const connection of this.connections.values()) {
