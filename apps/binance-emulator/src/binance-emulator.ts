@@ -3,40 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { EmulatorOptions, ResolvedEmulatorOptions, resolveEmulatorOptions } from './emulator.options';
 import { MarketSimulator } from './market/market-simulator';
 import type { AggTradeRecord, SymbolStatus } from './market/market.types';
+import type { EmulatorControl, EmulatorStats, RestFaultStatus, SymbolStats, TradesQuery } from './emulator.types';
 import { handleAdminRequest } from './rest/admin-api.router';
 import { sendJson } from './rest/http-io';
 import { PublicApiRouter } from './rest/public-api.router';
-import type { StreamConnectionInfo } from './ws/stream-connection';
-import { StreamServer, StreamServerStats } from './ws/stream-server';
-
-export interface SymbolStats {
-  status: SymbolStatus;
-  tradesPerSecond: number;
-  generated: number;
-  /** Events written to subscribers (one per subscriber per event). */
-  sent: number;
-  lastTradeId: number | undefined;
-  retained: number;
-}
-
-export interface EmulatorStats extends StreamServerStats {
-  uptimeMs: number;
-  tradesGenerated: number;
-  restRequests: number;
-  symbols: Record<string, SymbolStats>;
-}
-
-export interface TradesQuery {
-  /** Inclusive; older than the retained history starts at the oldest retained trade. */
-  fromId?: number;
-  /** Default: everything retained (from `fromId`, or the newest `limit` without it). */
-  limit?: number;
-}
-
-export type RestFaultStatus = 429 | 418 | 500;
+import type { ClientSessionInfo } from './ws/client-session';
+import { StreamServer } from './ws/stream-server';
 
 /** A Binance Spot market-data emulator: WebSocket streams and REST on one port. */
-export class BinanceEmulator {
+export class BinanceEmulator implements EmulatorControl {
   readonly port: number;
   readonly host: string;
   /** `ws://127.0.0.1:PORT`; append `/ws`, `/ws/<stream>` or `/stream?streams=…`. */
@@ -116,7 +91,7 @@ export class BinanceEmulator {
   }
 
   /** Every open connection with its counters (control messages, pings, pongs, frames received, events sent). */
-  connections(): StreamConnectionInfo[] {
+  connections(): ClientSessionInfo[] {
     return this.streams.connectionInfos();
   }
 

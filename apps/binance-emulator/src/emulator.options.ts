@@ -10,7 +10,7 @@ export interface EmulatorOptions {
   symbols?: MarketSymbolSpec[];
   /** Rate of every TRADING symbol without its own `tradesPerSecond` (default 2). */
   tradesPerSecondPerSymbol?: number;
-  /** Default 20 000 (spec §2.1). */
+  /** Default 20 000, Binance's interval (web-socket-streams.md, "General WSS information"). */
   pingIntervalMs?: number;
   /** Default 60 000. */
   pongTimeoutMs?: number;

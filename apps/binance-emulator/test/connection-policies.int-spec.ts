@@ -5,7 +5,7 @@ const SYMBOLS: MarketSymbolSpec[] = [
   { symbol: 'BTCUSDT', status: 'TRADING', baseAsset: 'BTC', quoteAsset: 'USDT', startPrice: '37000.00', tradesPerSecond: 100 },
 ];
 
-describe('connection policies and faults (spec §2, §6, §8)', () => {
+describe('connection policies and faults (web-socket-streams.md: WebSocket limits, ping/pong, server shutdown)', () => {
   let emulator: BinanceEmulator;
   const clients: WsTestClient[] = [];
   const connect = async (path: string, options?: { autoPong?: boolean }) => {

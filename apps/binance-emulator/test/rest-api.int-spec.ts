@@ -6,7 +6,7 @@ interface HttpResult {
   body: unknown;
 }
 
-describe('REST API (spec §5) and admin routes', () => {
+describe('REST API (rest-api.md: market data endpoints, limits) and admin routes', () => {
   let emulator: BinanceEmulator;
   const get = async (path: string): Promise<HttpResult> => {
     const response = await fetch(`${emulator.restBaseUrl}${path}`);

@@ -7,7 +7,7 @@ const SYMBOLS: MarketSymbolSpec[] = [
   { symbol: 'HALTUSDT', status: 'HALT', baseAsset: 'HALT', quoteAsset: 'USDT', startPrice: '1.00' },
 ];
 
-describe('stream protocol (spec §1, §3, §4)', () => {
+describe('stream protocol (web-socket-streams.md: URL forms, live subscribing, payloads)', () => {
   let emulator: BinanceEmulator;
   const clients: WsTestClient[] = [];
   const connect = async (path: string) => {

@@ -1,26 +1,16 @@
 import { Logger } from '@nestjs/common';
 import { AggTrade } from '@binance-rates/domain';
 import { RawExchangeInfo, RawExchangeInfoSymbol, RawRestAggTrade, RawRestError } from './binance-wire.types';
-import { aggTradeFromRest, requireWellFormed } from './stream-frame.parser';
-
-export class BinanceRestError extends Error {
-  override readonly name = 'BinanceRestError';
-  readonly code = 'BINANCE_REST_ERROR';
-
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly binanceCode: number | null,
-  ) {
-    super(message);
-  }
-}
+import { BinanceRestError } from './binance-rest.error';
+import { AGG_TRADES_PAGE_LIMIT, BINANCE_REST_LIMITS } from './binance.limits';
+import { parseAggTradesResponse, parseExchangeInfoSymbols } from './rest-response.parser';
 
 export interface BinanceRestClientOptions {
   baseUrl: string;
   /** Weight this client allows itself per minute; Binance's limit is 6,000 per IP. */
   weightBudgetPerMinute: number;
-  requestTimeoutMs: number;
+  /** Default `BINANCE_REST_LIMITS.requestTimeoutMs`. */
+  requestTimeoutMs?: number;
 }
 
 export interface AggTradesQuery {
@@ -28,6 +18,7 @@ export interface AggTradesQuery {
   fromId?: number;
   startTime?: number;
   endTime?: number;
+  /** Default `AGG_TRADES_PAGE_LIMIT`, also the most Binance returns. */
   limit?: number;
 }
 
@@ -45,21 +36,25 @@ export class BinanceRestClient {
   private weightMinute = currentMinute();
   private pausedUntil = 0;
 
-  constructor(private readonly options: BinanceRestClientOptions) {}
+  private readonly requestTimeoutMs: number;
+
+  constructor(private readonly options: BinanceRestClientOptions) {
+    this.requestTimeoutMs = options.requestTimeoutMs ?? BINANCE_REST_LIMITS.requestTimeoutMs;
+  }
 
   async aggTrades(query: AggTradesQuery): Promise<AggTrade[]> {
-    const params = new URLSearchParams({ symbol: query.symbol, limit: String(query.limit ?? 1000) });
+    const params = new URLSearchParams({ symbol: query.symbol, limit: String(query.limit ?? AGG_TRADES_PAGE_LIMIT) });
     if (query.fromId !== undefined) params.set('fromId', String(query.fromId));
     if (query.startTime !== undefined) params.set('startTime', String(query.startTime));
     if (query.endTime !== undefined) params.set('endTime', String(query.endTime));
     const raw = await this.request<RawRestAggTrade[]>(`/api/v3/aggTrades?${params}`, WEIGHT.aggTrades);
-    return raw.map((trade) => requireWellFormed(aggTradeFromRest(query.symbol, trade)));
+    return parseAggTradesResponse(query.symbol, raw);
   }
 
   /** Every listed symbol in one request (weight 20), cheaper than asking symbol by symbol. */
   async exchangeInfo(): Promise<RawExchangeInfoSymbol[]> {
     const info = await this.request<RawExchangeInfo>('/api/v3/exchangeInfo', WEIGHT.exchangeInfo);
-    return info.symbols;
+    return parseExchangeInfoSymbols(info);
   }
 
   /** Milliseconds this client will wait before its next request, for health reporting. */
@@ -73,7 +68,7 @@ export class BinanceRestClient {
     let response: Response;
     try {
       response = await fetch(`${this.options.baseUrl}${path}`, {
-        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+        signal: AbortSignal.timeout(this.requestTimeoutMs),
         headers: { accept: 'application/json' },
       });
     } catch (error) {

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
 import { AggTrade } from '@binance-rates/domain';
-import { BinanceStreamClient, BinanceStreamClientOptions, StreamClientListener } from './binance-stream.client';
+import { BinanceStreamClient, StreamClientListener } from './binance-stream.client';
+import type { BinanceStreamClientOptions } from './binance-stream-client.options';
 
 /** Records what the client tells its owner, with times, so a test can say when prices flowed again. */
 class RecordingListener implements StreamClientListener {

@@ -1,20 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { AggTrade, Backoff, BackoffPolicy, SlidingWindowLimiter, aggTradeStreamName } from '@binance-rates/domain';
-import { ConnectionState, StreamConnection, StreamConnectionListener, StreamConnectionTimings } from './stream-connection';
-
-export interface BinanceStreamClientOptions {
-  baseUrl: string;
-  streamsPerConnection: number;
-  maxOutgoingPerSecond: number;
-  maxStreamsPerMessage: number;
-  timings: StreamConnectionTimings;
-  /** Replace each connection before Binance's 24 h cut. */
-  renewAfterMs: number;
-  backoff: BackoffPolicy;
-  /** Binance allows 300 connection attempts per 5 minutes per IP. */
-  maxOpensPerWindow: number;
-  opensWindowMs: number;
-}
+import { AggTrade, Backoff, SlidingWindowLimiter, aggTradeStreamName } from '@binance-rates/domain';
+import { BinanceStreamClientOptions, ResolvedStreamClientOptions, withStreamLimitDefaults } from './binance-stream-client.options';
+import { ConnectionState, StreamConnection, StreamConnectionListener } from './stream-connection';
 
 export interface StreamClientListener {
   onTrade(trade: AggTrade): void;
@@ -62,12 +49,14 @@ export class BinanceStreamClient {
   private renewals = 0;
   private retiredFramesSent = 0;
   private stopped = false;
+  private readonly options: ResolvedStreamClientOptions;
 
   constructor(
-    private readonly options: BinanceStreamClientOptions,
+    options: BinanceStreamClientOptions,
     private readonly listener: StreamClientListener,
   ) {
-    this.opens = new SlidingWindowLimiter(options.maxOpensPerWindow, options.opensWindowMs);
+    this.options = withStreamLimitDefaults(options);
+    this.opens = new SlidingWindowLimiter(this.options.maxOpensPerWindow, this.options.opensWindowMs);
     this.supervisor = setInterval(() => this.superviseAll(), SUPERVISOR_TICK_MS);
   }
 

@@ -1,6 +1,8 @@
 import { aggTradeProblem, type AggTrade } from '@binance-rates/domain';
 import type { RawAggTrade } from './binance-wire.types';
-import { aggTradeFromStream, parseStreamFrame, scanCombinedAggTrade } from './stream-frame.parser';
+import { scanCombinedAggTrade } from './agg-trade-frame.scanner';
+import { aggTradeFromStream } from './agg-trade.parser';
+import { parseStreamFrame } from './stream-frame.parser';
 
 describe('parseStreamFrame', () => {
   it('turns a combined aggTrade frame into a domain trade with exact decimal strings', () => {

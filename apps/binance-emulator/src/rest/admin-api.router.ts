@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { BinanceEmulator, RestFaultStatus } from '../binance-emulator';
+import type { EmulatorControl, RestFaultStatus } from '../emulator.types';
 import type { SymbolStatus } from '../market/market.types';
 import { readJsonObject, sendJson } from './http-io';
 
@@ -18,7 +18,7 @@ class AdminRequestError extends Error {
 }
 
 type Body = Record<string, unknown>;
-type Handler = (emulator: BinanceEmulator, body: Body, url: URL, symbol: string) => unknown;
+type Handler = (emulator: EmulatorControl, body: Body, url: URL, symbol: string) => unknown;
 
 const GET_ROUTES: Record<string, Handler> = {
   subscriptions: (emulator) => emulator.subscriptions(),
@@ -67,7 +67,7 @@ const POST_ROUTES: Record<string, Handler> = {
 
 /** `/emulator/*`: introspection and fault injection for tests that run the emulator as a separate process. */
 export async function handleAdminRequest(
-  emulator: BinanceEmulator,
+  emulator: EmulatorControl,
   request: IncomingMessage,
   response: ServerResponse,
   url: URL,
@@ -96,7 +96,7 @@ export async function handleAdminRequest(
   }
 }
 
-function requireSymbol(emulator: BinanceEmulator, symbol: string): string {
+function requireSymbol(emulator: EmulatorControl, symbol: string): string {
   if (emulator.lastPrice(symbol) === undefined) {
     throw new AdminRequestError(404, `unknown symbol ${symbol}`);
   }

@@ -14,8 +14,9 @@ export interface AggTradesQuery {
 }
 
 /**
- * Validates `GET /api/v3/aggTrades` parameters (spec §5.6) in Binance's order: mandatory, then syntax, then
- * combinations, then whether the symbol exists. A limit above 1000 is capped, as spot does (ccxt/ccxt#19247).
+ * Validates `GET /api/v3/aggTrades` parameters (rest-api.md, "Compressed/Aggregate trades list") in Binance's order:
+ * mandatory, then syntax, then combinations, then whether the symbol exists. A limit above 1000 is capped, as spot
+ * does (ccxt/ccxt#19247).
  */
 export function parseAggTradesQuery(params: URLSearchParams, isKnownSymbol: (symbol: string) => boolean): AggTradesQuery | RestError {
   const symbol = params.get('symbol');

@@ -1,7 +1,10 @@
 import { formatUnits } from '../market/decimal';
 import type { SymbolMarket } from '../market/symbol-market';
 
-/** Symbol entry of `GET /api/v3/exchangeInfo` with the documented shape (spec §5.4) and the filters ccxt reads. */
+/**
+ * Symbol entry of `GET /api/v3/exchangeInfo` with the documented shape (rest-api.md, "Exchange information") and the
+ * filters ccxt reads.
+ */
 export function symbolInfo(market: SymbolMarket, showPermissionSets: boolean): Record<string, unknown> {
   const tickSize = formatUnits(market.tickUnits);
   const stepSize = formatUnits(market.stepUnits);

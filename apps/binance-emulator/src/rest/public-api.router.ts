@@ -27,7 +27,10 @@ export interface PublicApiRouterParams {
   weightLimit: number;
 }
 
-/** `GET /api/v3/*`: the public market-data endpoints of spec §5, with weights, 429/418 and injected faults. */
+/**
+ * `GET /api/v3/*`: the public market-data endpoints (rest-api.md, "General endpoints" and "Market Data endpoints"),
+ * with weights, 429/418 and injected faults.
+ */
 export class PublicApiRouter {
   readonly limiter: RequestWeightLimiter;
   requestsServed = 0;

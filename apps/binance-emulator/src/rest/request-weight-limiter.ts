@@ -1,7 +1,7 @@
 import { RestError, RestErrors } from './rest-error';
 
 const WINDOW_MS = 60_000;
-/** Requests still sent inside the window after the first 429 before the IP is banned (spec §5.7: 429 → 418). */
+/** Requests still sent inside the window after the first 429 before the IP is banned (rest-api.md, "LIMITS"). */
 const ABUSE_THRESHOLD = 5;
 const FIRST_BAN_MS = 2 * 60_000;
 const MAX_BAN_MS = 3 * 24 * 60 * 60_000;

@@ -1,4 +1,4 @@
-/** A Binance REST error: HTTP status plus the `{"code","msg"}` body of spec §5.7. */
+/** A Binance REST error: HTTP status plus the `{"code","msg"}` body (rest-api.md, "Error Codes"; codes in errors.md). */
 export class RestError extends Error {
   override readonly name = 'RestError';
 

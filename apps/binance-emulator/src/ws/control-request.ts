@@ -20,8 +20,9 @@ const METHODS = ['SUBSCRIBE', 'UNSUBSCRIBE', 'LIST_SUBSCRIPTIONS', 'SET_PROPERTY
 const STRING_ID = /^[A-Za-z0-9_-]{1,36}$/;
 
 /**
- * Validates one client text frame the way the stream server does (spec §3): JSON, then `method`, then `id`,
- * then `params`. Error texts are the documented ones; "invalid stream" and code 4 are the observed ones.
+ * Validates one client text frame the way Binance's stream server does: JSON, then `method`, then `id`, then
+ * `params`. Error texts are the documented ones (web-socket-streams.md, "Live Subscribing/Unsubscribing to streams"
+ * and "Error Messages"); "invalid stream" and code 4 are the observed ones.
  */
 export function parseControlRequest(text: string): ParsedControlRequest {
   let body: unknown;

@@ -3,7 +3,8 @@ import type { StoredAggTrade } from '../market/trade-history';
 
 /**
  * Template strings rather than JSON.stringify: each event is serialized once per wire form, and the field order
- * matches Binance's (spec §4.1, §4.2). `timeScale` is 1 for milliseconds, 1000 for `timeUnit=MICROSECOND`.
+ * matches Binance's (web-socket-streams.md, "Aggregate Trade Streams" and "Trade Streams"). `timeScale` is 1 for
+ * milliseconds, 1000 for `timeUnit=MICROSECOND`.
  */
 export function aggTradeEventJson(market: SymbolMarket, trade: StoredAggTrade, eventTime: number, timeScale: number): string {
   return (
@@ -31,7 +32,7 @@ export function tradeEventJson(
   );
 }
 
-/** Row of REST `aggTrades` (spec §5.6): the stream fields without `e`, `E` and `s`. */
+/** Row of REST `aggTrades` (rest-api.md, "Compressed/Aggregate trades list"): the stream fields without `e`, `E`, `s`. */
 export function aggTradeRowJson(market: SymbolMarket, trade: StoredAggTrade): string {
   return (
     `{"a":${trade.aggTradeId},"p":"${market.formatPrice(trade.priceTicks)}",` +
@@ -44,7 +45,10 @@ export function combinedEventJson(stream: string, raw: string): string {
   return `{"stream":"${stream}","data":${raw}}`;
 }
 
-/** Spec §6.1: raw form, or wrapped under the never-subscribed stream name `!serverShutdown`. */
+/**
+ * The `serverShutdown` event (web-socket-streams.md, "Server Shutdown"): raw form, or wrapped under the stream name
+ * `!serverShutdown`, which no client subscribes to.
+ */
 export function serverShutdownJson(eventTime: number, combined: boolean, timeScale: number): string {
   const raw = `{"e":"serverShutdown","E":${eventTime * timeScale}}`;
   return combined ? combinedEventJson('!serverShutdown', raw) : raw;

@@ -5,10 +5,10 @@ import type { SymbolMarket } from '../market/symbol-market';
 import type { StoredAggTrade } from '../market/trade-history';
 import { ControlRequest, formatError, formatResult, parseControlRequest } from './control-request';
 import { aggTradeEventJson, combinedEventJson, serverShutdownJson, tradeEventJson } from './event-serializer';
-import { StreamConnection, StreamConnectionInfo } from './stream-connection';
+import { ClientSession, ClientSessionInfo } from './client-session';
 import { parseStreamName } from './stream-name';
 
-/** Binance has been seen closing with 1008 "Too many requests" (spec §2.1). */
+/** Binance closes with 1008 "Too many requests": observed, not documented (binance/binance-connector-go#90). */
 const POLICY_VIOLATION = 1008;
 const GOING_AWAY = 1001;
 const TIME_UNITS: Record<string, boolean> = { MILLISECOND: false, millisecond: false, MICROSECOND: true, microsecond: true };
@@ -43,10 +43,10 @@ export class StreamServer {
     clientTracking: false,
     maxPayload: 1024 * 1024,
   });
-  private readonly connections = new Map<string, StreamConnection>();
-  private readonly subscribers = new Map<string, Set<StreamConnection>>();
-  private readonly corked: StreamConnection[] = [];
-  /** Per-event cache of the four wire forms (see StreamConnection.form), reset for every event. */
+  private readonly connections = new Map<string, ClientSession>();
+  private readonly subscribers = new Map<string, Set<ClientSession>>();
+  private readonly corked: ClientSession[] = [];
+  /** Per-event cache of the four wire forms (see ClientSession.form), reset for every event. */
   private readonly forms: Array<Buffer | undefined> = [undefined, undefined, undefined, undefined];
   private readonly stats = {
     connectionsAccepted: 0,
@@ -85,7 +85,7 @@ export class StreamServer {
       return true;
     }
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      const connection = new StreamConnection({
+      const connection = new ClientSession({
         id: `c${this.nextConnectionId++}`,
         ws,
         socket,
@@ -128,7 +128,7 @@ export class StreamServer {
     this.corked.length = 0;
   }
 
-  connectionInfos(): StreamConnectionInfo[] {
+  connectionInfos(): ClientSessionInfo[] {
     return [...this.connections.values()].map((connection) => connection.info());
   }
 
@@ -156,7 +156,7 @@ export class StreamServer {
     }
   }
 
-  /** Spec §6.1: the event in each connection's own form, then a close once the grace period is over. */
+  /** `serverShutdown` in each connection's own form, then a close once the grace period is over. */
   announceShutdown(graceMs: number): void {
     const now = Date.now();
     for (const connection of this.connections.values()) {
@@ -183,7 +183,7 @@ export class StreamServer {
     return new Promise((resolve) => this.wss.close(() => resolve()));
   }
 
-  private deliver(subscribers: Set<StreamConnection>, stream: string, build: (timeScale: number) => string): number {
+  private deliver(subscribers: Set<ClientSession>, stream: string, build: (timeScale: number) => string): number {
     const forms = this.forms;
     forms[0] = forms[1] = forms[2] = forms[3] = undefined;
     let sent = 0;
@@ -212,7 +212,7 @@ export class StreamServer {
     return sent;
   }
 
-  private accept(connection: StreamConnection): void {
+  private accept(connection: ClientSession): void {
     const { ws } = connection;
     this.connections.set(connection.id, connection);
     this.stats.connectionsAccepted++;
@@ -241,7 +241,7 @@ export class StreamServer {
   }
 
   /** Every client frame counts toward the limit; a frozen connection ignores them all. */
-  private admitFrame(connection: StreamConnection): boolean {
+  private admitFrame(connection: ClientSession): boolean {
     if (connection.frozen || !connection.isOpen) {
       return false;
     }
@@ -254,7 +254,7 @@ export class StreamServer {
     return true;
   }
 
-  private handleControl(connection: StreamConnection, text: string): void {
+  private handleControl(connection: ClientSession, text: string): void {
     const parsed = parseControlRequest(text);
     if (!parsed.ok) {
       connection.sendText(formatError(parsed.error));
@@ -263,7 +263,7 @@ export class StreamServer {
     connection.sendText(this.execute(connection, parsed.request));
   }
 
-  private execute(connection: StreamConnection, request: ControlRequest): string {
+  private execute(connection: ClientSession, request: ControlRequest): string {
     switch (request.method) {
       case 'SUBSCRIBE': {
         const added = request.streams.filter((stream) => !connection.streams.has(stream));
@@ -289,7 +289,7 @@ export class StreamServer {
     }
   }
 
-  private subscribe(connection: StreamConnection, streams: string[]): void {
+  private subscribe(connection: ClientSession, streams: string[]): void {
     for (const stream of streams) {
       connection.streams.add(stream);
       let set = this.subscribers.get(stream);
@@ -301,7 +301,7 @@ export class StreamServer {
     }
   }
 
-  private forget(connection: StreamConnection): void {
+  private forget(connection: ClientSession): void {
     connection.clearTimers();
     this.connections.delete(connection.id);
     for (const stream of connection.streams) {
@@ -313,7 +313,7 @@ export class StreamServer {
     }
   }
 
-  private sendPing(connection: StreamConnection): void {
+  private sendPing(connection: ClientSession): void {
     if (connection.frozen || !connection.isOpen) {
       return;
     }
@@ -332,7 +332,7 @@ export class StreamServer {
   }
 
   /** Only a pong echoing one of our pings keeps the connection alive; unsolicited pongs are merely counted. */
-  private handlePong(connection: StreamConnection, payload: string): void {
+  private handlePong(connection: ClientSession, payload: string): void {
     if (connection.outstandingPings.includes(payload)) {
       connection.outstandingPings.length = 0;
       clearTimeout(connection.pongDeadline);
@@ -340,7 +340,7 @@ export class StreamServer {
     }
   }
 
-  private armLifetime(connection: StreamConnection): void {
+  private armLifetime(connection: ClientSession): void {
     clearTimeout(connection.lifetimeTimer);
     const remaining = Math.max(0, connection.openedAt + this.options.connectionLifetimeMs - Date.now());
     connection.lifetimeTimer = setTimeout(() => {

@@ -7,7 +7,7 @@ const TEXT_FRAME = { binary: false } as const;
 /** A peer that ignores our close frame is cut off after this long. */
 const CLOSE_GRACE_MS = 1_000;
 
-export interface StreamConnectionInfo {
+export interface ClientSessionInfo {
   connectionId: string;
   path: string;
   streams: string[];
@@ -21,7 +21,7 @@ export interface StreamConnectionInfo {
   messagesSent: number;
 }
 
-export interface StreamConnectionParams {
+export interface ClientSessionParams {
   id: string;
   ws: WebSocket;
   socket: Duplex;
@@ -31,8 +31,8 @@ export interface StreamConnectionParams {
   maxIncomingPerSecond: number;
 }
 
-/** One client connection: its subscriptions, wire form, counters and keep-alive timers. */
-export class StreamConnection {
+/** One client's session on the stream server: its socket, subscriptions, wire form, counters and keep-alive timers. */
+export class ClientSession {
   readonly id: string;
   readonly ws: WebSocket;
   readonly path: string;
@@ -55,7 +55,7 @@ export class StreamConnection {
   lifetimeTimer: NodeJS.Timeout | undefined;
   private readonly socket: Duplex;
 
-  constructor({ id, ws, socket, path, combined, microseconds, maxIncomingPerSecond }: StreamConnectionParams) {
+  constructor({ id, ws, socket, path, combined, microseconds, maxIncomingPerSecond }: ClientSessionParams) {
     this.id = id;
     this.ws = ws;
     this.socket = socket;
@@ -135,7 +135,7 @@ export class StreamConnection {
     this.pingTimer = this.pongDeadline = this.lifetimeTimer = undefined;
   }
 
-  info(): StreamConnectionInfo {
+  info(): ClientSessionInfo {
     return {
       connectionId: this.id,
       path: this.path,
