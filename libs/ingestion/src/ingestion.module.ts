@@ -27,7 +27,7 @@ import { WritePipeline } from './write/write-pipeline.service';
       provide: BinanceRestClient,
       inject: [AppConfig],
       useFactory: (config: AppConfig) =>
-        new BinanceRestClient({ baseUrl: config.binance.restUrl, weightBudgetPerMinute: config.binance.restWeightBudgetPerMinute, requestTimeoutMs: 10_000 }),
+        new BinanceRestClient({ baseUrl: config.binance.restUrl, weightBudgetPerMinute: config.binance.restWeightBudgetPerMinute }),
     },
     // One sequencer: the live stream checks ids against it, the backfill moves it on as it fills.
     { provide: TradeSequencer, useFactory: () => new TradeSequencer() },

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-const AGG_TRADES_PAGE_LIMIT = 1000; // TEMP until libs/binance exports it
+import { AGG_TRADES_PAGE_LIMIT } from '@binance-rates/binance';
 import { AggTrade, TradeSequencer } from '@binance-rates/domain';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { WritePipeline } from '../write/write-pipeline.service';

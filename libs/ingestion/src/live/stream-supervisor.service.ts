@@ -60,18 +60,8 @@ export class StreamSupervisor {
       {
         baseUrl: binance.wsUrl,
         streamsPerConnection: binance.streamsPerConnection,
-        maxOutgoingPerSecond: 4,
-        maxStreamsPerMessage: 100,
-        timings: {
-          pingAfterIdleMs: binance.pingAfterIdleMs,
-          deadAfterIdleMs: binance.deadAfterIdleMs,
-          requestTimeoutMs: 10_000,
-          connectTimeoutMs: 10_000,
-        },
+        timings: { pingAfterIdleMs: binance.pingAfterIdleMs, deadAfterIdleMs: binance.deadAfterIdleMs },
         renewAfterMs: binance.renewAfterMs,
-        backoff: { initialMs: 250, maxMs: 30_000, resetAfterMs: 60_000 },
-        maxOpensPerWindow: 250,
-        opensWindowMs: 5 * 60_000,
       },
       {
         onTrade: (trade) => this.handleTrade(trade),
