@@ -2,7 +2,7 @@ import { AppConfig } from '@binance-rates/config';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { DatabaseClient, TrackedSymbolRepository, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
+import { DatabaseClient, TrackedSymbolRepository, TradeCopyWriter, TradeGapRecord, TradeGapRepository } from '@binance-rates/storage';
 import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
 import { BackfillService } from './backfill.service';
 import { LatestPriceView } from './latest-price.view';
@@ -36,7 +36,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     db = new DatabaseClient(config);
     redis = new RedisClient(config);
     const prices = new LatestPriceStore(redis);
-    pipeline = new WritePipeline(config, prices, new TradeRepository(db), new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService));
+    pipeline = new WritePipeline(config, prices, new TradeCopyWriter(db), new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService));
     gaps = new TradeGapRepository(db);
     tracked = new TrackedSymbolRepository(db);
     rest = new BinanceRestClient({ baseUrl: emulator.restBaseUrl, weightBudgetPerMinute: 6_000, requestTimeoutMs: 5_000 });

@@ -2,7 +2,7 @@ import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { AggTrade, LatestPrice } from '@binance-rates/domain';
 import { BinanceRestClient } from '@binance-rates/binance';
-import { DatabaseClient, TrackedSymbolRepository, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
+import { DatabaseClient, TrackedSymbolRepository, TradeCopyWriter, TradeGapRepository } from '@binance-rates/storage';
 import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
 import { BackfillService } from './backfill.service';
 import { LatestPriceView } from './latest-price.view';
@@ -56,7 +56,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
   /** A pipeline of its own over the same PostgreSQL (behind the proxy) and Redis, with these ingest settings changed. */
   function newPipeline(ingest: Partial<AppConfig['ingest']> = {}): WritePipeline {
     const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
-    return new WritePipeline({ ...config, ingest: { ...config.ingest, ...ingest } }, prices, new TradeRepository(db), view);
+    return new WritePipeline({ ...config, ingest: { ...config.ingest, ...ingest } }, prices, new TradeCopyWriter(db), view);
   }
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore } from '@binance-rates/cache';
 import { AggTrade, IdRange, LatestPrice, settlesWithin } from '@binance-rates/domain';
-import { TradeRepository } from '@binance-rates/storage';
+import { TradeCopyWriter } from '@binance-rates/storage';
 import { HistoryLane } from './history-lane';
 import { LatestPriceView } from './latest-price.view';
 
@@ -73,7 +73,7 @@ export class WritePipeline {
   constructor(
     config: AppConfig,
     private readonly latestPrices: LatestPriceStore,
-    trades: TradeRepository,
+    trades: TradeCopyWriter,
     private readonly view: LatestPriceView,
   ) {
     this.maxPending = config.ingest.maxPendingTrades;

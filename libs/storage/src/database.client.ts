@@ -3,6 +3,8 @@ import { AppConfig } from '@binance-rates/config';
 import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type PoolClient } from 'pg';
 import { PrismaClient } from './generated/prisma/client';
+import { PgErrorCode, pgErrorCode } from './pg-error';
+import { inTransaction, type TransactionOptions } from './transaction';
 
 /**
  * Owns the service's single PostgreSQL pool. Hot-path repositories use it directly (raw SQL, COPY); the Prisma
@@ -45,6 +47,26 @@ export class DatabaseClient implements OnApplicationShutdown {
   /** Checks out a connection for several statements; always pair with `release()`. */
   connect(): Promise<PoolClient> {
     return this.pool.connect();
+  }
+
+  /**
+   * Runs `work` in a transaction on a connection of its own. After a failure the connection is discarded, since
+   * it may be in an unknown state, except after a cancelled statement (a statement timeout): the server rolled it
+   * back cleanly and the session is idle again.
+   */
+  async transaction<T>(work: (client: PoolClient) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      return await inTransaction(client, work, options);
+    } catch (error) {
+      if (pgErrorCode(error) !== PgErrorCode.queryCanceled) {
+        broken = error as Error;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async ping(): Promise<void> {
