@@ -1,21 +1,17 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type PoolClient } from 'pg';
-import { PrismaClient } from './generated/prisma/client';
 import { PgErrorCode, pgErrorCode } from './pg-error';
 import { inTransaction, type TransactionOptions } from './transaction';
 
 /**
- * Owns the service's single PostgreSQL pool. Hot-path repositories use it directly (raw SQL, COPY); the Prisma
- * client for the cold path runs on the same pool through @prisma/adapter-pg, so connections are bounded by
- * `DATABASE_POOL_SIZE` in total.
+ * Owns the service's single PostgreSQL pool, bounded by `DATABASE_POOL_SIZE`. Every repository queries through it
+ * with raw SQL; Prisma only authors and applies the schema (see the README for why its client is not loaded).
  */
 @Injectable()
 export class DatabaseClient implements OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseClient.name);
   readonly pool: Pool;
-  private prismaClient: PrismaClient | null = null;
   private closed = false;
 
   constructor(config: AppConfig) {
@@ -33,15 +29,6 @@ export class DatabaseClient implements OnApplicationShutdown {
     this.pool.on('connect', (client) => {
       client.on('error', (error) => this.logger.warn(`PostgreSQL connection failed while in use: ${error.message}`));
     });
-  }
-
-  /**
-   * The Prisma client for cold-path queries, created on first use: its query compiler costs tens of megabytes, so
-   * an instance whose history has no gaps never pays for it.
-   */
-  get prisma(): PrismaClient {
-    this.prismaClient ??= new PrismaClient({ adapter: new PrismaPg(this.pool) });
-    return this.prismaClient;
   }
 
   /** Checks out a connection for several statements; always pair with `release()`. */
@@ -91,7 +78,6 @@ export class DatabaseClient implements OnApplicationShutdown {
       return;
     }
     this.closed = true;
-    await this.prismaClient?.$disconnect();
     await this.pool.end();
   }
 }

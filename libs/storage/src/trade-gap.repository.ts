@@ -60,10 +60,7 @@ interface TradeGapRow {
   next_attempt_at: Date;
 }
 
-/**
- * Durable record of id ranges known to be missing, with a retry schedule. Raw SQL throughout: a gap is recorded the
- * moment it is found (every reconnect finds one per coin), and the Prisma client costs ~60 MB once loaded.
- */
+/** Durable record of id ranges known to be missing, with a retry schedule. */
 @Injectable()
 export class TradeGapRepository {
   constructor(private readonly db: DatabaseClient) {}
