@@ -26,6 +26,9 @@ interface TrackedSymbolDelegate {
   findMany(args: object): Promise<unknown[]>;
 }
 
+/** Where `npm run build` puts the generated client; dist/bench/src/storage is this file's directory. */
+const GENERATED_CLIENT = join(__dirname, '..', '..', '..', 'libs', 'storage', 'src', 'generated', 'prisma', 'client');
+
 const EXISTS_RUNS = 2_000;
 const LIST_RUNS = 200;
 
@@ -64,7 +67,7 @@ async function child(mode: Mode, url: string): Promise<Sample> {
       }));
   } else {
     // Loaded by path: the client is generated for this measurement only; the service never imports it.
-    const { PrismaClient } = require(join(__dirname, '../../../libs/storage/src/generated/prisma/client'));
+    const { PrismaClient } = require(GENERATED_CLIENT);
     const symbols = (new PrismaClient({ adapter: new PrismaPg(pool) }) as { trackedSymbol: TrackedSymbolDelegate }).trackedSymbol;
     exists = async () => (await symbols.count({ where: { symbol: 'C7USDT', removedAt: null } })) > 0;
     list = () =>
