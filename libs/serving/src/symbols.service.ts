@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore } from '@binance-rates/cache';
 import { AggTrade, Candle, PricePoint, candleWindow } from '@binance-rates/domain';
-import { StatementTimeoutError, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
+import { CandleRepository, StatementTimeoutError, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
 import { LatestPriceView, StreamStatusView, TrackedSymbolsService } from '@binance-rates/ingestion';
 import { ConcurrencyGate } from './concurrency-gate';
 import { CandlesBusyError, CandlesWindowTooLargeError, SymbolNeverTrackedError, SymbolNotTrackedError } from './serving.errors';
@@ -50,6 +50,7 @@ export class SymbolsService {
     private readonly streamStatus: StreamStatusView,
     private readonly view: LatestPriceView,
     private readonly gaps: TradeGapRepository,
+    private readonly candleHistory: CandleRepository,
   ) {
     this.candleQueries = new ConcurrencyGate(config.candles.concurrency, MAX_WAITING_CANDLE_QUERIES, () => new CandlesBusyError());
   }
@@ -100,7 +101,7 @@ export class SymbolsService {
     const window = candleWindow({ intervalMs, limit, startTime, endTime, now: Date.now() });
     const { timeoutMs } = this.config.candles;
     try {
-      return await this.candleQueries.run(() => this.trades.findCandles({ symbol, intervalMs, ...window, timeoutMs }));
+      return await this.candleQueries.run(() => this.candleHistory.findCandles({ symbol, intervalMs, ...window, timeoutMs }));
     } catch (error) {
       throw error instanceof StatementTimeoutError ? new CandlesWindowTooLargeError(timeoutMs) : error;
     }

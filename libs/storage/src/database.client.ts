@@ -1,19 +1,17 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { PrismaPg } from '@prisma/adapter-pg';
 import { Pool, type PoolClient } from 'pg';
-import { PrismaClient } from './generated/prisma/client';
+import { PgErrorCode, pgErrorCode } from './pg-error';
+import { inTransaction, type TransactionOptions } from './transaction';
 
 /**
- * Owns the service's single PostgreSQL pool. Hot-path repositories use it directly (raw SQL, COPY); the Prisma
- * client for the cold path runs on the same pool through @prisma/adapter-pg, so connections are bounded by
- * `DATABASE_POOL_SIZE` in total.
+ * Owns the service's single PostgreSQL pool, bounded by `DATABASE_POOL_SIZE`. Every repository queries through it
+ * with raw SQL; Prisma only authors and applies the schema (see the README for why its client is not loaded).
  */
 @Injectable()
 export class DatabaseClient implements OnApplicationShutdown {
   private readonly logger = new Logger(DatabaseClient.name);
   readonly pool: Pool;
-  private prismaClient: PrismaClient | null = null;
   private closed = false;
 
   constructor(config: AppConfig) {
@@ -33,18 +31,29 @@ export class DatabaseClient implements OnApplicationShutdown {
     });
   }
 
-  /**
-   * The Prisma client for cold-path queries, created on first use: its query compiler costs tens of megabytes, so
-   * an instance whose history has no gaps never pays for it.
-   */
-  get prisma(): PrismaClient {
-    this.prismaClient ??= new PrismaClient({ adapter: new PrismaPg(this.pool) });
-    return this.prismaClient;
-  }
-
   /** Checks out a connection for several statements; always pair with `release()`. */
   connect(): Promise<PoolClient> {
     return this.pool.connect();
+  }
+
+  /**
+   * Runs `work` in a transaction on a connection of its own. After a failure the connection is discarded, since
+   * it may be in an unknown state, except after a cancelled statement (a statement timeout): the server rolled it
+   * back cleanly and the session is idle again.
+   */
+  async transaction<T>(work: (client: PoolClient) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    const client = await this.connect();
+    let broken: Error | undefined;
+    try {
+      return await inTransaction(client, work, options);
+    } catch (error) {
+      if (pgErrorCode(error) !== PgErrorCode.queryCanceled) {
+        broken = error as Error;
+      }
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async ping(): Promise<void> {
@@ -69,7 +78,6 @@ export class DatabaseClient implements OnApplicationShutdown {
       return;
     }
     this.closed = true;
-    await this.prismaClient?.$disconnect();
     await this.pool.end();
   }
 }

@@ -1,8 +1,13 @@
+export * from './candle.repository';
 export * from './database.client';
 export * from './migrate';
+export * from './pg-error';
 export { findMigrationsDir } from './schema-engine';
+export * from './statement-timeout.error';
 export * from './storage.module';
 export * from './trade-gap.repository';
 export * from './trade-copy-batch';
+export * from './trade-copy.writer';
 export * from './trade.repository';
 export * from './tracked-symbol.repository';
+export type { TransactionOptions } from './transaction';

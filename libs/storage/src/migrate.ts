@@ -1,4 +1,5 @@
 import { Client, type ClientConfig } from 'pg';
+import { PgErrorCode, pgErrorCode } from './pg-error';
 import { findMigrationsDir, openSchemaEngine, readMigrationsList } from './schema-engine';
 
 export interface ApplyMigrationsParams {
@@ -9,9 +10,6 @@ export interface ApplyMigrationsParams {
 
 /** Any constant works; it only has to differ from Prisma's own migrate lock (72707369), which the engine may take. */
 const MIGRATION_LOCK_KEY = 0x72617465; // 'rate'
-
-const DUPLICATE_DATABASE = '42P04';
-const UNIQUE_VIOLATION = '23505';
 
 /**
  * `prisma migrate deploy` without the native schema engine: creates the database if needed, then applies pending
@@ -54,8 +52,8 @@ export async function ensureDatabaseExists(connection: ClientConfig): Promise<vo
     }
   } catch (error) {
     // Another instance created it between our check and our CREATE.
-    const code = (error as { code?: string }).code;
-    if (code !== DUPLICATE_DATABASE && code !== UNIQUE_VIOLATION) {
+    const code = pgErrorCode(error);
+    if (code !== PgErrorCode.duplicateDatabase && code !== PgErrorCode.uniqueViolation) {
       throw error;
     }
   } finally {

@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { CandleRepository } from './candle.repository';
 import { DatabaseClient } from './database.client';
+import { TradeCopyWriter } from './trade-copy.writer';
 import { TradeGapRepository } from './trade-gap.repository';
 import { TradeRepository } from './trade.repository';
 import { TrackedSymbolRepository } from './tracked-symbol.repository';
 
-const providers = [DatabaseClient, TrackedSymbolRepository, TradeGapRepository, TradeRepository];
+const providers = [DatabaseClient, TrackedSymbolRepository, TradeGapRepository, TradeCopyWriter, TradeRepository, CandleRepository];
 
 /** PostgreSQL access. Expects `AppConfig` to be provided globally by the application. */
 @Module({ providers, exports: providers })

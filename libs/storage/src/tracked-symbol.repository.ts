@@ -25,11 +25,7 @@ export interface AddTrackedSymbolResult {
 export class TrackedSymbolRepository {
   constructor(private readonly db: DatabaseClient) {}
 
-  private get symbols() {
-    return this.db.prisma.trackedSymbol;
-  }
-
-  /** Polled by every instance; raw SQL keeps a 2,000-row read cheap. */
+  /** Polled by every instance. */
   async listActive(): Promise<TrackedSymbolRecord[]> {
     const { rows } = await this.db.pool.query<{ symbol: string; added_at: Date }>(
       'SELECT symbol, added_at FROM tracked_symbol WHERE removed_at IS NULL ORDER BY added_at, symbol',
@@ -39,8 +35,8 @@ export class TrackedSymbolRepository {
 
   /**
    * Idempotent, and `created: true` exactly once under concurrent adds: re-activation and insertion are each one
-   * conditional statement, so a second writer waiting on the row finds nothing left to do. Raw SQL, one round trip
-   * for a new or re-added coin: adding 2,000 coins must not wait on an ORM per coin.
+   * conditional statement, so a second writer waiting on the row finds nothing left to do. One round trip for a new
+   * or re-added coin.
    */
   async add(symbol: string): Promise<AddTrackedSymbolResult> {
     const { rows } = await this.db.pool.query<{ reactivated_at: Date | null; inserted_at: Date | null }>(
@@ -112,10 +108,17 @@ export class TrackedSymbolRepository {
   }
 
   async isActive(symbol: string): Promise<boolean> {
-    return (await this.symbols.count({ where: { symbol, removedAt: null } })) > 0;
+    const { rows } = await this.db.pool.query<{ found: boolean }>(
+      'SELECT EXISTS (SELECT 1 FROM tracked_symbol WHERE symbol = $1 AND removed_at IS NULL) AS found',
+      [symbol],
+    );
+    return rows[0].found;
   }
 
   async wasEverTracked(symbol: string): Promise<boolean> {
-    return (await this.symbols.count({ where: { symbol } })) > 0;
+    const { rows } = await this.db.pool.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM tracked_symbol WHERE symbol = $1) AS found', [
+      symbol,
+    ]);
+    return rows[0].found;
   }
 }

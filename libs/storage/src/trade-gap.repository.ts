@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
 import { DatabaseClient } from './database.client';
 
 export interface TradeGapRecord {
@@ -61,10 +60,7 @@ interface TradeGapRow {
   next_attempt_at: Date;
 }
 
-/**
- * Durable record of id ranges known to be missing, with a retry schedule. Raw SQL throughout: a gap is recorded the
- * moment it is found (every reconnect finds one per coin), and the Prisma client costs ~60 MB once loaded.
- */
+/** Durable record of id ranges known to be missing, with a retry schedule. */
 @Injectable()
 export class TradeGapRepository {
   constructor(private readonly db: DatabaseClient) {}
@@ -74,7 +70,7 @@ export class TradeGapRepository {
    * serialized by a transaction-scoped advisory lock (a unique index cannot express "open" and nullable `toId`).
    */
   async record({ symbol, fromId, toId, reason, attempt }: RecordTradeGapParams): Promise<{ gap: TradeGapRecord; created: boolean }> {
-    return this.inTransaction(async (client) => {
+    return this.db.transaction(async (client) => {
       await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`trade_gap:${symbol}`]);
       const existing = await client.query<TradeGapRow>(
         `SELECT ${GAP_COLUMNS} FROM trade_gap
@@ -115,7 +111,7 @@ export class TradeGapRepository {
     if (found.length === 0) {
       return [];
     }
-    return this.inTransaction(async (client) => {
+    return this.db.transaction(async (client) => {
       await client.query(
         `SELECT pg_advisory_xact_lock(hashtext('trade_gap:' || symbol)) FROM (SELECT DISTINCT unnest($1::text[]) AS symbol ORDER BY 1) AS symbols`,
         [found.map((gap) => gap.symbol)],
@@ -217,24 +213,6 @@ export class TradeGapRepository {
   async pruneResolved(before: Date): Promise<number> {
     const { rowCount } = await this.db.pool.query('DELETE FROM trade_gap WHERE resolved_at < $1', [before]);
     return rowCount ?? 0;
-  }
-
-  private async inTransaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.db.pool.connect();
-    let failure: Error | undefined;
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (error) {
-      failure = error as Error;
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      // A connection that failed mid-transaction may be in an unknown state: discard it rather than reuse it.
-      client.release(failure);
-    }
   }
 }
 

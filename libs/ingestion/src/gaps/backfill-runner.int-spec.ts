@@ -3,7 +3,7 @@ import { TradeSequencer } from '@binance-rates/domain';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { DatabaseClient, TrackedSymbolRepository, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
+import { DatabaseClient, TrackedSymbolRepository, TradeCopyWriter, TradeGapRecord, TradeGapRepository } from '@binance-rates/storage';
 import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { LatestPriceView } from '../write/latest-price.view';
@@ -86,7 +86,7 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
     const ledger = new GapLedger(gapRepository, tracked);
     const queue = new BackfillQueue(ledger);
     const filled = ownPipeline
-      ? new WritePipeline(config, prices, new TradeRepository(db), new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService), ledger, queue)
+      ? new WritePipeline(config, prices, new TradeCopyWriter(db), new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService), ledger, queue)
       : pipeline;
     const trackedList = { isActive: () => wanted } as unknown as TrackedSymbolsService;
     const runner = new BackfillRunner(config, queue, ledger, new AggTradesPager(rest), filled, new TradeSequencer(), trackedList);

@@ -2,7 +2,7 @@ import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { AggTrade, LatestPrice, TradeSequencer } from '@binance-rates/domain';
 import { BinanceRestClient } from '@binance-rates/binance';
-import { DatabaseClient, TrackedSymbolRepository, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
+import { DatabaseClient, TrackedSymbolRepository, TradeCopyWriter, TradeGapRepository } from '@binance-rates/storage';
 import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
 import { AggTradesPager } from '../gaps/agg-trades-pager';
 import { BackfillJob } from '../gaps/backfill-job';
@@ -76,7 +76,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     queue: BackfillQueue = new RecordingQueue(ledger),
   ): WritePipeline {
     const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
-    return new WritePipeline({ ...config, ingest: { ...config.ingest, ...ingest } }, prices, new TradeRepository(db), view, ledger, queue);
+    return new WritePipeline({ ...config, ingest: { ...config.ingest, ...ingest } }, prices, new TradeCopyWriter(db), view, ledger, queue);
   }
 
   afterAll(async () => {

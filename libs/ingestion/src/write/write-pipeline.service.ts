@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore } from '@binance-rates/cache';
 import { AggTrade, IdRange, settlesWithin } from '@binance-rates/domain';
-import { TradeRepository } from '@binance-rates/storage';
+import { TradeCopyWriter } from '@binance-rates/storage';
 import { BackfillQueue } from '../gaps/backfill-queue';
 import { GapLedger } from '../gaps/gap-ledger.service';
 import { HistoryLane } from './history-lane';
@@ -63,7 +63,7 @@ export class WritePipeline {
   constructor(
     config: AppConfig,
     latestPrices: LatestPriceStore,
-    trades: TradeRepository,
+    trades: TradeCopyWriter,
     private readonly view: LatestPriceView,
     ledger: GapLedger,
     private readonly backfill: BackfillQueue,

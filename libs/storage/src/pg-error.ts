@@ -1,0 +1,16 @@
+/** The SQLSTATEs this library reacts to (PostgreSQL manual, appendix "Error Codes"). */
+export const PgErrorCode = {
+  uniqueViolation: '23505',
+  deadlockDetected: '40P01',
+  queryCanceled: '57014',
+  duplicateDatabase: '42P04',
+} as const;
+
+/**
+ * The `code` of an error thrown by `pg`: a SQLSTATE for a server error. Node's own errors (`ECONNRESET`...) carry
+ * codes too, but never one that looks like a SQLSTATE, so comparing with `PgErrorCode` is safe for any error.
+ */
+export function pgErrorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
