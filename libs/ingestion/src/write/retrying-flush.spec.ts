@@ -187,4 +187,44 @@ describe('RetryingFlush', () => {
     ]);
     expect(target.stores).toEqual(['a', 'b']);
   });
+  it('waits out the backoff after a failed write even when a write was asked for while it was in flight', async () => {
+    const target = new FakeTarget('a');
+    target.manual = true;
+    const flush = new RetryingFlush(target);
+    void flush.flush();
+    await jest.advanceTimersByTimeAsync(5);
+    target.backlog.push('b');
+    flush.within(20);
+    await jest.advanceTimersByTimeAsync(5);
+    target.settle('fail');
+    target.manual = false;
+    await jest.advanceTimersByTimeAsync(1_200);
+    expect(target.writes).toEqual([
+      { batch: 'a', at: 0 },
+      { batch: 'a', at: 110 },
+      { batch: 'b', at: 1_110 },
+    ]);
+  });
+
+  it("writes at the target's pace after a write, even when a later write was asked for while it was in flight", async () => {
+    class FullTarget extends FakeTarget {
+      override nextDelayMs(): number | null {
+        return this.backlog.length === 0 ? null : 0;
+      }
+    }
+    const target = new FullTarget('a');
+    target.manual = true;
+    const flush = new RetryingFlush(target);
+    void flush.flush();
+    await jest.advanceTimersByTimeAsync(5);
+    target.backlog.push('b');
+    flush.within(1_000);
+    await jest.advanceTimersByTimeAsync(5);
+    target.settle('ok');
+    await jest.advanceTimersByTimeAsync(0);
+    expect(target.writes).toEqual([
+      { batch: 'a', at: 0 },
+      { batch: 'b', at: 10 },
+    ]);
+  });
 });

@@ -80,8 +80,12 @@ export class RetryingFlush<Batch> {
       })
       .finally(() => {
         this.inFlight = null;
+        // The write's outcome sets the next one's time: a timer asked for while it was in flight would otherwise skip
+        // the backoff after a failure, or hold back a full backlog after a success.
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = null;
         const delayMs = this.target.nextDelayMs();
-        if (delayMs !== null && !this.timer && !this.stopped) {
+        if (delayMs !== null && !this.stopped) {
           this.timer = setTimeout(() => void this.flush(), this.retryMs > 0 ? this.retryMs : delayMs);
         }
       });
