@@ -138,6 +138,13 @@ describe('HistoryLane', () => {
     expect(inserts).toEqual([]);
   });
 
+  it('resolves whenStored with false when asked after the lane stopped with trades not stored', async () => {
+    const { lane } = laneWith();
+    pushAll(lane, [1]);
+    lane.stop();
+    await expect(lane.whenStored()).resolves.toBe(false);
+  });
+
   it('holds the insert until the gate settles', async () => {
     let open: () => void = () => undefined;
     const gate = new Promise<void>((resolve) => (open = resolve));

@@ -29,6 +29,7 @@ export class HistoryLane {
   private storedCount = 0;
   private readonly storedWaiters: Array<{ upTo: number; settle: (stored: boolean) => void }> = [];
   private readonly flusher: RetryingFlush<SealedTradeRows>;
+  private stopped = false;
 
   constructor(private readonly options: HistoryLaneOptions) {
     this.flusher = new RetryingFlush({
@@ -73,10 +74,13 @@ export class HistoryLane {
     }
   }
 
-  /** True once every trade pushed so far is stored; false if the lane stops first. */
+  /** True once every trade pushed so far is stored; false if the lane stops first (or has stopped). */
   whenStored(): Promise<boolean> {
     if (this.storedCount >= this.pushedCount) {
       return Promise.resolve(true);
+    }
+    if (this.stopped) {
+      return Promise.resolve(false);
     }
     return new Promise((settle) => this.storedWaiters.push({ upTo: this.pushedCount, settle }));
   }
@@ -87,6 +91,7 @@ export class HistoryLane {
 
   /** Schedules nothing more (explicit flushes still work); a shutdown calls it once the last trade was drained. */
   stop(): void {
+    this.stopped = true;
     this.flusher.stop();
     for (const waiter of this.storedWaiters.splice(0)) {
       waiter.settle(false);
