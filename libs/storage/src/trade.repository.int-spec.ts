@@ -1,29 +1,14 @@
-import type { AppConfig } from '@binance-rates/config';
 import type { AggTrade } from '@binance-rates/domain';
-import { createTestDatabase, planNodesOf, type TestDatabase } from '@binance-rates/testing';
+import { AGG_TRADE_EPOCH, aggTrade, createTestDatabase, planNodesOf, testConfig, type TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
 import { TradeCopyBatch } from './trade-copy-batch';
 import { StatementTimeoutError, TradeRepository } from './trade.repository';
 
-const T0 = Date.UTC(2024, 0, 1);
+const T0 = AGG_TRADE_EPOCH;
 const SOME = 200;
 
-function trade(tradeId: number, overrides: Partial<AggTrade> = {}): AggTrade {
-  return {
-    symbol: 'BTCUSDT',
-    tradeId,
-    price: '37000.12000000',
-    quantity: '0.50000000',
-    firstTradeId: tradeId * 10,
-    lastTradeId: tradeId * 10 + 3,
-    tradeTime: T0 + tradeId * 1000,
-    isBuyerMaker: tradeId % 2 === 0,
-    ...overrides,
-  };
-}
-
 function range(from: number, to: number, overrides: Partial<AggTrade> = {}): AggTrade[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => trade(from + i, overrides));
+  return Array.from({ length: to - from + 1 }, (_, i) => aggTrade({ tradeId: from + i, ...overrides }));
 }
 
 /** What the write pipeline does with live trades: encode them as COPY rows (ids ascending) and store the batch. */
@@ -46,7 +31,7 @@ async function storedRange(db: DatabaseClient, symbol: string): Promise<{ count:
 }
 
 function clientFor(url: string): DatabaseClient {
-  return new DatabaseClient({ database: { url, poolSize: 4 } } as AppConfig);
+  return new DatabaseClient(testConfig({ database: { url, poolSize: 4 } }));
 }
 
 describe('TradeRepository', () => {
@@ -80,7 +65,7 @@ describe('TradeRepository', () => {
       ['small', 5],
       ['large', 1_210],
     ])('skips duplicates inside one %s batch', async (_label, size) => {
-      const batch = [...range(1, size), trade(3), trade(1, { price: '1.00000000' }), trade(size)];
+      const batch = [...range(1, size), aggTrade({ tradeId: 3 }), aggTrade({ tradeId: 1, price: '1.00000000' }), aggTrade({ tradeId: size })];
       await expect(insert(trades, batch)).resolves.toBe(size);
       await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: size, minId: 1, maxId: size });
     });
@@ -126,7 +111,7 @@ describe('TradeRepository', () => {
     });
 
     it('keeps using one connection through direct COPYs and fallbacks, even when the server fails a COPY early', async () => {
-      const single = new DatabaseClient({ database: { url: db.url, poolSize: 1 } } as AppConfig);
+      const single = new DatabaseClient(testConfig({ database: { url: db.url, poolSize: 1 } }));
       const repository = new TradeRepository(single);
       try {
         await expect(insert(repository, range(1, 5))).resolves.toBe(5);
@@ -145,8 +130,8 @@ describe('TradeRepository', () => {
       const btc = range(1, SOME);
       const eth = range(1, SOME, { symbol: 'ETHUSDT' });
       const batch = btc.flatMap((t, i) => [t, eth[i]!]).reverse();
-      batch.push(trade(7, { price: '9.00000000' }), trade(7, { symbol: 'ETHUSDT', price: '8.00000000' }));
-      batch.unshift(trade(5, { quantity: '2.00000000' }));
+      batch.push(aggTrade({ tradeId: 7, price: '9.00000000' }), aggTrade({ tradeId: 7, symbol: 'ETHUSDT', price: '8.00000000' }));
+      batch.unshift(aggTrade({ tradeId: 5, quantity: '2.00000000' }));
 
       await expect(insert(trades, batch)).resolves.toBe(2 * SOME);
       await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: SOME, minId: 1, maxId: SOME });
@@ -178,7 +163,7 @@ describe('TradeRepository', () => {
 
     it('round-trips prices and quantities exactly', async () => {
       const values = ['0.00000001', '37000.12000000', '123456789.12345678', '0', '1e-8', '98765432109876543210.123456789'];
-      await insert(trades, values.map((value, i) => trade(i + 1, { price: value, quantity: value })));
+      await insert(trades, values.map((value, i) => aggTrade({ tradeId: i + 1, price: value, quantity: value })));
 
       const stored = await trades.findTrades({ symbol: 'BTCUSDT', limit: 100 });
       expect(stored.map((t) => t.price)).toEqual([
@@ -207,14 +192,14 @@ describe('TradeRepository', () => {
 
     it('rejects a trade time that is not whole milliseconds', async () => {
       const batch = range(1, SOME);
-      batch[7] = trade(8, { tradeTime: T0 + 0.5 });
+      batch[7] = aggTrade({ tradeId: 8, tradeTime: T0 + 0.5 });
       await expect(insert(trades, batch)).rejects.toThrow(/whole milliseconds/);
       await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: 0, minId: null, maxId: null });
     });
 
     it('rejects text that would corrupt the COPY stream', async () => {
       const batch = range(1, SOME);
-      batch[5] = trade(6, { price: '1\t2' });
+      batch[5] = aggTrade({ tradeId: 6, price: '1\t2' });
       await expect(insert(trades, batch)).rejects.toThrow(/control, non-ASCII or backslash/);
       await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: 0, minId: null, maxId: null });
     });
@@ -228,7 +213,7 @@ describe('TradeRepository', () => {
     it('returns one symbol ascending by id, limited', async () => {
       const found = await trades.findTrades({ symbol: 'BTCUSDT', limit: 5 });
       expect(found.map((t) => t.tradeId)).toEqual([1, 2, 3, 4, 5]);
-      expect(found[0]).toEqual(trade(1));
+      expect(found[0]).toEqual(aggTrade({ tradeId: 1 }));
     });
 
     it('filters by fromId', async () => {
@@ -270,7 +255,7 @@ describe('TradeRepository', () => {
       for (let i = 0; i < 600; i++) {
         id += next(4) === 0 ? 1 + next(40) : 1;
         time += next(3) === 0 ? 0 : next(3000);
-        stored.push(trade(id, { symbol: 'SOLUSDT', tradeTime: time }));
+        stored.push(aggTrade({ tradeId: id, symbol: 'SOLUSDT', tradeTime: time }));
       }
       await insert(trades, stored);
       const first = stored[0]!;
@@ -295,7 +280,7 @@ describe('TradeRepository', () => {
   describe('findCandles', () => {
     const minute = 60_000;
     const priced = (tradeId: number, tradeTime: number, price: string, quantity: string, symbol = 'BTCUSDT') =>
-      trade(tradeId, { symbol, tradeTime, price, quantity });
+      aggTrade({ tradeId: tradeId, symbol, tradeTime, price, quantity });
 
     it('aggregates each interval exactly (open and close by id, extremes, volumes, counts) and leaves out empty ones', async () => {
       await insert(trades, [
