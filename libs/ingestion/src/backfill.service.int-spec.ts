@@ -3,7 +3,17 @@ import { BinanceRestClient } from '@binance-rates/binance';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
 import { DatabaseClient, TrackedSymbolRepository, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
-import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import {
+  TcpProxy,
+  TestDatabase,
+  cleanupRedisPrefix,
+  createTestDatabase,
+  sleep,
+  testConfig,
+  testRedisPrefix,
+  testRedisUrl,
+  waitFor,
+} from '@binance-rates/testing';
 import { BackfillService } from './backfill.service';
 import { LatestPriceView } from './latest-price.view';
 import { TrackedSymbolsService } from './tracked-symbols.service';
@@ -27,12 +37,12 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0, tradesPerSecondPerSymbol: 100, seed: 5 });
     database = await createTestDatabase();
-    config = {
+    config = testConfig({
       shutdownTimeoutMs: 10_000,
       database: { url: database.url, poolSize: 4 },
-      redis: { url: testRedisUrl(), keyPrefix: prefix },
+      redis: { keyPrefix: prefix },
       ingest: { flushIntervalMs: 10, historyBatchSize: 500, historyWriters: 2, maxPendingTrades: 100_000, backfillWindowMs: WINDOW_MS },
-    } as AppConfig;
+    });
     db = new DatabaseClient(config);
     redis = new RedisClient(config);
     const prices = new LatestPriceStore(redis);
@@ -43,7 +53,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     backfill = new BackfillService(config, rest, pipeline, gaps, tracked);
     backfill.start({ isWanted: () => true, onFetched: () => undefined });
     // Enough history for a window to cut through.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await sleep(2_500);
   });
 
   afterAll(async () => {
@@ -57,8 +67,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
   });
 
   async function settle(service = backfill): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (!service.isIdle() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => service.isIdle(), { what: 'the backfill to go idle', timeoutMs: 10_000, intervalMs: 20 });
     expect(service.isIdle()).toBe(true);
     expect(await pipeline.drain()).toBe(true);
   }
@@ -81,13 +90,13 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
 
   /** The open gaps of `symbol` once there is one (within 5 s). */
   async function openGapsOnceRecorded(symbol: string): Promise<TradeGapRecord[]> {
-    const deadline = Date.now() + 5_000;
-    let open = await gaps.listOpen(symbol);
-    while (open.length === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      open = await gaps.listOpen(symbol);
-    }
-    return open;
+    return waitFor(
+      async () => {
+        const open = await gaps.listOpen(symbol);
+        return open.length > 0 ? open : null;
+      },
+      { what: `an open gap of ${symbol}`, timeoutMs: 5_000, intervalMs: 20 },
+    );
   }
 
   async function storedIds(symbol: string): Promise<number[]> {
@@ -263,7 +272,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
       tradeTime: Date.now(),
       isBuyerMaker: false,
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     expect(await storedIds('AVAXUSDT')).toEqual([]);
     recordNow();
     await settle(finder);
@@ -306,8 +315,7 @@ describe('BackfillService catching up after a restart (emulator REST, real Postg
     try {
       const ids = async (): Promise<number[]> =>
         (await db.pool.query<{ id: number }>('SELECT id FROM trade_gap WHERE symbol = $1 ORDER BY id', ['PRUNEUSDT'])).rows.map((row) => row.id);
-      const deadline = Date.now() + 8_000;
-      while ((await ids()).length > 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitFor(async () => (await ids()).length <= 1, { what: 'the old gap pruned', timeoutMs: 8_000, intervalMs: 100 });
       expect(await ids()).toEqual([recent]);
     } finally {
       sweeping.onModuleDestroy();
