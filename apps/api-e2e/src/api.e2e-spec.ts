@@ -2,8 +2,8 @@ import { connect } from 'node:net';
 import { Client } from 'pg';
 import type { AggTrade } from '@binance-rates/domain';
 import { BREAK_SYMBOL, BinanceEmulator, HALTED_SYMBOL, startEmulator } from '@binance-rates/emulator';
-import { TestDatabase, cleanupRedisPrefix, createEmptyDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
-import { ServiceProcess, startService, waitFor } from './support/service-process';
+import { TestDatabase, cleanupRedisPrefix, createEmptyDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
+import { ServiceProcess, startService } from './support/service-process';
 
 interface Currency {
   symbol: string;
@@ -286,7 +286,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
         const currencies = body as Currency[];
         return currencies.length === 2 && currencies.every((currency) => currency.price !== null) ? currencies : null;
       },
-      { timeoutMs: 5_000, what: 'prices for both coins' },
+      { timeoutMs: 5_000, intervalMs: 50, what: 'prices for both coins' },
     );
     expect(list.map((currency) => currency.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
     for (const currency of list) {
@@ -295,7 +295,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
   });
 
   it('stores every trade exactly, with contiguous ids, and filters by fromId, time and limit', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await sleep(1_500);
     const first = await call('GET', '/api/currency/BTCUSDT/trades?limit=1');
     expect(first.status).toBe(200);
     const firstId = (first.body as Trade[])[0].tradeId;
@@ -447,7 +447,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect(await metric('binance_rates_stream_symbols')).toBe(2);
     expect(await metric('binance_rates_stream_symbols_live')).toBe(2);
     // The live push client of the test before has hung up.
-    await waitFor(async () => (await metric('binance_rates_price_push_clients')) === 0, { timeoutMs: 2_000, what: 'no live push client' });
+    await waitFor(async () => (await metric('binance_rates_price_push_clients')) === 0, { timeoutMs: 2_000, intervalMs: 50, what: 'no live push client' });
   });
 
   it('lets the configured browser origin read every kind of answer (CORS), and no other origin', async () => {
@@ -577,7 +577,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect(following.ended()).toBe(true);
     expect(following.events[following.events.length - 1]).toEqual({ event: 'end', data: { reason: 'the service is stopping' } });
     await following.close();
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await sleep(1_500);
     const missedFrom = lastBefore + 1;
     expect(emulator.lastTradeId('BTCUSDT')).toBeGreaterThan(missedFrom + 5);
 

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
-import { ServiceProcess, startService, waitFor } from './support/service-process';
+import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
+import { ServiceProcess, startService } from './support/service-process';
 
 
 const TRADES_PER_SECOND = 5;
@@ -227,14 +227,14 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
           if (tradeId < previous) regressions.push(`${symbol}: ${previous} -> ${tradeId}`);
           seen.set(symbol, Math.max(previous, tradeId));
         }
-        await new Promise((resolve) => setTimeout(resolve, 25));
+        await sleep(25);
       }
     })();
     // Frozen past its lease TTL: the others take its coins while it still believes it owns them.
     sleeper.child.kill('SIGSTOP');
-    await new Promise((resolve) => setTimeout(resolve, 7_000));
+    await sleep(7_000);
     sleeper.child.kill('SIGCONT');
-    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    await sleep(4_000);
     watching = false;
     await watch;
     expect(regressions).toEqual([]);
@@ -247,7 +247,7 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
 
   it('survives Redis being unreachable for 10 s without losing or duplicating a trade', async () => {
     await redisProxy.cut();
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    await sleep(10_000);
     expect(everyCoinOnAtLeastOneConnection()).toBe(true);
     const health = await fetch(`${instances[0].baseUrl}/health`);
     expect(health.status).toBe(503);
@@ -260,7 +260,7 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
     await pgProxy.cut();
     const symbol = symbols[0];
     const before = (await (await fetch(`${instances[0].baseUrl}/api/currency/${symbol}`)).json()) as { tradeId: number };
-    await new Promise((resolve) => setTimeout(resolve, 10_000));
+    await sleep(10_000);
     const during = await fetch(`${instances[0].baseUrl}/api/currency/${symbol}`);
     expect(during.status).toBe(200);
     expect(((await during.json()) as { tradeId: number }).tradeId).toBeGreaterThan(before.tradeId);
@@ -269,7 +269,7 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
     expect(((await health.json()) as { postgres: { up: boolean } }).postgres.up).toBe(false);
     await pgProxy.restore();
     await expectCompleteHistory(40_000);
-    await waitFor(async () => (await fetch(`${instances[0].baseUrl}/health`)).status === 200, { timeoutMs: 15_000, what: 'healthy again' });
+    await waitFor(async () => (await fetch(`${instances[0].baseUrl}/health`)).status === 200, { timeoutMs: 15_000, intervalMs: 50, what: 'healthy again' });
   });
 
   it('ends a SIGTERM within SHUTDOWN_TIMEOUT_MS even while PostgreSQL hangs, and loses nothing', async () => {
@@ -277,7 +277,7 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
     // A partition, not a refusal: queries and the pool's goodbye wait for answers that do not come.
     pgProxy.freeze();
     try {
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
       const exited = new Promise<number | null>((resolve) => leaving.child.once('close', resolve));
       const stoppedAt = Date.now();
       leaving.child.kill('SIGTERM');

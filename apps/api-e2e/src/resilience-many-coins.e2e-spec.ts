@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
-import { ServiceProcess, startService, waitFor } from './support/service-process';
+import { TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
+import { ServiceProcess, startService } from './support/service-process';
 
 interface Currency {
   symbol: string;

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
-import { ServiceProcess, startService, waitFor } from './support/service-process';
+import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
+import { ServiceProcess, startService } from './support/service-process';
 
 interface Currency {
   symbol: string;
@@ -139,10 +139,6 @@ function report(line: string): void {
   process.stdout.write(`[resilience] ${line}\n`);
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 describe('self-healing stream, faults in sequence (built service + emulator + real PostgreSQL and Redis)', () => {
   const scenario = new Scenario();
 
@@ -151,6 +147,7 @@ describe('self-healing stream, faults in sequence (built service + emulator + re
     await scenario.startService();
     await waitFor(async () => (await scenario.currencies()).every((coin) => coin.streamLive && coin.tradeId !== null), {
       timeoutMs: 10_000,
+      intervalMs: 50,
       what: 'every coin priced',
     });
   });

@@ -1,5 +1,6 @@
+import { sleep, waitFor } from '@binance-rates/testing';
 import { BinanceEmulator, MarketSymbolSpec, startEmulator } from '../src';
-import { waitUntil, WsTestClient } from './ws-test-client';
+import { WsTestClient } from './ws-test-client';
 
 const SYMBOLS: MarketSymbolSpec[] = [
   { symbol: 'BTCUSDT', status: 'TRADING', baseAsset: 'BTC', quoteAsset: 'USDT', startPrice: '37000.00', tradesPerSecond: 100 },
@@ -30,7 +31,7 @@ describe('connection policies and faults (web-socket-streams.md: WebSocket limit
     await emulator.close();
     await start(fastPings);
     const client = await connect('/ws');
-    await waitUntil(() => client.pingsReceived >= 4, 'four pings');
+    await waitFor(() => client.pingsReceived >= 4, { what: 'four pings' });
     expect(client.closeInfo).toBeUndefined();
     expect(emulator.stats().pongTimeouts).toBe(0);
   });
@@ -51,8 +52,8 @@ describe('connection policies and faults (web-socket-streams.md: WebSocket limit
     let pongs = 0;
     client.ws.on('pong', () => pongs++);
     client.ws.ping('hi');
-    await waitUntil(() => pongs === 1, 'pong');
-    await waitUntil(() => emulator.connections()[0]?.pingsReceived === 1, 'ping counted');
+    await waitFor(() => pongs === 1, { what: 'pong' });
+    await waitFor(() => emulator.connections()[0]?.pingsReceived === 1, { what: 'ping counted' });
   });
 
   it('closes with 1008 "Too many requests" above 5 frames per second and counts the violation', async () => {
@@ -68,9 +69,9 @@ describe('connection policies and faults (web-socket-streams.md: WebSocket limit
     const client = await connect('/ws');
     for (let id = 1; id <= 10; id++) {
       client.ws.send(JSON.stringify({ method: 'LIST_SUBSCRIPTIONS', id }));
-      await new Promise((resolve) => setTimeout(resolve, 210));
+      await sleep(210);
     }
-    await waitUntil(() => client.messages.length === 10, 'ten answers');
+    await waitFor(() => client.messages.length === 10, { what: 'ten answers' });
     expect(emulator.controlMessageViolations()).toBe(0);
     expect(emulator.connections()[0].controlMessages).toBe(10);
   });
@@ -86,7 +87,7 @@ describe('connection policies and faults (web-socket-streams.md: WebSocket limit
     const raw = await connect('/ws');
     const combined = await connect('/stream');
     emulator.sendServerShutdown(100);
-    await waitUntil(() => raw.messages.length > 0 && combined.messages.length > 0, 'shutdown events');
+    await waitFor(() => raw.messages.length > 0 && combined.messages.length > 0, { what: 'shutdown events' });
     expect(raw.parsed[0]).toEqual({ e: 'serverShutdown', E: expect.any(Number) });
     expect(combined.parsed[0]).toEqual({ stream: '!serverShutdown', data: { e: 'serverShutdown', E: expect.any(Number) } });
     expect(raw.closeInfo).toBeUndefined();
@@ -101,14 +102,14 @@ describe('connection policies and faults (web-socket-streams.md: WebSocket limit
     await frozen.waitForEvents(1);
     emulator.freezeConnections();
     // Frames the emulator wrote just before the freeze may still be in flight.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     const framesAtFreeze = frozen.messages.length;
     const pingsAtFreeze = frozen.pingsReceived;
     let pongs = 0;
     frozen.ws.on('pong', () => pongs++);
     frozen.ws.ping();
     frozen.ws.send(JSON.stringify({ method: 'LIST_SUBSCRIPTIONS', id: 1 }));
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await sleep(700);
     expect(frozen.messages.length).toBe(framesAtFreeze);
     expect(frozen.pingsReceived).toBe(pingsAtFreeze);
     expect(pongs).toBe(0);

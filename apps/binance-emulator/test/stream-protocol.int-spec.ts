@@ -1,5 +1,6 @@
+import { sleep, waitFor } from '@binance-rates/testing';
 import { BinanceEmulator, MarketSymbolSpec, startEmulator } from '../src';
-import { waitUntil, WsTestClient } from './ws-test-client';
+import { WsTestClient } from './ws-test-client';
 
 const SYMBOLS: MarketSymbolSpec[] = [
   { symbol: 'BTCUSDT', status: 'TRADING', baseAsset: 'BTC', quoteAsset: 'USDT', startPrice: '37000.00', tradesPerSecond: 0 },
@@ -28,7 +29,7 @@ describe('stream protocol (web-socket-streams.md: URL forms, live subscribing, p
     expect(await client.request({ method: 'LIST_SUBSCRIPTIONS', id: 2 })).toEqual({ result: ['btcusdt@aggTrade', 'ethusdt@trade'], id: 2 });
     expect(await client.request({ method: 'UNSUBSCRIBE', params: ['ethusdt@trade'], id: 'x3' })).toEqual({ result: null, id: 'x3' });
     expect(await client.request({ method: 'LIST_SUBSCRIPTIONS', id: 4 })).toEqual({ result: ['btcusdt@aggTrade'], id: 4 });
-    await waitUntil(() => emulator.subscriptions().some((entry) => entry.streams.join() === 'btcusdt@aggTrade'), 'introspection');
+    await waitFor(() => emulator.subscriptions().some((entry) => entry.streams.join() === 'btcusdt@aggTrade'), { what: 'introspection' });
   });
 
   it('answers errors in the observed nested form', async () => {
@@ -39,7 +40,7 @@ describe('stream protocol (web-socket-streams.md: URL forms, live subscribing, p
     });
     expect(await client.request({ method: 'GET_PROPERTY', params: ['nope'], id: 6 })).toEqual({ error: { code: 0, msg: 'Unknown property' }, id: 6 });
     client.ws.send('not json');
-    await waitUntil(() => client.messages.some((text) => text.includes('"code":3')), 'invalid JSON error');
+    await waitFor(() => client.messages.some((text) => text.includes('"code":3')), { what: 'invalid JSON error' });
   });
 
   it('refuses more than maxStreamsPerConnection with code 4', async () => {
@@ -51,7 +52,7 @@ describe('stream protocol (web-socket-streams.md: URL forms, live subscribing, p
 
   it('sends raw aggTrade payloads on /ws/<stream> with sequential ids matching the history', async () => {
     const client = await connect('/ws/btcusdt@aggTrade');
-    await waitUntil(() => emulator.subscriptions().length > 0, 'subscription');
+    await waitFor(() => emulator.subscriptions().length > 0, { what: 'subscription' });
     const sent = emulator.emitTrades('BTCUSDT', 5);
     const events = await client.waitForEvents(5);
     expect(Object.keys(events[0])).toEqual(['e', 'E', 's', 'a', 'p', 'q', 'f', 'l', 'T', 'm', 'M']);
@@ -98,13 +99,13 @@ describe('stream protocol (web-socket-streams.md: URL forms, live subscribing, p
     const client = await connect('/ws');
     expect(await client.request({ method: 'SUBSCRIBE', params: ['BTCUSDT@aggTrade', 'xrpxrp@aggTrade'], id: 9 })).toEqual({ result: null, id: 9 });
     emulator.emitTrades('BTCUSDT', 3);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await sleep(100);
     expect(client.events()).toEqual([]);
   });
 
   it('serves microsecond times with timeUnit=MICROSECOND', async () => {
     const client = await connect('/ws/btcusdt@aggTrade?timeUnit=MICROSECOND');
-    await waitUntil(() => emulator.subscriptions().length > 0, 'subscription');
+    await waitFor(() => emulator.subscriptions().length > 0, { what: 'subscription' });
     const [trade] = emulator.emitTrades('BTCUSDT', 1);
     const [event] = await client.waitForEvents(1);
     expect(event['T']).toBe(trade.tradeTime * 1000);
@@ -113,7 +114,7 @@ describe('stream protocol (web-socket-streams.md: URL forms, live subscribing, p
   it('keeps trading without subscribers, and HALT symbols never trade', async () => {
     emulator.setTradeRate('*', 200);
     const before = emulator.lastTradeId('ETHUSDT') ?? 0;
-    await waitUntil(() => (emulator.lastTradeId('ETHUSDT') ?? 0) >= before + 10, 'unobserved trades');
+    await waitFor(() => (emulator.lastTradeId('ETHUSDT') ?? 0) >= before + 10, { what: 'unobserved trades' });
     emulator.setTradeRate('*', 0);
     expect(emulator.lastTradeId('HALTUSDT')).toBeUndefined();
   });

@@ -1,19 +1,9 @@
 import WebSocket from 'ws';
+import { waitFor } from '@binance-rates/testing';
 
 export interface CloseInfo {
   code: number;
   reason: string;
-}
-
-/** Polls until `condition` holds; fails with `what` after `timeoutMs`. */
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 /** A `ws` client that records every text frame, ping and close, for assertions. */
@@ -45,15 +35,14 @@ export class WsTestClient {
   async request(body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const start = this.messages.length;
     this.ws.send(JSON.stringify(body));
-    let response: Record<string, unknown> | undefined;
-    await waitUntil(() => {
-      response = this.messages
-        .slice(start)
-        .map((text) => JSON.parse(text) as Record<string, unknown>)
-        .find((message) => message['id'] === body['id'] && ('result' in message || 'error' in message));
-      return response !== undefined;
-    }, `response to ${JSON.stringify(body)}`);
-    return response as Record<string, unknown>;
+    return waitFor(
+      () =>
+        this.messages
+          .slice(start)
+          .map((text) => JSON.parse(text) as Record<string, unknown>)
+          .find((message) => message['id'] === body['id'] && ('result' in message || 'error' in message)),
+      { what: `response to ${JSON.stringify(body)}` },
+    );
   }
 
   /** Data events only (control responses filtered out). */
@@ -62,12 +51,12 @@ export class WsTestClient {
   }
 
   async waitForEvents(count: number, timeoutMs = 5_000): Promise<Array<Record<string, unknown>>> {
-    await waitUntil(() => this.events().length >= count, `${count} events`, timeoutMs);
+    await waitFor(() => this.events().length >= count, { what: `${count} events`, timeoutMs });
     return this.events();
   }
 
   async waitForClose(timeoutMs = 5_000): Promise<CloseInfo> {
-    await waitUntil(() => this.closeInfo !== undefined, 'close', timeoutMs);
+    await waitFor(() => this.closeInfo !== undefined, { what: 'close', timeoutMs });
     return this.closeInfo as CloseInfo;
   }
 

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
 import { AggTrade } from '@binance-rates/domain';
+import { sleep, waitFor } from '@binance-rates/testing';
 import { BinanceStreamClient, StreamClientListener } from './binance-stream.client';
 import type { BinanceStreamClientOptions } from './binance-stream-client.options';
 
@@ -40,17 +41,11 @@ function options(baseUrl: string, overrides: Partial<BinanceStreamClientOptions>
   };
 }
 
+/** Waits for `probe` and tells how long it took to hold. */
 async function until(probe: () => boolean, timeoutMs: number, what: string): Promise<number> {
   const started = Date.now();
-  while (!probe()) {
-    if (Date.now() - started > timeoutMs) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitFor(probe, { what, timeoutMs });
   return Date.now() - started;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 /** Silent but valid stream names: the emulator ACKs unknown symbols and never sends anything on them. */

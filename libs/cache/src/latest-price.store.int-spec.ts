@@ -1,15 +1,10 @@
-import { AppConfig } from '@binance-rates/config';
 import { LatestPrice } from '@binance-rates/domain';
-import { cleanupRedisPrefix, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import { cleanupRedisPrefix, sleep, testConfig, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
 import { LatestPriceStore } from './latest-price.store';
 import { RedisClient } from './redis.client';
 
 async function priceOf(store: LatestPriceStore, symbol: string): Promise<LatestPrice | null> {
   return (await store.getMany([symbol])).get(symbol) ?? null;
-}
-
-function configFor(prefix: string): AppConfig {
-  return { redis: { url: testRedisUrl(), keyPrefix: prefix } } as AppConfig;
 }
 
 function price(symbol: string, tradeId: number, value = `${tradeId}.00000000`): LatestPrice {
@@ -22,7 +17,7 @@ describe('LatestPriceStore (real Redis)', () => {
   let store: LatestPriceStore;
 
   function newStore(): LatestPriceStore {
-    const client = new RedisClient(configFor(prefix));
+    const client = new RedisClient(testConfig({ redis: { keyPrefix: prefix } }));
     clients.push(client);
     return new LatestPriceStore(client);
   }
@@ -46,10 +41,7 @@ describe('LatestPriceStore (real Redis)', () => {
     await new Promise<void>((resolve) => listener.subscribe((prices) => received.push(...prices), resolve));
     await store.setIfNewer([price('FEED1', 5, '5.5'), price('FEED2', 3)]);
     await store.setIfNewer([price('FEED1', 4, 'older'), price('FEED2', 9, '9.25')]);
-    const deadline = Date.now() + 2_000;
-    while (received.length < 3 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitFor(() => received.length >= 3, { what: 'three published prices', timeoutMs: 2_000 });
     expect(received.map(({ symbol, price: value, tradeId }) => ({ symbol, value, tradeId }))).toEqual([
       { symbol: 'FEED1', value: '5.5', tradeId: 5 },
       { symbol: 'FEED2', value: '3.00000000', tradeId: 3 },
@@ -65,11 +57,8 @@ describe('LatestPriceStore (real Redis)', () => {
     await new Promise<void>((resolve) => second.subscribe((prices) => heard.second.push(...prices.map((p) => p.symbol)), resolve));
     await first.setIfNewer([price('OWN1', 1)]);
     await second.setIfNewer([price('OWN2', 1)]);
-    const deadline = Date.now() + 2_000;
-    while ((heard.first.length < 1 || heard.second.length < 1) && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor(() => heard.first.length >= 1 && heard.second.length >= 1, { what: "each store hearing the other's write", timeoutMs: 2_000 });
+    await sleep(100);
     expect(heard).toEqual({ first: ['OWN2'], second: ['OWN1'] });
   });
 

@@ -1,5 +1,4 @@
-import { AppConfig } from '@binance-rates/config';
-import { cleanupRedisPrefix, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import { cleanupRedisPrefix, sleep, testConfig, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
 import { InstanceRegistryStore } from './instance-registry.store';
 import { LeaseManager } from './lease-manager';
 import { RedisClient } from './redis.client';
@@ -9,7 +8,7 @@ describe('LeaseManager and InstanceRegistryStore (real Redis)', () => {
   const clients: RedisClient[] = [];
 
   function manager(leaseTtlMs = 1_000): LeaseManager {
-    const config = { redis: { url: testRedisUrl(), keyPrefix: prefix }, cluster: { leaseTtlMs } } as AppConfig;
+    const config = testConfig({ redis: { keyPrefix: prefix }, cluster: { leaseTtlMs } });
     const client = new RedisClient(config);
     clients.push(client);
     return new LeaseManager(client, config);
@@ -37,7 +36,7 @@ describe('LeaseManager and InstanceRegistryStore (real Redis)', () => {
     await ready();
     expect(await owner.tryAcquire('KEEPUSDT')).toBe(true);
     for (let round = 0; round < 4; round += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
       expect(await owner.renewAll()).toEqual({ lost: [], redisDown: false });
     }
     expect(await other.tryAcquire('KEEPUSDT')).toBe(false);
@@ -50,7 +49,7 @@ describe('LeaseManager and InstanceRegistryStore (real Redis)', () => {
     await ready();
     expect(await sleeper.tryAcquire('LOSTUSDT')).toBe(true);
     expect(await sleeper.tryAcquire('BACKUSDT')).toBe(true);
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    await sleep(450);
     expect(await thief.tryAcquire('LOSTUSDT')).toBe(true);
     const outcome = await sleeper.renewAll();
     expect(outcome).toEqual({ lost: ['LOSTUSDT'], redisDown: false });
@@ -63,7 +62,7 @@ describe('LeaseManager and InstanceRegistryStore (real Redis)', () => {
     const symbols = Array.from({ length: 1_200 }, (_, index) => `BULK${index}USDT`);
     expect((await Promise.all(symbols.map((symbol) => owner.tryAcquire(symbol)))).every(Boolean)).toBe(true);
     for (let round = 0; round < 3; round += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 400));
+      await sleep(400);
       expect(await owner.renewAll()).toEqual({ lost: [], redisDown: false });
     }
     // Another instance's lock value on one key: that lease is no longer ours, wherever it sits in the batches.
@@ -88,7 +87,7 @@ describe('LeaseManager and InstanceRegistryStore (real Redis)', () => {
   });
 
   it('tracks live instances by heartbeat and forgets the silent and the departed', async () => {
-    const client = new RedisClient({ redis: { url: testRedisUrl(), keyPrefix: prefix } } as AppConfig);
+    const client = new RedisClient(testConfig({ redis: { keyPrefix: prefix } }));
     clients.push(client);
     const registry = new InstanceRegistryStore(client);
     const now = Date.now();

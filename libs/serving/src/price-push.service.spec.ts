@@ -1,6 +1,6 @@
-import { AppConfig } from '@binance-rates/config';
-import { PushClientsFullError, SymbolNotTrackedError } from './serving.errors';
 import { LatestPriceView, TrackedSymbolsService } from '@binance-rates/ingestion';
+import { sleep, testConfig } from '@binance-rates/testing';
+import { PushClientsFullError, SymbolNotTrackedError } from './serving.errors';
 import { PricePushService, PricePushSink } from './price-push.service';
 import { PriceChanges } from './price-subscription';
 
@@ -22,7 +22,7 @@ describe('PricePushService', () => {
   const trackedSymbols = { isActive: (symbol: string) => tracked.has(symbol), list: () => [...tracked] } as unknown as TrackedSymbolsService;
   // The view's reads and offers are in memory; its Redis store is only used once the app boots it.
   const view = new LatestPriceView(undefined as never, trackedSymbols);
-  const config = { ingest: { pricePushIntervalMs: 10, pricePushMaxClients: 2 } } as AppConfig;
+  const config = testConfig({ ingest: { pricePushIntervalMs: 10, pricePushMaxClients: 2 } });
   let push: PricePushService;
 
   beforeEach(() => {
@@ -38,7 +38,7 @@ describe('PricePushService', () => {
     expect(sink.sent).toEqual([{ prices: [{ symbol: 'BTCUSDT', price: '100.5', tradeId: 1, tradeTime: 1_000 }], removed: [] }]);
     view.offer({ symbol: 'BTCUSDT', price: '101', tradeId: 2, tradeTime: 2_000 });
     view.offer({ symbol: 'BTCUSDT', price: '102', tradeId: 3, tradeTime: 3_000 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     expect(sink.sent.slice(1)).toEqual([{ prices: [{ symbol: 'BTCUSDT', price: '102', tradeId: 3, tradeTime: 3_000 }], removed: [] }]);
   });
 

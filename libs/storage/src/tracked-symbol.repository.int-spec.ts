@@ -1,5 +1,4 @@
-import type { AppConfig } from '@binance-rates/config';
-import { createTestDatabase, planNodesOf, type TestDatabase } from '@binance-rates/testing';
+import { createTestDatabase, planNodesOf, sleep, testConfig, type TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
 import { TrackedSymbolRepository } from './tracked-symbol.repository';
 
@@ -10,7 +9,7 @@ describe('TrackedSymbolRepository', () => {
 
   beforeEach(async () => {
     db = await createTestDatabase();
-    client = new DatabaseClient({ database: { url: db.url, poolSize: 4 } } as AppConfig);
+    client = new DatabaseClient(testConfig({ database: { url: db.url, poolSize: 4 } }));
     symbols = new TrackedSymbolRepository(client);
   });
 
@@ -56,7 +55,7 @@ describe('TrackedSymbolRepository', () => {
   it('re-activates a removed symbol as created, with a fresh addedAt', async () => {
     const first = await symbols.add('BTCUSDT');
     await symbols.remove('BTCUSDT');
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sleep(5);
 
     const again = await symbols.add('BTCUSDT');
     expect(again.created).toBe(true);
@@ -84,7 +83,7 @@ describe('TrackedSymbolRepository', () => {
 
     it('lists recently added coins not yet marked filled, with their oldest stored trade', async () => {
       await symbols.add('OLDUSDT');
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await sleep(5);
       const windowStart = new Date();
       const btc = await symbols.add('BTCUSDT');
       const eth = await symbols.add('ETHUSDT');
@@ -111,7 +110,7 @@ describe('TrackedSymbolRepository', () => {
       expect((await symbols.sinceAddedUnfilled(['BTCUSDT'], since)).size).toBe(0);
 
       await symbols.remove('BTCUSDT');
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      await sleep(5);
       const again = await symbols.add('BTCUSDT');
       await symbols.markSinceAddedFilled([{ symbol: 'BTCUSDT', addedAt: first.record.addedAt }]);
       const unfilled = await symbols.sinceAddedUnfilled(['BTCUSDT'], since);

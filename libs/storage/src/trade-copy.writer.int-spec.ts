@@ -1,4 +1,3 @@
-import type { AppConfig } from '@binance-rates/config';
 import { createTestDatabase, type TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
 import { SOME, T0, clientFor, insert, range, storedRange, trade } from './trade.fixtures';
@@ -84,7 +83,7 @@ describe('TradeCopyWriter', () => {
     });
 
     it('keeps using one connection through direct COPYs and fallbacks, even when the server fails a COPY early', async () => {
-      const single = new DatabaseClient({ database: { url: db.url, poolSize: 1 } } as AppConfig);
+      const single = clientFor(db.url, 1);
       const repository = new TradeCopyWriter(single);
       try {
         await expect(insert(repository, range(1, 5))).resolves.toBe(5);

@@ -1,5 +1,4 @@
-import type { AppConfig } from '@binance-rates/config';
-import { createTestDatabase, type TestDatabase } from '@binance-rates/testing';
+import { createTestDatabase, testConfig, type TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
 import { TradeGapRepository } from './trade-gap.repository';
 
@@ -10,7 +9,7 @@ describe('TradeGapRepository', () => {
 
   beforeEach(async () => {
     db = await createTestDatabase();
-    client = new DatabaseClient({ database: { url: db.url, poolSize: 4 } } as AppConfig);
+    client = new DatabaseClient(testConfig({ database: { url: db.url, poolSize: 4 } }));
     gaps = new TradeGapRepository(client);
   });
 

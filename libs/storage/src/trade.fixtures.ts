@@ -1,26 +1,16 @@
-import type { AppConfig } from '@binance-rates/config';
 import type { AggTrade } from '@binance-rates/domain';
+import { AGG_TRADE_EPOCH, aggTrade, testConfig } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
 import { TradeCopyBatch } from './trade-copy-batch';
 import type { TradeCopyWriter } from './trade-copy.writer';
 
 /** Trades and stored histories for the trade-history integration specs. */
 
-export const T0 = Date.UTC(2024, 0, 1);
+export const T0 = AGG_TRADE_EPOCH;
 export const SOME = 200;
 
 export function trade(tradeId: number, overrides: Partial<AggTrade> = {}): AggTrade {
-  return {
-    symbol: 'BTCUSDT',
-    tradeId,
-    price: '37000.12000000',
-    quantity: '0.50000000',
-    firstTradeId: tradeId * 10,
-    lastTradeId: tradeId * 10 + 3,
-    tradeTime: T0 + tradeId * 1000,
-    isBuyerMaker: tradeId % 2 === 0,
-    ...overrides,
-  };
+  return aggTrade({ tradeId, ...overrides });
 }
 
 export function range(from: number, to: number, overrides: Partial<AggTrade> = {}): AggTrade[] {
@@ -51,7 +41,7 @@ export async function storedRange(db: DatabaseClient, symbol: string): Promise<{
 }
 
 export function clientFor(url: string, poolSize = 4): DatabaseClient {
-  return new DatabaseClient({ database: { url, poolSize } } as AppConfig);
+  return new DatabaseClient(testConfig({ database: { url, poolSize } }));
 }
 
 /** 20,000 trades a second apart from the epoch on BTCUSDT and ETHUSDT, analyzed, so plans are those of a real history. */

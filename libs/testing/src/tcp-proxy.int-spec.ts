@@ -1,5 +1,6 @@
 import { AddressInfo, Server, Socket, createConnection, createServer } from 'node:net';
 import { TcpProxy } from './tcp-proxy';
+import { sleep } from './wait-for';
 
 describe('TcpProxy', () => {
   let echo: Server;
@@ -28,7 +29,7 @@ describe('TcpProxy', () => {
     return { socket, received: () => data };
   }
 
-  const settle = (ms = 150) => new Promise((resolve) => setTimeout(resolve, ms));
+  const settle = (ms = 150) => sleep(ms);
 
   it('passes bytes both ways, holds them while frozen (old and new connections) and delivers them after a thaw', async () => {
     const early = await connect();

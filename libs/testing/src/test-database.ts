@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
+import { sleep } from './wait-for';
 
 export interface TestDatabase {
   url: string;
@@ -69,7 +70,7 @@ async function createDatabase(template: string | null): Promise<TestDatabase> {
         if ((error as { code?: string }).code !== '55006' || attempt >= 20) {
           throw error;
         }
-        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        await sleep(50 * attempt);
       }
     }
   });

@@ -1,5 +1,5 @@
 import { InstanceRegistryStore, LeaseManager, StreamStatus, StreamStatusStore } from '@binance-rates/cache';
-import { AppConfig } from '@binance-rates/config';
+import { testConfig } from '@binance-rates/testing';
 import { assignSymbols } from '@binance-rates/domain';
 import { StreamSupervisor } from '../live/stream-supervisor.service';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
@@ -89,10 +89,10 @@ class FakeStreamStatus {
 }
 
 function setup({ fairShareSlack = 0, tracked = SYMBOLS } = {}) {
-  const config = {
+  const config = testConfig({
     instanceId: 'a',
     cluster: { leaseTtlMs: 3 * RENEW_MS, leaseRenewMs: RENEW_MS, fairShareSlack, handoverGraceMs: GRACE_MS },
-  } as unknown as AppConfig;
+  });
   const redis = new FakeRedis();
   const leases = new FakeLeases(redis, 'a');
   const instances = new FakeInstances();

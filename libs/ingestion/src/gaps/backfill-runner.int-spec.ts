@@ -4,7 +4,17 @@ import { BinanceRestClient } from '@binance-rates/binance';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
 import { DatabaseClient, TrackedSymbolRepository, TradeCopyWriter, TradeGapRecord, TradeGapRepository } from '@binance-rates/storage';
-import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import {
+  TcpProxy,
+  TestDatabase,
+  cleanupRedisPrefix,
+  createTestDatabase,
+  sleep,
+  testConfig,
+  testRedisPrefix,
+  testRedisUrl,
+  waitFor,
+} from '@binance-rates/testing';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { LatestPriceView } from '../write/latest-price.view';
 import { WritePipeline } from '../write/write-pipeline.service';
@@ -40,12 +50,12 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0, tradesPerSecondPerSymbol: 100, seed: 5 });
     database = await createTestDatabase();
-    config = {
+    config = testConfig({
       shutdownTimeoutMs: 10_000,
       database: { url: database.url, poolSize: 4 },
-      redis: { url: testRedisUrl(), keyPrefix: prefix },
+      redis: { keyPrefix: prefix },
       ingest: { flushIntervalMs: 10, historyBatchSize: 500, historyWriters: 2, maxPendingTrades: 100_000, backfillWindowMs: WINDOW_MS },
-    } as AppConfig;
+    });
     db = new DatabaseClient(config);
     redis = new RedisClient(config);
     prices = new LatestPriceStore(redis);
@@ -55,7 +65,7 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
     backfill = newBackfill({ rest, ownPipeline: true });
     pipeline = backfill.pipeline;
     // Enough history for a window to cut through.
-    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    await sleep(2_500);
   });
 
   afterAll(async () => {
@@ -101,8 +111,7 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
   }
 
   async function settle(service = backfill): Promise<void> {
-    const deadline = Date.now() + 10_000;
-    while (!service.runner.isIdle() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(() => service.runner.isIdle(), { what: 'the backfill to go idle', timeoutMs: 10_000, intervalMs: 20 });
     expect(service.runner.isIdle()).toBe(true);
     expect(await service.pipeline.drain()).toBe(true);
   }
@@ -120,13 +129,13 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
 
   /** The open gaps of `symbol` once there is one (within 5 s). */
   async function openGapsOnceRecorded(symbol: string): Promise<TradeGapRecord[]> {
-    const deadline = Date.now() + 5_000;
-    let open = await gaps.listOpen(symbol);
-    while (open.length === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      open = await gaps.listOpen(symbol);
-    }
-    return open;
+    return waitFor(
+      async () => {
+        const open = await gaps.listOpen(symbol);
+        return open.length > 0 ? open : null;
+      },
+      { what: `an open gap of ${symbol}`, timeoutMs: 5_000, intervalMs: 20 },
+    );
   }
 
   async function storedIds(symbol: string): Promise<number[]> {
@@ -301,7 +310,7 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
       tradeTime: Date.now(),
       isBuyerMaker: false,
     });
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     expect(await storedIds('AVAXUSDT')).toEqual([]);
     recordNow();
     await settle(finder);
@@ -343,8 +352,7 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
     try {
       const ids = async (): Promise<number[]> =>
         (await db.pool.query<{ id: number }>('SELECT id FROM trade_gap WHERE symbol = $1 ORDER BY id', ['PRUNEUSDT'])).rows.map((row) => row.id);
-      const deadline = Date.now() + 8_000;
-      while ((await ids()).length > 1 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      await waitFor(async () => (await ids()).length <= 1, { what: 'the old gap pruned', timeoutMs: 8_000, intervalMs: 100 });
       expect(await ids()).toEqual([recent]);
     } finally {
       await sweeping.runner.stop();

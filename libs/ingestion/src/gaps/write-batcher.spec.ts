@@ -1,3 +1,4 @@
+import { sleep } from '@binance-rates/testing';
 import { WriteBatcher } from './write-batcher';
 
 describe('WriteBatcher', () => {
@@ -42,7 +43,7 @@ describe('WriteBatcher', () => {
   it('writes an item submitted by the continuation of the batch that just finished', async () => {
     const batcher = new WriteBatcher<number, number>(async (items) => items, 10);
     const next = batcher.submit(1).then(() => batcher.submit(2));
-    const stranded = new Promise((resolve) => setTimeout(() => resolve('stranded'), 500));
+    const stranded = sleep(500).then(() => 'stranded');
     await expect(Promise.race([next, stranded])).resolves.toBe(2);
   });
 });

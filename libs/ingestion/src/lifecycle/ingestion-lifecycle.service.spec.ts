@@ -1,4 +1,4 @@
-import { AppConfig } from '@binance-rates/config';
+import { testConfig } from '@binance-rates/testing';
 import { OwnershipCoordinator } from '../cluster/ownership-coordinator.service';
 import { BackfillRunner } from '../gaps/backfill-runner.service';
 import { GapLedger } from '../gaps/gap-ledger.service';
@@ -39,7 +39,7 @@ function parts({ drainHangs = false } = {}) {
   };
   const ledger = { handOver: async () => void calls.push('ledger.handOver') };
   const lifecycle = new IngestionLifecycle(
-    { shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS } as AppConfig,
+    testConfig({ shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS }),
     tracked as unknown as TrackedSymbolsService,
     view as unknown as LatestPriceView,
     supervisor as unknown as StreamSupervisor,

@@ -1,20 +1,7 @@
-import { AggTrade } from '@binance-rates/domain';
+import { aggTrade } from '@binance-rates/testing';
 import { HistoryLane, HistoryLaneOptions } from './history-lane';
 
 const FLUSH_INTERVAL_MS = 1_000;
-
-function trade(tradeId: number): AggTrade {
-  return {
-    symbol: 'BTCUSDT',
-    tradeId,
-    price: '64000.10',
-    quantity: '0.5',
-    firstTradeId: tradeId * 10,
-    lastTradeId: tradeId * 10 + 1,
-    tradeTime: 1_700_000_000_000 + tradeId,
-    isBuyerMaker: false,
-  };
-}
 
 /** `SYMBOL#id` of each COPY row in a payload, in order. */
 function rowsOf(payload: Buffer): string[] {
@@ -54,7 +41,7 @@ function laneWith(overrides: Partial<HistoryLaneOptions> = {}) {
 }
 
 function pushAll(lane: HistoryLane, ids: number[]): void {
-  for (const id of ids) lane.push(trade(id));
+  for (const id of ids) lane.push(aggTrade({ tradeId: id }));
 }
 
 describe('HistoryLane', () => {
@@ -86,7 +73,7 @@ describe('HistoryLane', () => {
     const { lane, inserts } = laneWith();
     pushAll(lane, [1, 2]);
     expect(inserts).toEqual([]);
-    lane.push(trade(3));
+    lane.push(aggTrade({ tradeId: 3 }));
     expect(inserts).toEqual([{ rows: ['BTCUSDT#1', 'BTCUSDT#2', 'BTCUSDT#3'], count: 3, at: 0 }]);
     expect(lane.busy).toBe(true);
   });
@@ -116,7 +103,7 @@ describe('HistoryLane', () => {
     pushAll(lane, [1, 2]);
     let settled: boolean | null = null;
     void lane.whenStored().then((value) => (settled = value));
-    lane.push(trade(3)); // a full batch, written now: still only what was pushed before the call counts
+    lane.push(aggTrade({ tradeId: 3 })); // a full batch, written now: still only what was pushed before the call counts
     pushAll(lane, [4]);
     await jest.advanceTimersByTimeAsync(0);
     expect(settled).toBe(true);
@@ -176,9 +163,9 @@ describe('HistoryLane', () => {
   ])('refuses %s with a RangeError and leaves the lane as it was', async (_name, fields) => {
     const { lane, inserts, stored } = laneWith();
     pushAll(lane, [1, 2]);
-    expect(() => lane.push({ ...trade(99), ...fields })).toThrow(RangeError);
+    expect(() => lane.push(aggTrade({ tradeId: 99, ...fields }))).toThrow(RangeError);
     expect(inserts).toEqual([]); // the refused trade did not count towards a full batch
-    lane.push(trade(3));
+    lane.push(aggTrade({ tradeId: 3 }));
     await jest.advanceTimersByTimeAsync(0);
     expect(inserts).toEqual([{ rows: ['BTCUSDT#1', 'BTCUSDT#2', 'BTCUSDT#3'], count: 3, at: 0 }]);
     expect(stored).toEqual([3]);

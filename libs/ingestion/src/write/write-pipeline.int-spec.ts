@@ -3,7 +3,18 @@ import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { AggTrade, LatestPrice, TradeSequencer } from '@binance-rates/domain';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { DatabaseClient, TrackedSymbolRepository, TradeCopyWriter, TradeGapRepository } from '@binance-rates/storage';
-import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl } from '@binance-rates/testing';
+import {
+  TcpProxy,
+  TestDatabase,
+  aggTrade,
+  cleanupRedisPrefix,
+  createTestDatabase,
+  sleep,
+  testConfig,
+  testRedisPrefix,
+  testRedisUrl,
+  waitFor,
+} from '@binance-rates/testing';
 import { AggTradesPager } from '../gaps/agg-trades-pager';
 import { BackfillJob } from '../gaps/backfill-job';
 import { BackfillQueue } from '../gaps/backfill-queue';
@@ -26,17 +37,9 @@ async function priceOf(store: LatestPriceStore, symbol: string): Promise<LatestP
   return (await store.getMany([symbol])).get(symbol) ?? null;
 }
 
+/** Its price tells which trade it was. */
 function trade(symbol: string, tradeId: number): AggTrade {
-  return {
-    symbol,
-    tradeId,
-    price: `${tradeId}.12345678`,
-    quantity: '0.00100000',
-    firstTradeId: tradeId * 2,
-    lastTradeId: tradeId * 2 + 1,
-    tradeTime: 1_700_000_000_000 + tradeId,
-    isBuyerMaker: tradeId % 2 === 0,
-  };
+  return aggTrade({ symbol, tradeId, price: `${tradeId}.12345678` });
 }
 
 describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', () => {
@@ -55,11 +58,11 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
     await proxy.start();
     url.host = `127.0.0.1:${proxy.port}`;
-    config = {
+    config = testConfig({
       database: { url: url.toString(), poolSize: 4 },
-      redis: { url: testRedisUrl(), keyPrefix: prefix },
+      redis: { keyPrefix: prefix },
       ingest: { flushIntervalMs: 10, historyBatchSize: 500, historyWriters: 2, maxPendingTrades: 2_000, backfillWindowMs: 60_000 },
-    } as AppConfig;
+    });
     db = new DatabaseClient(config);
     redis = new RedisClient(config);
     prices = new LatestPriceStore(redis);
@@ -131,7 +134,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
   it('holds history while PostgreSQL is unreachable, keeps prices flowing, and stores it all on recovery', async () => {
     await proxy.cut();
     for (let id = 1; id <= 1_500; id += 1) pipeline.accept(trade('PIPEB', id));
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await sleep(500);
     expect(pipeline.stats().historyHealthy).toBe(false);
     expect(pipeline.stats().pendingTrades).toBe(1_500);
     expect((await priceOf(prices, 'PIPEB'))?.tradeId).toBe(1_500);
@@ -147,11 +150,10 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     for (let id = 1; id <= 700; id += 1) pipeline.accept(trade('PIPED', id));
     let stored: boolean | undefined;
     void pipeline.whenStored('PIPED').then((answer) => (stored = answer));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     expect(stored).toBeUndefined();
     await proxy.restore();
-    const deadline = Date.now() + 15_000;
-    while (stored === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    await waitFor(() => stored !== undefined, { what: 'the answer of whenStored', timeoutMs: 15_000 });
     expect(stored).toBe(true);
     // Told only once the rows are there.
     expect(await storedIds('PIPED')).toHaveLength(700);
@@ -176,7 +178,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     const bounded = newPipeline({}, ledger, backfill);
     await proxy.cut();
     for (let id = 1; id <= 3_000; id += 1) bounded.accept(trade('PIPEC', id));
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    await sleep(300);
     expect(bounded.stats().pendingTrades).toBeLessThanOrEqual(2_000);
     await proxy.restore();
     expect(await bounded.drain(15_000)).toBe(true);
@@ -202,10 +204,9 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
       expect(shedding.stats().shedTrades).toBe(5);
       await proxy.restore();
       cut = false;
-      const deadline = Date.now() + 15_000;
-      while (shedding.stats().pendingTrades > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      await waitFor(() => shedding.stats().pendingTrades === 0, { what: 'the held trades stored', timeoutMs: 15_000, intervalMs: 20 });
       shedding.accept(trade('PIPESHED', 16));
-      while (!(await storedIds('PIPESHED')).includes(16) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      await waitFor(async () => (await storedIds('PIPESHED')).includes(16), { what: 'trade 16 stored', timeoutMs: 15_000, intervalMs: 5 });
       const { rows } = await db.pool.query('SELECT from_id, to_id FROM trade_gap WHERE symbol = $1', ['PIPESHED']);
       expect(rows).toEqual([{ from_id: '11', to_id: '15' }]);
       expect(await storedIds('PIPESHED')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 16]);
@@ -235,16 +236,11 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
       closed = new Promise<void>((resolve) => (release = resolve));
       previous();
     };
-    const waitUntil = async (done: () => boolean): Promise<void> => {
-      const deadline = Date.now() + 10_000;
-      while (!done() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-      expect(done()).toBe(true);
-    };
 
     for (let id = 1; id <= 2_005; id += 1) bounded.accept(trade('PIPEH', id));
     expect(bounded.stats()).toMatchObject({ pendingTrades: 2_000, shedTrades: 5 });
     letOneBatchThrough();
-    await waitUntil(() => bounded.stats().persistedTrades === 200);
+    await waitFor(() => bounded.stats().persistedTrades === 200, { what: 'the one batch let through stored', timeoutMs: 10_000, intervalMs: 5 });
     // 1,800 pending: room again, but not yet below 1,600, so this one is shed too and extends the same range.
     bounded.accept(trade('PIPEH', 2_006));
     expect(bounded.stats()).toMatchObject({ pendingTrades: 1_800, shedTrades: 6 });
@@ -252,7 +248,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
 
     open = true;
     release();
-    await waitUntil(() => bounded.stats().pendingTrades === 0);
+    await waitFor(() => bounded.stats().pendingTrades === 0, { what: 'every held trade stored', timeoutMs: 10_000, intervalMs: 5 });
     bounded.accept(trade('PIPEH', 2_007));
     expect(backfill.pushed).toEqual([expect.objectContaining({ symbol: 'PIPEH', fromId: 2_001, toId: 2_006 })]);
     expect(await bounded.drain()).toBe(true);

@@ -2,22 +2,28 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import Redis from 'ioredis';
-import * as testDatabase from './test-database';
-import { testRedisUrl } from './test-redis';
+import {
+  TEST_DATABASE_PREFIX,
+  databaseUrl,
+  templateDatabaseName,
+  testRedisUrl,
+  testServerUrl,
+  withAdminClient,
+} from '@binance-rates/testing';
 
 /** Serializes template builds across concurrent jest runs (advisory locks are per database: all use `postgres`). */
 const TEMPLATE_LOCK_KEY = 0x74706c74; // 'tplt'
 
 /**
- * Jest global setup: fails fast with a readable message when PostgreSQL or Redis is down, then makes sure the
- * migrated template database exists so every test can clone a fresh database in milliseconds.
+ * Jest global setup (jest.config.js): fails fast with a readable message when PostgreSQL or Redis is down, then
+ * makes sure the migrated template database exists so every test can clone a fresh database in milliseconds.
  */
 export default async function globalSetup(): Promise<void> {
   // The storage library needs the generated Prisma client; this is a no-op when it is up to date.
   execFileSync(process.execPath, [join(__dirname, '../../../tools/prisma-generate.js')], { stdio: 'inherit' });
-  await checkPostgres(testDatabase.databaseUrl('postgres'), testDatabase.testServerUrl());
+  await checkPostgres(databaseUrl('postgres'), testServerUrl());
   await checkRedis();
-  await ensureTemplate(testDatabase);
+  await ensureTemplate();
 }
 
 async function checkPostgres(url: string, serverUrl: string): Promise<void> {
@@ -47,15 +53,10 @@ async function checkRedis(): Promise<void> {
   }
 }
 
-async function ensureTemplate({
-  TEST_DATABASE_PREFIX,
-  databaseUrl,
-  templateDatabaseName,
-  withAdminClient,
-}: typeof testDatabase): Promise<void> {
-  // Loaded only now: the storage library needs the Prisma client generated above. The template must be migrated by
-  // the very code the service runs, so this one import closes a cycle (storage's specs use this library) on purpose.
-  // eslint-disable-next-line @nx/enforce-module-boundaries
+async function ensureTemplate(): Promise<void> {
+  // Loaded only now: the storage library needs the Prisma client generated above. The template is migrated by the
+  // very code the service runs. This setup is a project of its own (type:test-setup) so that this import does not
+  // make libs/testing depend on storage, whose specs use libs/testing.
   const { applyMigrations } = await import('@binance-rates/storage');
   const template = templateDatabaseName();
   await withAdminClient(async (admin) => {
