@@ -241,6 +241,25 @@ describe('OwnershipCoordinator', () => {
     expect(supervisor.streamedSymbols()).toEqual(SYMBOLS);
   });
 
+  it('a round already waiting on Redis when the rounds stop takes and streams nothing once Redis answers', async () => {
+    const { coordinator, leases, instances, supervisor } = setup();
+    let answer: () => void = () => undefined;
+    const answered = new Promise<void>((resolve) => (answer = resolve));
+    const live = instances.live.bind(instances);
+    instances.live = async (ttlMs: number) => {
+      await answered;
+      return live(ttlMs);
+    };
+    const round = coordinator.tick();
+    await jest.advanceTimersByTimeAsync(0);
+    const stopped = coordinator.stopRounds();
+    answer();
+    await Promise.all([round, stopped]);
+    expect(leases.attempts).toEqual([]);
+    expect(leases.held()).toEqual([]);
+    expect(supervisor.streamedSymbols()).toEqual([]);
+  });
+
   it('on leave, gives every lease back, then leaves and announces so the others take over at once', async () => {
     const { coordinator, redis, leases, instances } = setup();
     await coordinator.tick();

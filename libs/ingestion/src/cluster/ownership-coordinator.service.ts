@@ -136,7 +136,8 @@ export class OwnershipCoordinator {
       this.logger.log(`Redis back after ${Date.now() - this.redisDownSince} ms`);
       this.redisDownSince = null;
     }
-    // A round still running when the shutdown's wait for it ran out must not announce, take or stream anything.
+    // A round still running when the rounds stop must not announce, take or stream anything: it checks again after
+    // every wait on Redis.
     if (this.stopping) {
       return;
     }
@@ -152,6 +153,9 @@ export class OwnershipCoordinator {
     if (periodic) {
       this.orphaned = this.orphans.observe(tracked, await this.leases.leased(tracked), Date.now());
     }
+    if (this.stopping) {
+      return;
+    }
     const now = Date.now();
     const held = new Set(this.leases.held());
     const orphaned = this.orphaned;
@@ -163,6 +167,9 @@ export class OwnershipCoordinator {
       this.adoptedAt.delete(symbol);
     }
     for (const symbol of plan.handOver) {
+      if (this.stopping) {
+        return;
+      }
       const adopted = this.adoptedAt.get(symbol);
       if (adopted !== undefined && now - adopted < ADOPTION_HOLD_MS) {
         continue;
@@ -172,7 +179,7 @@ export class OwnershipCoordinator {
       this.scheduleUnstream(symbol);
     }
     const mineByAssignment = new Set(plan.acquire.filter((symbol) => !orphaned.has(symbol)));
-    for (let start = 0; start < plan.acquire.length; start += ACQUIRE_CONCURRENCY) {
+    for (let start = 0; start < plan.acquire.length && !this.stopping; start += ACQUIRE_CONCURRENCY) {
       const batch = plan.acquire.slice(start, start + ACQUIRE_CONCURRENCY);
       const results = await Promise.all(batch.map((symbol) => this.leases.tryAcquire(symbol)));
       batch.forEach((symbol, index) => {
