@@ -70,7 +70,7 @@ describe('BinanceStreamClient against the emulator (connection pool, pacing, liv
     await emulator?.close();
   });
 
-  it('spreads 2,000 coins over 10 connections in batches of 100 and resubscribes them after a drop without a 1008', async () => {
+  it('spreads 2,000 symbols over 10 connections in batches of 100 and resubscribes them after a drop without a 1008', async () => {
     emulator = await startEmulator({ tradesPerSecondPerSymbol: 2, pingIntervalMs: 1_000 });
     const listener = new RecordingListener();
     client = new BinanceStreamClient(options(emulator.wsBaseUrl), listener);
@@ -89,7 +89,7 @@ describe('BinanceStreamClient against the emulator (connection pool, pacing, liv
     expect(emulator.connections()).toHaveLength(10);
     expect(maxControlMessagesPerConnection(emulator)).toBe(2);
     expect(emulator.controlMessageViolations()).toBe(0);
-    process.stdout.write(`[resilience] 2,000 coins: first subscribe ${firstMs} ms, resubscribed ${againMs} ms after a drop (${Date.now() - droppedAt} ms)\n`);
+    process.stdout.write(`[resilience] 2,000 symbols: first subscribe ${firstMs} ms, resubscribed ${againMs} ms after a drop (${Date.now() - droppedAt} ms)\n`);
   });
 
   it('keeps its frames under 5 per second while answering server pings during a long resubscribe', async () => {
@@ -112,7 +112,7 @@ describe('BinanceStreamClient against the emulator (connection pool, pacing, liv
       listener,
     );
     client.add('ZZQUIETUSDT');
-    await until(() => client?.isLive('ZZQUIETUSDT') === true, 2_000, 'the quiet coin to be live');
+    await until(() => client?.isLive('ZZQUIETUSDT') === true, 2_000, 'the quiet symbol to be live');
     await sleep(3_000);
     expect(listener.interrupted).toHaveLength(0);
     expect(client.status().reconnects).toBe(0);
@@ -141,7 +141,7 @@ describe('BinanceStreamClient against the emulator (connection pool, pacing, liv
     client = new BinanceStreamClient(options(emulator.wsBaseUrl, { renewAfterMs: 700 }), listener);
     client.add('BTCUSDT');
     client.add('ETHUSDT');
-    await until(() => client?.status().liveSymbols === 2, 2_000, 'both coins live');
+    await until(() => client?.status().liveSymbols === 2, 2_000, 'both symbols live');
     await sleep(1_000);
     emulator.sendServerShutdown(500);
     await sleep(2_500);
@@ -164,13 +164,13 @@ describe('BinanceStreamClient against the emulator (connection pool, pacing, liv
     const errors: string[] = [];
     Logger.overrideLogger({ log: () => undefined, warn: () => undefined, error: (message: string) => errors.push(message) } as never);
     try {
-      for (const symbol of ['BTCUSDT', 'BAD COIN', 'ETHUSDT']) client.add(symbol);
-      await until(() => client?.isLive('BTCUSDT') === true && client.isLive('ETHUSDT'), 3_000, 'the valid coins to be live');
+      for (const symbol of ['BTCUSDT', 'BAD SYMBOL', 'ETHUSDT']) client.add(symbol);
+      await until(() => client?.isLive('BTCUSDT') === true && client.isLive('ETHUSDT'), 3_000, 'the valid symbols to be live');
     } finally {
       Logger.overrideLogger(['error']);
     }
-    expect(client.isLive('BAD COIN')).toBe(false);
-    expect(errors.some((message) => /refused SUBSCRIBE \(id \d+\) of .*bad coin@aggTrade.*code 2/.test(message))).toBe(true);
+    expect(client.isLive('BAD SYMBOL')).toBe(false);
+    expect(errors.some((message) => /refused SUBSCRIBE \(id \d+\) of .*bad symbol@aggTrade.*code 2/.test(message))).toBe(true);
     expect(emulator.controlMessageViolations()).toBe(0);
   });
 });
