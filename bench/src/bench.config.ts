@@ -19,9 +19,9 @@ export interface BenchConfig {
   resultsDir: string;
   quick: boolean;
   phases: ReadonlySet<PhaseName>;
-  /** Coins tracked in the ingest, freshness and peer phases. */
-  coins: number;
-  /** Offered aggTrades/s over all coins, one ingest step each. */
+  /** Symbols tracked in the ingest, freshness and peer phases. */
+  symbols: number;
+  /** Offered aggTrades/s over all symbols, one ingest step each. */
   rates: number[];
   freshnessRates: number[];
   warmupSeconds: number;
@@ -31,14 +31,14 @@ export interface BenchConfig {
   readsSeconds: number;
   readsConnections: number;
   readsRounds: number;
-  /** Live push: offered aggTrades/s while it runs, client counts (one step each), coins each client follows. */
+  /** Live push: offered aggTrades/s while it runs, client counts (one step each), symbols each client follows. */
   pushRate: number;
   pushClients: number[];
-  pushCoinsPerClient: number;
+  pushSymbolsPerClient: number;
   pushSeconds: number;
   peerSeconds: number;
-  scaleCoins: number;
-  scaleRatePerCoin: number;
+  scaleSymbols: number;
+  scaleRatePerSymbol: number;
   scaleSeconds: number;
   scaleAddConcurrency: number;
   drainTimeoutSeconds: number;
@@ -105,7 +105,7 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     resultsDir: resolve(rootDir, env['BENCH_RESULTS_DIR'] || 'bench/results'),
     quick,
     phases,
-    coins: number('BENCH_COINS', 200, 200, 4),
+    symbols: number('BENCH_SYMBOLS', 200, 200, 4),
     rates: list('BENCH_RATES', [10_000, 50_000, 100_000]),
     freshnessRates: list('BENCH_FRESHNESS_RATES', [10_000, 50_000]),
     warmupSeconds: number('BENCH_WARMUP_SECONDS', 2, 1),
@@ -117,11 +117,11 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     readsRounds: number('BENCH_READS_ROUNDS', 2, 1, 1),
     pushRate: number('BENCH_PUSH_RATE', 10_000, 10_000, 1),
     pushClients: list('BENCH_PUSH_CLIENTS', [100, 1_000]),
-    pushCoinsPerClient: number('BENCH_PUSH_COINS_PER_CLIENT', 5, 5, 1),
+    pushSymbolsPerClient: number('BENCH_PUSH_SYMBOLS_PER_CLIENT', 5, 5, 1),
     pushSeconds: number('BENCH_PUSH_SECONDS', 10, 3, 1),
     peerSeconds: number('BENCH_PEER_SECONDS', 15, 3, 1),
-    scaleCoins: number('BENCH_SCALE_COINS', 2_000, 2_000, 1),
-    scaleRatePerCoin: number('BENCH_SCALE_RATE_PER_COIN', 2, 2),
+    scaleSymbols: number('BENCH_SCALE_SYMBOLS', 2_000, 2_000, 1),
+    scaleRatePerSymbol: number('BENCH_SCALE_RATE_PER_SYMBOL', 2, 2),
     scaleSeconds: number('BENCH_SCALE_SECONDS', 10, 3, 1),
     scaleAddConcurrency: number('BENCH_SCALE_CONCURRENCY', 16, 16, 1),
     drainTimeoutSeconds: number('BENCH_DRAIN_TIMEOUT_SECONDS', 60, 20, 1),

@@ -10,8 +10,8 @@ export interface BenchContext {
   service: ServiceHandle;
   redis: RedisProbe;
   redisPid: number;
-  /** The coins the service tracks in this phase. */
-  coins: string[];
+  /** The symbols the service tracks in this phase. */
+  symbols: string[];
   /** Databases created by this run (their backends count as PostgreSQL CPU). */
   ourDatabases: ReadonlySet<string>;
 }

@@ -73,12 +73,12 @@ class RunResources {
   }
 }
 
-/** Starts a service on a fresh database, adds `coins` with the market stopped and waits until all are live. */
+/** Starts a service on a fresh database, adds `symbols` with the market stopped and waits until all are live. */
 async function startTrackingService(
   config: BenchConfig,
   resources: RunResources,
   base: { emulator: EmulatorHandle; redis: RedisProbe; redisPid: number; ourDatabases: Set<string> },
-  { label, coins, addCoins }: { label: string; coins: string[]; addCoins: boolean },
+  { label, symbols, addSymbols }: { label: string; symbols: string[]; addSymbols: boolean },
   notes: string[],
 ): Promise<BenchContext> {
   const database = new BenchDatabase(config.postgresUrl, `rates_bench_${config.runId}_${label}`);
@@ -88,11 +88,11 @@ async function startTrackingService(
   resources.redisPrefixes.push(redisPrefix);
   const service: ServiceHandle = await startService(config, { label, emulator: base.emulator, database, redisPrefix });
   log(`service ${label} pid ${service.process.pid} at ${service.client.baseUrl}, database ${database.name}`);
-  const context: BenchContext = { config, ...base, service, coins };
-  if (addCoins) {
+  const context: BenchContext = { config, ...base, service, symbols };
+  if (addSymbols) {
     const addStart = Date.now();
     let retried = 0;
-    await mapBounded(coins, 16, async (symbol) => {
+    await mapBounded(symbols, 16, async (symbol) => {
       for (let attempt = 1; ; attempt += 1) {
         try {
           return await service.client.addCurrency(symbol);
@@ -105,16 +105,16 @@ async function startTrackingService(
     if (retried > 0) {
       notes.push(`service ${label}: ${retried} POST /api/currency failed and were retried; service log tail:\n${service.process.output()}`);
     }
-    await waitFor(async () => (await service.client.health()).stream.liveSymbols >= coins.length, 60_000, `${coins.length} coins live`);
-    // Every coin trades a little so each has a last id, a stored history and a latest price before measuring.
-    await base.emulator.client.setRates(coins, 5);
+    await waitFor(async () => (await service.client.health()).stream.liveSymbols >= symbols.length, 60_000, `${symbols.length} symbols live`);
+    // Every symbol trades a little so each has a last id, a stored history and a latest price before measuring.
+    await base.emulator.client.setRates(symbols, 5);
     await sleep(1500);
     await base.emulator.client.setRate('*', 0);
-    const ids = lastIds(await base.emulator.client.stats(), coins);
+    const ids = lastIds(await base.emulator.client.stats(), symbols);
     if ((await waitDrained(context, ids, 30_000)) === null) {
       throw new Error('the service did not catch up with the warm-up trades within 30 s');
     }
-    log(`service ${label}: ${coins.length} coins added and live in ${((Date.now() - addStart) / 1000).toFixed(1)} s, warmed up`);
+    log(`service ${label}: ${symbols.length} symbols added and live in ${((Date.now() - addStart) / 1000).toFixed(1)} s, warmed up`);
   }
   return context;
 }
@@ -125,19 +125,19 @@ function summarizeServiceProfile(service: ServiceHandle): ProfileSummary | null 
 
 async function run(config: BenchConfig, resources: RunResources, results: BenchResults, redis: RedisProbe): Promise<ProfileSummary | null> {
   const { phases } = config;
-  const coinsNeeded = Math.max(config.coins - 2, phases.has('scale') ? config.scaleCoins : 0);
-  const emulator = await startEmulator(config, coinsNeeded);
-  log(`emulator pid ${emulator.process.pid} at ${emulator.restBaseUrl} (${coinsNeeded} generated symbols)`);
+  const symbolsNeeded = Math.max(config.symbols - 2, phases.has('scale') ? config.scaleSymbols : 0);
+  const emulator = await startEmulator(config, symbolsNeeded);
+  log(`emulator pid ${emulator.process.pid} at ${emulator.restBaseUrl} (${symbolsNeeded} generated symbols)`);
   const base = { emulator, redis, redisPid: findRedisPid(config.redisUrl), ourDatabases: new Set<string>() };
-  const coins = ['BTCUSDT', 'ETHUSDT', ...generatedSymbols(config.coins - 2, coinsNeeded)];
+  const symbols = ['BTCUSDT', 'ETHUSDT', ...generatedSymbols(config.symbols - 2, symbolsNeeded)];
   let profile: ProfileSummary | null = null;
 
   if (phases.has('ingest') || phases.has('freshness') || phases.has('reads') || phases.has('push')) {
-    const context = await startTrackingService(config, resources, base, { label: 'a', coins, addCoins: true }, results.notes);
+    const context = await startTrackingService(config, resources, base, { label: 'a', symbols, addSymbols: true }, results.notes);
     const steps = phases.has('ingest') ? config.rates : phases.has('freshness') ? config.freshnessRates : [];
     for (const rate of steps) {
       const withFreshness = phases.has('freshness') && config.freshnessRates.includes(rate);
-      log(`ingest ${rate}/s over ${coins.length} coins for ${config.ingestSeconds} s${withFreshness ? `, then freshness for ${config.freshnessSeconds} s` : ''}`);
+      log(`ingest ${rate}/s over ${symbols.length} symbols for ${config.ingestSeconds} s${withFreshness ? `, then freshness for ${config.freshnessSeconds} s` : ''}`);
       const { ingest, freshness } = await runIngestStep(context, rate, withFreshness);
       results.ingest.push(ingest);
       log(
@@ -155,7 +155,7 @@ async function run(config: BenchConfig, resources: RunResources, results: BenchR
       log(`  hello-world ${results.reads.helloWorld.requestsPerSecond.toFixed(0)} req/s, service ${results.reads.service.requestsPerSecond.toFixed(0)} req/s`);
     }
     if (phases.has('push')) {
-      log(`push: ${config.pushClients.join(', ')} live-push clients × ${config.pushCoinsPerClient} coins at ${config.pushRate}/s, ${config.pushSeconds} s each`);
+      log(`push: ${config.pushClients.join(', ')} live-push clients × ${config.pushSymbolsPerClient} symbols at ${config.pushRate}/s, ${config.pushSeconds} s each`);
       results.push = await runPush(context);
       for (const push of results.push) {
         log(`  ${push.connected} clients: ${push.priceEventsPerSecond.toFixed(0)} events/s, service ${push.serviceCoresWithout.toFixed(2)} → ${push.serviceCoresWith.toFixed(2)} cores, lag p99 ${push.lagP99Ms.toFixed(0)} ms`);
@@ -168,17 +168,17 @@ async function run(config: BenchConfig, resources: RunResources, results: BenchR
 
   if (phases.has('peer')) {
     const rates = config.rates;
-    log(`peer: ccxt watchTradesForSymbols on ${coins.length} coins at ${rates.join(', ')}/s, ${config.peerSeconds} s each`);
-    results.peer = await runPeer({ config, ...base, coins }, rates);
+    log(`peer: ccxt watchTradesForSymbols on ${symbols.length} symbols at ${rates.join(', ')}/s, ${config.peerSeconds} s each`);
+    results.peer = await runPeer({ config, ...base, symbols }, rates);
     for (const peer of results.peer) {
       log(`  ${peer.offeredPerSecond}/s: ccxt received ${peer.receivedPerSecond.toFixed(0)}/s, ${peer.cpuSecondsPerMillion.toFixed(2)} CPU-s/M`);
     }
   }
 
   if (phases.has('scale')) {
-    const scaleCoins = generatedSymbols(config.scaleCoins, coinsNeeded);
-    const context = await startTrackingService(config, resources, base, { label: 'b', coins: scaleCoins, addCoins: false }, results.notes);
-    log(`scale: adding ${scaleCoins.length} coins at ${config.scaleRatePerCoin}/s each`);
+    const scaleSymbols = generatedSymbols(config.scaleSymbols, symbolsNeeded);
+    const context = await startTrackingService(config, resources, base, { label: 'b', symbols: scaleSymbols, addSymbols: false }, results.notes);
+    log(`scale: adding ${scaleSymbols.length} symbols at ${config.scaleRatePerSymbol}/s each`);
     results.scale = await runScale(context, config.drainTimeoutSeconds * 2000);
     log(`  all live after ${results.scale.subscribedSeconds} s, RSS ${results.scale.rssPeakMb.toFixed(0)} MB`);
     await context.service.process.stop(30_000);
@@ -195,7 +195,7 @@ async function main(): Promise<void> {
     durationSeconds: 0,
     settings: {
       quick: config.quick,
-      coins: config.coins,
+      symbols: config.symbols,
       rates: config.rates,
       freshnessRates: config.freshnessRates,
       ingestSeconds: config.ingestSeconds,
@@ -204,11 +204,11 @@ async function main(): Promise<void> {
       readsRounds: config.readsRounds,
       pushRate: config.pushRate,
       pushClients: config.pushClients,
-      pushCoinsPerClient: config.pushCoinsPerClient,
+      pushSymbolsPerClient: config.pushSymbolsPerClient,
       pushSeconds: config.pushSeconds,
       peerSeconds: config.peerSeconds,
-      scaleCoins: config.scaleCoins,
-      scaleRatePerCoin: config.scaleRatePerCoin,
+      scaleSymbols: config.scaleSymbols,
+      scaleRatePerSymbol: config.scaleRatePerSymbol,
       phases: [...config.phases],
       profile: config.profile,
       serviceEnv: config.serviceEnv,

@@ -208,7 +208,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect(entries).toContainEqual(expect.objectContaining({ context: 'Main', message: expect.stringMatching(/listening on http:\/\/.+:\d+/) }));
   });
 
-  it('adds a coin given in lower case (201), then again idempotently (200), and its first price is readable within 2 s', async () => {
+  it('adds a symbol given in lower case (201), then again idempotently (200), and its first price is readable within 2 s', async () => {
     const added = await call('POST', '/api/currency', { symbol: 'btcusdt' });
     const addedAt = Date.now();
     expect(added.status).toBe(201);
@@ -253,7 +253,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
   });
 
   it('refuses unknown and non-TRADING symbols with 422', async () => {
-    for (const symbol of ['NOSUCHCOIN', HALTED_SYMBOL, BREAK_SYMBOL]) {
+    for (const symbol of ['NOSUCHSYMBOL', HALTED_SYMBOL, BREAK_SYMBOL]) {
       const { status, body } = await call('POST', '/api/currency', { symbol });
       expect(status).toBe(422);
       expectErrorBody(body, 422);
@@ -263,7 +263,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect((body as Currency[]).map((currency) => currency.symbol)).not.toContain(HALTED_SYMBOL);
   });
 
-  it('answers 404 for a coin that is not tracked and 400 for junk symbols, never 500', async () => {
+  it('answers 404 for a symbol that is not tracked and 400 for junk symbols, never 500', async () => {
     expect((await call('GET', '/api/currency/ETHBTC')).status).toBe(404);
     expectErrorBody((await call('GET', '/api/currency/ETHBTC')).body, 404);
     for (const junk of ['%00', 'a', 'BTC-USDT', '%F0%9F%92%A9', 'x'.repeat(300), '..%2F..']) {
@@ -278,7 +278,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expectErrorBody(unknownRoute.body, 404);
   });
 
-  it('lists tracked coins with their latest prices', async () => {
+  it('lists tracked symbols with their latest prices', async () => {
     expect((await call('POST', '/api/currency', { symbol: 'ETHUSDT' })).status).toBe(201);
     const list = await waitFor(
       async () => {
@@ -286,7 +286,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
         const currencies = body as Currency[];
         return currencies.length === 2 && currencies.every((currency) => currency.price !== null) ? currencies : null;
       },
-      { timeoutMs: 5_000, intervalMs: 50, what: 'prices for both coins' },
+      { timeoutMs: 5_000, intervalMs: 50, what: 'prices for both symbols' },
     );
     expect(list.map((currency) => currency.symbol)).toEqual(['BTCUSDT', 'ETHUSDT']);
     for (const currency of list) {
@@ -315,7 +315,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect((defaultLimit.body as Trade[]).length).toBeLessThanOrEqual(500);
   });
 
-  it('rejects bad trade queries with 400 and never-tracked coins with 404', async () => {
+  it('rejects bad trade queries with 400 and never-tracked symbols with 404', async () => {
     for (const query of ['limit=0', 'limit=1001', 'limit=abc', 'fromId=-1', 'fromId=1.5', 'startTime=yesterday', 'startTime=10&endTime=5', 'bogus=1']) {
       const { status, body } = await call('GET', `/api/currency/BTCUSDT/trades?${query}`);
       expect({ query, status }).toEqual({ query, status: 400 });
@@ -404,7 +404,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect((await call('GET', '/api/currency/BTCUSDT/candles?interval=1m')).status).toBe(200);
   });
 
-  it('lists no open gaps for a coin whose history is complete, and 404s gaps of a never-tracked coin', async () => {
+  it('lists no open gaps for a symbol whose history is complete, and 404s gaps of a never-tracked symbol', async () => {
     const gaps = await call('GET', '/api/currency/btcusdt/gaps');
     expect(gaps.status).toBe(200);
     expect(gaps.body).toEqual([]);
@@ -412,12 +412,12 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect((await call('GET', '/api/currency/%00/gaps')).status).toBe(400);
   });
 
-  it('pushes live prices as Server-Sent Events: the current ones at once, then each coin that moves, exact', async () => {
+  it('pushes live prices as Server-Sent Events: the current ones at once, then each symbol that moves, exact', async () => {
     const stream = await openEvents('/api/currencies/stream?symbols=btcusdt,%20ETHUSDT,btcusdt');
     try {
       expect(stream.response.status).toBe(200);
       expect(stream.response.headers.get('content-type')).toBe('text/event-stream; charset=utf-8');
-      await stream.waitFor('a current price for both coins', (events) => new Set(events.map((event) => event.data.symbol)).size === 2);
+      await stream.waitFor('a current price for both symbols', (events) => new Set(events.map((event) => event.data.symbol)).size === 2);
       expect(stream.events.slice(0, 2).map((event) => event.data.symbol).sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
       const firstBtc = stream.events.find((event) => event.data.symbol === 'BTCUSDT')?.data.tradeId as number;
       await stream.waitFor('a newer BTCUSDT price', (events) => events.some((event) => event.data.symbol === 'BTCUSDT' && (event.data.tradeId as number) > firstBtc));
@@ -435,7 +435,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     }
   });
 
-  it('serves Prometheus metrics: trades persisted, coins streamed and live, the process defaults', async () => {
+  it('serves Prometheus metrics: trades persisted, symbols streamed and live, the process defaults', async () => {
     const response = await fetch(`${service.baseUrl}/metrics`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
@@ -489,7 +489,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect(untracked.body.message).toContain('XRPUSDT');
   });
 
-  it('refuses to add or remove a coin without one of API_KEYS (401 with a JSON body) and changes nothing; any of the keys works', async () => {
+  it('refuses to add or remove a symbol without one of API_KEYS (401 with a JSON body) and changes nothing; any of the keys works', async () => {
     const send = async (method: string, path: string, headers: Record<string, string>, body?: unknown) => {
       const response = await fetch(`${service.baseUrl}${path}`, {
         method,
@@ -529,7 +529,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     expect(spec.paths['/api/currency/{symbol}'].get.security).toBeUndefined();
   });
 
-  it('deletes a coin (204), unsubscribes within a second, keeps its history, and 404s a second delete', async () => {
+  it('deletes a symbol (204), unsubscribes within a second, keeps its history, and 404s a second delete', async () => {
     const following = await openEvents('/api/currencies/stream?symbols=ETHUSDT');
     await following.waitFor('the current ETHUSDT price', (events) => events.length > 0);
     const deleted = await call('DELETE', '/api/currency/ethusdt');
@@ -552,7 +552,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     await following.waitFor('the stream to end', () => following.ended());
     expect(following.events.slice(-2)).toEqual([
       { event: 'removed', data: { symbol: 'ETHUSDT' } },
-      { event: 'end', data: { reason: 'none of the coins followed is tracked any more' } },
+      { event: 'end', data: { reason: 'none of the symbols followed is tracked any more' } },
     ]);
     await following.close();
   });

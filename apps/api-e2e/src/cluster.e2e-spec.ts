@@ -59,17 +59,17 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
     return counts;
   }
 
-  function everyCoinOnExactlyOneConnection(): boolean {
+  function everySymbolOnExactlyOneConnection(): boolean {
     const counts = subscriptionCounts();
     return symbols.every((symbol) => counts.get(`${symbol.toLowerCase()}@aggTrade`) === 1);
   }
 
-  function everyCoinOnAtLeastOneConnection(): boolean {
+  function everySymbolOnAtLeastOneConnection(): boolean {
     const counts = subscriptionCounts();
     return symbols.every((symbol) => (counts.get(`${symbol.toLowerCase()}@aggTrade`) ?? 0) >= 1);
   }
 
-  /** Waits until every coin's history reaches the emulator's current id, then checks it is gap- and duplicate-free. */
+  /** Waits until every symbol's history reaches the emulator's current id, then checks it is gap- and duplicate-free. */
   async function expectCompleteHistory(timeoutMs = 30_000): Promise<void> {
     const targets = new Map(symbols.map((symbol) => [symbol, emulator.lastTradeId(symbol) as number]));
     const client = new Client({ connectionString: database.url });
@@ -88,7 +88,7 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
             return row && Number(row.max) >= (targets.get(symbol) as number) && Number(row.count) === Number(row.max) - Number(row.min) + 1;
           });
         },
-        { timeoutMs, intervalMs: 250, what: 'complete, contiguous history for every coin' },
+        { timeoutMs, intervalMs: 250, what: 'complete, contiguous history for every symbol' },
       ).catch((error: Error) => {
         const broken = symbols
           .map((symbol) => ({ symbol, row: rows.find((candidate) => candidate.symbol === symbol), target: targets.get(symbol) }))
@@ -126,7 +126,7 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
     await cleanupRedisPrefix(testRedisUrl(), prefix);
   });
 
-  it('adds 30 coins through different instances; every change is visible everywhere within 1 s', async () => {
+  it('adds 30 symbols through different instances; every change is visible everywhere within 1 s', async () => {
     for (const [index, symbol] of symbols.entries()) {
       lastIdAtAdd.set(symbol, emulator.lastTradeId(symbol) ?? 0);
       expect(await post(instances[index % 3], symbol)).toBe(201);
@@ -139,13 +139,13 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
         );
         return lists.every((length) => length === 30);
       },
-      { timeoutMs: 1_000, intervalMs: 50, what: 'every instance to list 30 coins' },
+      { timeoutMs: 1_000, intervalMs: 50, what: 'every instance to list 30 symbols' },
     );
     expect(Date.now() - start).toBeLessThanOrEqual(1_000);
   });
 
-  it('streams each coin on exactly one connection across the cluster, spread over all instances', async () => {
-    await waitFor(everyCoinOnExactlyOneConnection, { timeoutMs: 20_000, intervalMs: 100, what: 'one subscription per coin' });
+  it('streams each symbol on exactly one connection across the cluster, spread over all instances', async () => {
+    await waitFor(everySymbolOnExactlyOneConnection, { timeoutMs: 20_000, intervalMs: 100, what: 'one subscription per symbol' });
     expect(emulator.connections().length).toBeGreaterThanOrEqual(3);
     await waitFor(
       async () => {
@@ -154,37 +154,37 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
         );
         return views.every((currencies) => currencies.length === 30 && currencies.every((currency) => currency.streamLive === true));
       },
-      { timeoutMs: 5_000, intervalMs: 100, what: 'every instance to report every coin live, wherever it is streamed' },
+      { timeoutMs: 5_000, intervalMs: 100, what: 'every instance to report every symbol live, wherever it is streamed' },
     );
     await expectCompleteHistory();
   });
 
-  it('takes over the coins of a killed instance within 10 s and backfills the gap', async () => {
+  it('takes over the symbols of a killed instance within 10 s and backfills the gap', async () => {
     const victim = instances.splice(1, 1)[0];
     const carrying = new Set(emulator.subscriptions().filter((connection) => connection.streams.length > 0).map((connection) => connection.connectionId));
     const killedAt = Date.now();
     await victim.stop('SIGKILL');
-    // Until the emulator has seen the killed instance's sockets close, its coins still look streamed.
+    // Until the emulator has seen the killed instance's sockets close, its symbols still look streamed.
     await waitFor(() => emulator.subscriptions().filter((connection) => carrying.has(connection.connectionId)).length < carrying.size, {
       timeoutMs: 5_000,
       intervalMs: 10,
       what: "the killed instance's connections to close",
     });
-    await waitFor(everyCoinOnExactlyOneConnection, { timeoutMs: 10_000, intervalMs: 50, what: 'every coin streamed again' });
+    await waitFor(everySymbolOnExactlyOneConnection, { timeoutMs: 10_000, intervalMs: 50, what: 'every symbol streamed again' });
     const failoverMs = Date.now() - killedAt;
     process.stdout.write(`failover after kill -9: ${failoverMs} ms\n`);
     expect(failoverMs).toBeLessThanOrEqual(10_000);
     await expectCompleteHistory();
   });
 
-  it('gives a joining instance its share within 20 s, handing coins over without losing trades', async () => {
+  it('gives a joining instance its share within 20 s, handing symbols over without losing trades', async () => {
     const joinedAt = Date.now();
     const joiner = await startService(env('node-d'));
     instances.push(joiner);
     await waitFor(
       () => {
         const counts = subscriptionCounts();
-        return everyCoinOnExactlyOneConnection() && emulator.connections().length >= 3 && counts.size >= 30;
+        return everySymbolOnExactlyOneConnection() && emulator.connections().length >= 3 && counts.size >= 30;
       },
       { timeoutMs: 20_000, intervalMs: 100, what: 'rebalanced subscriptions' },
     );
@@ -194,17 +194,17 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
       { timeoutMs: 20_000, intervalMs: 100, what: 'the joiner to stream its share' },
     );
     process.stdout.write(`rebalance to a joining instance: ${Date.now() - joinedAt} ms (first health ${JSON.stringify(health.stream)})\n`);
-    await waitFor(everyCoinOnExactlyOneConnection, { timeoutMs: 10_000, intervalMs: 100, what: 'one subscription per coin after handover' });
+    await waitFor(everySymbolOnExactlyOneConnection, { timeoutMs: 10_000, intervalMs: 100, what: 'one subscription per symbol after handover' });
     await expectCompleteHistory();
   });
 
-  it('hands a stopping instance\'s coins over within 2 s of SIGTERM, after it stored what it held', async () => {
+  it('hands a stopping instance\'s symbols over within 2 s of SIGTERM, after it stored what it held', async () => {
     const leaving = instances.pop() as ServiceProcess;
     const stoppedAt = Date.now();
     const exit = leaving.stop('SIGTERM');
     await waitFor(
-      () => emulator.subscriptions().length > 0 && everyCoinOnAtLeastOneConnection() && (leaving.child.exitCode !== null || leaving.child.signalCode !== null),
-      { timeoutMs: 5_000, intervalMs: 20, what: 'every coin streamed by the others' },
+      () => emulator.subscriptions().length > 0 && everySymbolOnAtLeastOneConnection() && (leaving.child.exitCode !== null || leaving.child.signalCode !== null),
+      { timeoutMs: 5_000, intervalMs: 20, what: 'every symbol streamed by the others' },
     );
     const handoverMs = Date.now() - stoppedAt;
     process.stdout.write(`handover after SIGTERM: ${handoverMs} ms\n`);
@@ -213,7 +213,7 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
     await expectCompleteHistory();
   });
 
-  it('stays exactly-once with prices that never go back when a paused instance wakes up still believing it owns coins', async () => {
+  it('stays exactly-once with prices that never go back when a paused instance wakes up still believing it owns symbols', async () => {
     const [sleeper, watcher] = instances;
     const seen = new Map<string, number>();
     const regressions: string[] = [];
@@ -230,7 +230,7 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
         await sleep(25);
       }
     })();
-    // Frozen past its lease TTL: the others take its coins while it still believes it owns them.
+    // Frozen past its lease TTL: the others take its symbols while it still believes it owns them.
     sleeper.child.kill('SIGSTOP');
     await sleep(7_000);
     sleeper.child.kill('SIGCONT');
@@ -241,18 +241,18 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
     expect(seen.size).toBe(30);
     // Proof that the overlap happened: on waking, the sleeper found its leases taken by the others.
     expect(sleeper.output()).toContain('leases lost to another instance');
-    await waitFor(everyCoinOnExactlyOneConnection, { timeoutMs: 20_000, intervalMs: 100, what: 'one owner per coin after the overlap' });
+    await waitFor(everySymbolOnExactlyOneConnection, { timeoutMs: 20_000, intervalMs: 100, what: 'one owner per symbol after the overlap' });
     await expectCompleteHistory();
   });
 
   it('survives Redis being unreachable for 10 s without losing or duplicating a trade', async () => {
     await redisProxy.cut();
     await sleep(10_000);
-    expect(everyCoinOnAtLeastOneConnection()).toBe(true);
+    expect(everySymbolOnAtLeastOneConnection()).toBe(true);
     const health = await fetch(`${instances[0].baseUrl}/health`);
     expect(health.status).toBe(503);
     await redisProxy.restore();
-    await waitFor(everyCoinOnExactlyOneConnection, { timeoutMs: 20_000, intervalMs: 100, what: 'convergence after Redis returned' });
+    await waitFor(everySymbolOnExactlyOneConnection, { timeoutMs: 20_000, intervalMs: 100, what: 'convergence after Redis returned' });
     await expectCompleteHistory();
   });
 
@@ -290,7 +290,7 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
     } finally {
       pgProxy.thaw();
     }
-    await waitFor(everyCoinOnExactlyOneConnection, { timeoutMs: 20_000, intervalMs: 100, what: 'the leaving instance\'s coins taken over' });
+    await waitFor(everySymbolOnExactlyOneConnection, { timeoutMs: 20_000, intervalMs: 100, what: 'the leaving instance\'s symbols taken over' });
     await expectCompleteHistory(40_000);
   });
 });

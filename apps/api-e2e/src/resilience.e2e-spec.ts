@@ -9,10 +9,10 @@ interface Currency {
   streamLive: boolean | null;
 }
 
-const COINS = ['BTCUSDT', 'ETHUSDT', 'C001USDT', 'C002USDT', 'C003USDT', 'C004USDT'];
+const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'C001USDT', 'C002USDT', 'C003USDT', 'C004USDT'];
 
 /**
- * Fault injection against the built service: every coin's stored ids must stay contiguous up to the emulator's
+ * Fault injection against the built service: every symbol's stored ids must stay contiguous up to the emulator's
  * current id, and no connection may be closed for sending too many control messages. Figures go to stdout.
  */
 class Scenario {
@@ -28,7 +28,7 @@ class Scenario {
     this.sql = new Client({ connectionString: this.database.url });
     await this.sql.connect();
     // Tracked as if added through another instance: POSTing each would spend exchangeInfo weight for nothing.
-    await this.sql.query('INSERT INTO tracked_symbol (symbol) SELECT unnest($1::text[])', [COINS]);
+    await this.sql.query('INSERT INTO tracked_symbol (symbol) SELECT unnest($1::text[])', [SYMBOLS]);
   }
 
   async startService(env: Record<string, string> = {}): Promise<ServiceProcess> {
@@ -64,14 +64,14 @@ class Scenario {
     return (await response.json()) as Currency[];
   }
 
-  /** Milliseconds until every coin serves a price newer than the emulator's id at `since` from a live stream. */
+  /** Milliseconds until every symbol serves a price newer than the emulator's id at `since` from a live stream. */
   async pricesFlowAgain(idsAtFault: Map<string, number>, since: number, timeoutMs: number): Promise<number> {
     await waitFor(
       async () => {
         const list = await this.currencies();
         return (
-          list.length === COINS.length &&
-          list.every((coin) => coin.streamLive === true && (coin.tradeId ?? 0) > (idsAtFault.get(coin.symbol) as number))
+          list.length === SYMBOLS.length &&
+          list.every((tracked) => tracked.streamLive === true && (tracked.tradeId ?? 0) > (idsAtFault.get(tracked.symbol) as number))
         );
       },
       { timeoutMs, intervalMs: 20, what: 'prices to flow again' },
@@ -96,11 +96,11 @@ class Scenario {
   }
 
   currentIds(): Map<string, number> {
-    return new Map(COINS.map((symbol) => [symbol, this.emulator.lastTradeId(symbol) as number]));
+    return new Map(SYMBOLS.map((symbol) => [symbol, this.emulator.lastTradeId(symbol) as number]));
   }
 
   /**
-   * Waits until every coin's history reaches the emulator's current id with count == max - min + 1 (the primary key
+   * Waits until every symbol's history reaches the emulator's current id with count == max - min + 1 (the primary key
    * rules out duplicates), and returns how many ids are missing below that (0 when nothing was lost).
    */
   async expectCompleteHistory(timeoutMs = 15_000, gapsTimeoutMs = 5_000): Promise<number> {
@@ -111,9 +111,9 @@ class Scenario {
     await waitFor(
       async () => {
         rows = (await this.sql.query('SELECT symbol, count(*) AS count, min(trade_id) AS min, max(trade_id) AS max FROM agg_trade GROUP BY symbol')).rows;
-        return COINS.every((symbol) => complete(rows.find((row) => row.symbol === symbol), symbol));
+        return SYMBOLS.every((symbol) => complete(rows.find((row) => row.symbol === symbol), symbol));
       },
-      { timeoutMs, intervalMs: 100, what: 'complete, contiguous history for every coin' },
+      { timeoutMs, intervalMs: 100, what: 'complete, contiguous history for every symbol' },
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n${JSON.stringify(rows.filter((row) => !complete(row, row.symbol)))}`);
     });
@@ -145,10 +145,10 @@ describe('self-healing stream, faults in sequence (built service + emulator + re
   beforeAll(async () => {
     await scenario.start({ tradesPerSecondPerSymbol: 20, seed: 21 });
     await scenario.startService();
-    await waitFor(async () => (await scenario.currencies()).every((coin) => coin.streamLive && coin.tradeId !== null), {
+    await waitFor(async () => (await scenario.currencies()).every((tracked) => tracked.streamLive && tracked.tradeId !== null), {
       timeoutMs: 10_000,
       intervalMs: 50,
-      what: 'every coin priced',
+      what: 'every symbol priced',
     });
   });
 
@@ -181,17 +181,17 @@ describe('self-healing stream, faults in sequence (built service + emulator + re
     expect(lost).toBe(0);
   });
 
-  it('(d) serverShutdown: make-before-break renewal, the coins never stop being live', async () => {
+  it('(d) serverShutdown: make-before-break renewal, the symbols never stop being live', async () => {
     const logFrom = scenario.service?.output().length ?? 0;
     scenario.emulator.sendServerShutdown(1_000);
     const until = Date.now() + 2_500;
     while (Date.now() < until) {
       const list = await scenario.currencies();
-      expect(list.filter((coin) => coin.streamLive !== true)).toEqual([]);
+      expect(list.filter((tracked) => tracked.streamLive !== true)).toEqual([]);
       await sleep(25);
     }
     const log = scenario.service?.output().slice(logFrom) ?? '';
-    expect(log.match(/renewing connection \S+ \(server shutdown announced\)/g)?.length).toBe(COINS.length / 2);
+    expect(log.match(/renewing connection \S+ \(server shutdown announced\)/g)?.length).toBe(SYMBOLS.length / 2);
     expect(log).not.toMatch(/ lost: /);
     expect(await scenario.expectCompleteHistory()).toBe(0);
   });
@@ -226,8 +226,8 @@ describe('self-healing stream, faults in sequence (built service + emulator + re
       await waitFor(
         async () =>
           Number((await scenario.sql.query('SELECT count(DISTINCT symbol) AS n FROM trade_gap WHERE resolved_at IS NULL')).rows[0].n) ===
-          COINS.length,
-        { timeoutMs: 10_000, intervalMs: 100, what: 'a recorded gap for every coin' },
+          SYMBOLS.length,
+        { timeoutMs: 10_000, intervalMs: 100, what: 'a recorded gap for every symbol' },
       );
       await scenario.service?.stop('SIGKILL');
       const restartedAt = Date.now();
@@ -245,36 +245,36 @@ describe('self-healing stream, faults in sequence (built service + emulator + re
     }
   }, 180_000);
 
-  it("(h) killed (SIGKILL) after storing a new coin's first live trades, before fetching its trades since it was added: the next instance fetches them", async () => {
-    const coin = 'C005USDT';
+  it("(h) killed (SIGKILL) after storing a new symbol's first live trades, before fetching its trades since it was added: the next instance fetches them", async () => {
+    const symbol = 'C005USDT';
     const restProxy = await scenario.restartBehindRestProxy();
     try {
-      // REST hangs, so the new coin's fetch back to its addition never gets its first page.
+      // REST hangs, so the new symbol's fetch back to its addition never gets its first page.
       restProxy.freeze();
       // Added through another instance (a POST would need exchangeInfo over the frozen REST).
-      const { rows } = await scenario.sql.query<{ added_at: Date }>('INSERT INTO tracked_symbol (symbol) VALUES ($1) RETURNING added_at', [coin]);
+      const { rows } = await scenario.sql.query<{ added_at: Date }>('INSERT INTO tracked_symbol (symbol) VALUES ($1) RETURNING added_at', [symbol]);
       const addedAt = rows[0].added_at.getTime();
       const storedCount = async (): Promise<number> =>
-        Number((await scenario.sql.query('SELECT count(*) AS n FROM agg_trade WHERE symbol = $1', [coin])).rows[0].n);
-      await waitFor(async () => (await storedCount()) >= 20, { timeoutMs: 10_000, intervalMs: 100, what: `live trades of ${coin} stored` });
+        Number((await scenario.sql.query('SELECT count(*) AS n FROM agg_trade WHERE symbol = $1', [symbol])).rows[0].n);
+      await waitFor(async () => (await storedCount()) >= 20, { timeoutMs: 10_000, intervalMs: 100, what: `live trades of ${symbol} stored` });
       await scenario.service?.stop('SIGKILL');
       const restartedAt = Date.now();
       await scenario.startService();
-      const firstSinceAdded = scenario.emulator.tradesOf(coin, { limit: 1_000_000 }).find((trade) => trade.tradeTime >= addedAt);
+      const firstSinceAdded = scenario.emulator.tradesOf(symbol, { limit: 1_000_000 }).find((trade) => trade.tradeTime >= addedAt);
       let stored = { min: 0, max: 0, count: 0 };
       await waitFor(
         async () => {
-          const row = (await scenario.sql.query('SELECT min(trade_id) AS min, max(trade_id) AS max, count(*) AS count FROM agg_trade WHERE symbol = $1', [coin])).rows[0];
+          const row = (await scenario.sql.query('SELECT min(trade_id) AS min, max(trade_id) AS max, count(*) AS count FROM agg_trade WHERE symbol = $1', [symbol])).rows[0];
           stored = { min: Number(row.min), max: Number(row.max), count: Number(row.count) };
           return stored.min <= (firstSinceAdded?.aggTradeId ?? 0) && stored.count === stored.max - stored.min + 1;
         },
-        { timeoutMs: 15_000, intervalMs: 100, what: `${coin}'s trades since it was added stored, contiguous` },
+        { timeoutMs: 15_000, intervalMs: 100, what: `${symbol}'s trades since it was added stored, contiguous` },
       ).catch((error: Error) => {
         throw new Error(`${error.message}: first since added ${firstSinceAdded?.aggTradeId}, stored ${JSON.stringify(stored)}`);
       });
-      report(`SIGKILL before a new coin's first page + restart: its trades since it was added stored ${Date.now() - restartedAt} ms after the restart`);
+      report(`SIGKILL before a new symbol's first page + restart: its trades since it was added stored ${Date.now() - restartedAt} ms after the restart`);
       expect(await scenario.expectCompleteHistory()).toBe(0);
-      const marked = await scenario.sql.query('SELECT 1 FROM tracked_symbol WHERE symbol = $1 AND since_added_filled_at IS NOT NULL', [coin]);
+      const marked = await scenario.sql.query('SELECT 1 FROM tracked_symbol WHERE symbol = $1 AND since_added_filled_at IS NOT NULL', [symbol]);
       expect(marked.rowCount).toBe(1);
     } finally {
       await restProxy.stop();
@@ -292,7 +292,7 @@ describe('connection lifetime (built service + emulator + real PostgreSQL and Re
     const service = await scenario.startService({ STREAM_RENEW_AFTER_MS: '1500' });
     await sleep(5_000);
     const log = service.output();
-    expect(log.match(/renewing connection \S+ \(lifetime\)/g)?.length).toBeGreaterThanOrEqual(COINS.length / 2);
+    expect(log.match(/renewing connection \S+ \(lifetime\)/g)?.length).toBeGreaterThanOrEqual(SYMBOLS.length / 2);
     expect(log).not.toMatch(/ lost: /);
     expect(scenario.emulator.stats().lifetimeCloses).toBe(0);
     expect(await scenario.expectCompleteHistory()).toBe(0);
@@ -303,7 +303,7 @@ describe('connection lifetime (built service + emulator + real PostgreSQL and Re
     scenario.emulator.setConnectionLifetime(2_000);
     const service = await scenario.startService();
     await sleep(5_000);
-    expect(scenario.emulator.stats().lifetimeCloses).toBeGreaterThanOrEqual(COINS.length / 2);
+    expect(scenario.emulator.stats().lifetimeCloses).toBeGreaterThanOrEqual(SYMBOLS.length / 2);
     expect(service.output()).toMatch(/lost: closed by server: 1001/);
     const lost = await scenario.expectCompleteHistory();
     report(`server cuts every 2 s: ${scenario.emulator.stats().lifetimeCloses} cuts, trades lost ${lost}`);

@@ -44,7 +44,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   const cors = new CorsPolicy(config.corsOrigins);
   if (cors.enabled) {
     if (config.apiKeys.length === 0) {
-      new Logger('Security').warn('CORS_ORIGINS is set and API_KEYS is not: pages on those origins can add and remove coins');
+      new Logger('Security').warn('CORS_ORIGINS is set and API_KEYS is not: pages on those origins can add and remove symbols');
     }
     app.enableCors({
       origin: (origin, done) => done(null, cors.allowOriginFor(origin) ?? false),
@@ -59,7 +59,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     new DocumentBuilder()
       .setTitle('binance-rates')
       .setDescription(
-        'Live Binance prices: tracked coins, their latest price (from Redis) and their full aggregate-trade history (from PostgreSQL).',
+        'Live Binance prices: tracked symbols, their latest price (from Redis) and their full aggregate-trade history (from PostgreSQL).',
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'One of API_KEYS (only when it is set)' }, API_KEY_BEARER_SCHEME)

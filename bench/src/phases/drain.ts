@@ -5,18 +5,18 @@ const POLL_MS = 25;
 
 /**
  * Waits until the service has caught up with `targetIds` (the emulator's last ids once the market is stopped):
- * every coin's latest trade id in Redis has reached its target and /health reports no pending history twice in a
+ * every symbol's latest trade id in Redis has reached its target and /health reports no pending history twice in a
  * row (the second look covers a batch that was in flight during the first). Returns when that first held, or null
  * on timeout.
  */
 export async function waitDrained(context: BenchContext, targetIds: ReadonlyMap<string, number>, timeoutMs: number): Promise<number | null> {
-  const { redis, service, coins } = context;
+  const { redis, service, symbols } = context;
   const deadline = nowMs() + timeoutMs;
   let emptySince: number | null = null;
   while (nowMs() < deadline) {
     const checkedAt = nowMs();
-    const latest = await redis.latestTradeIds(service.redisPrefix, coins);
-    const latestDone = coins.every((symbol) => (latest.get(symbol) ?? 0) >= (targetIds.get(symbol) ?? 0));
+    const latest = await redis.latestTradeIds(service.redisPrefix, symbols);
+    const latestDone = symbols.every((symbol) => (latest.get(symbol) ?? 0) >= (targetIds.get(symbol) ?? 0));
     const pending = latestDone ? (await service.client.health()).postgres?.pendingTrades : undefined;
     if (latestDone && pending === 0) {
       if (emptySince !== null) {
@@ -44,7 +44,7 @@ export interface StoredCheck {
 }
 
 /**
- * Counts stored rows per coin with ids in (fromIds, toIds] against what the emulator generated there (ids are
+ * Counts stored rows per symbol with ids in (fromIds, toIds] against what the emulator generated there (ids are
  * sequential per symbol, so expected = toId - fromId). Recounts until they match or the deadline passes: a batch
  * may still be in flight, and a gap may still be backfilling over REST.
  */
@@ -54,7 +54,7 @@ export async function checkStored(
   toIds: ReadonlyMap<string, number>,
   timeoutMs: number,
 ): Promise<StoredCheck> {
-  const windows = context.coins.map((symbol) => ({ symbol, afterId: fromIds.get(symbol) ?? 0, toId: toIds.get(symbol) ?? 0 }));
+  const windows = context.symbols.map((symbol) => ({ symbol, afterId: fromIds.get(symbol) ?? 0, toId: toIds.get(symbol) ?? 0 }));
   const expected = windows.reduce((sum, window) => sum + Math.max(0, window.toId - window.afterId), 0);
   const deadline = nowMs() + timeoutMs;
   for (let attempt = 0; ; attempt += 1) {

@@ -20,7 +20,7 @@ describe('invisibleDurations', () => {
     expect(invisibleDurations(observations, trades)).toEqual([1005 - 1001, 1005 - 1003, 1007 - 1004]);
   });
 
-  it('ignores observations taken before the coin had a price', () => {
+  it('ignores observations taken before the symbol had a price', () => {
     const early = [{ sentAt: 990, receivedAt: 991, tradeId: null }, ...observations];
     expect(invisibleDurations(early, [{ aggTradeId: 11, tradeTime: 1000 }])).toEqual([5]);
   });

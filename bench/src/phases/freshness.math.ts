@@ -2,7 +2,7 @@ export interface PriceObservation {
   /** When the GET was sent and its answer received, wall-clock ms (sub-ms resolution). */
   sentAt: number;
   receivedAt: number;
-  /** Latest trade id the service showed; null before the coin has a price. */
+  /** Latest trade id the service showed; null before the symbol has a price. */
   tradeId: number | null;
 }
 

@@ -31,7 +31,7 @@ export interface IngestResult {
   expected: number;
   stored: number;
   lost: number;
-  /** Coins whose latest price in Redis is not the emulator's last trade after draining. */
+  /** Symbols whose latest price in Redis is not the emulator's last trade after draining. */
   latestPriceMismatches: number;
   backlogHighWater: number | null;
   rssPeakMb: number;
@@ -53,13 +53,13 @@ export interface IngestStepResult {
  * stored and every latest price is the emulator's last.
  */
 export async function runIngestStep(context: BenchContext, rate: number, withFreshness: boolean): Promise<IngestStepResult> {
-  const { config, emulator, service, coins } = context;
+  const { config, emulator, service, symbols } = context;
   const drainTimeoutMs = config.drainTimeoutSeconds * 1000;
-  const perCoin = rate / coins.length;
+  const perSymbol = rate / symbols.length;
   const startStats = await emulator.client.stats();
-  const fromIds = lastIds(startStats, coins);
+  const fromIds = lastIds(startStats, symbols);
 
-  await emulator.client.setRates(coins, perCoin);
+  await emulator.client.setRates(symbols, perSymbol);
   await sleep(config.warmupSeconds * 1000);
 
   const cpu = newCpuMeter(context).start();
@@ -69,7 +69,7 @@ export async function runIngestStep(context: BenchContext, rate: number, withFre
   await emulator.client.setRate('*', 0);
   const windowEnd = nowMs();
   const after = await emulator.client.stats();
-  const windowIds = lastIds(after, coins);
+  const windowIds = lastIds(after, symbols);
   const drainedAt = await waitDrained(context, windowIds, drainTimeoutMs);
   const samples = sampler.stop();
   const cpuReport = cpu.read();
@@ -80,23 +80,23 @@ export async function runIngestStep(context: BenchContext, rate: number, withFre
   let freshness: FreshnessResult | null = null;
   let finalIds = windowIds;
   if (withFreshness) {
-    await emulator.client.setRates(coins, perCoin);
+    await emulator.client.setRates(symbols, perSymbol);
     await sleep(1000);
-    freshness = await measureFreshness(context, coins.slice(0, config.freshnessSymbols), config.freshnessSeconds);
+    freshness = await measureFreshness(context, symbols.slice(0, config.freshnessSymbols), config.freshnessSeconds);
     await emulator.client.setRate('*', 0);
-    finalIds = lastIds(await emulator.client.stats(), coins);
+    finalIds = lastIds(await emulator.client.stats(), symbols);
     await waitDrained(context, finalIds, drainTimeoutMs);
   }
 
   // Without a freshness window nothing was sent after the ingest window, which is counted already.
   const stepCheck = withFreshness ? await checkStored(context, fromIds, finalIds, drainTimeoutMs) : windowCheck;
-  const latest = await context.redis.latestTradeIds(service.redisPrefix, coins);
-  const latestPriceMismatches = coins.filter((symbol) => latest.get(symbol) !== finalIds.get(symbol)).length;
+  const latest = await context.redis.latestTradeIds(service.redisPrefix, symbols);
+  const latestPriceMismatches = symbols.filter((symbol) => latest.get(symbol) !== finalIds.get(symbol)).length;
   const endStats = await emulator.client.stats();
 
   // Timed by the emulator's clock between the two stats snapshots (see EmulatorStats.uptimeMs).
   const windowSeconds = (after.uptimeMs - before.uptimeMs) / 1000;
-  const tradesInWindow = generatedBetween(before, after, coins);
+  const tradesInWindow = generatedBetween(before, after, symbols);
   const millions = tradesInWindow / 1e6;
   const perMillion = (seconds: number) => (millions > 0 ? seconds / millions : Number.NaN);
   return {

@@ -28,29 +28,29 @@ interface CountMessage {
 }
 
 /**
- * ccxt pro binance receiving the same coins at the same offered loads, alone with the emulator (the service is
+ * ccxt pro binance receiving the same symbols at the same offered loads, alone with the emulator (the service is
  * stopped first, so neither competes with the other for the two cores).
  */
 export async function runPeer(
-  context: MeteredContext & { config: BenchConfig; coins: string[] },
+  context: MeteredContext & { config: BenchConfig; symbols: string[] },
   rates: readonly number[],
 ): Promise<PeerResult[]> {
-  const { config, emulator, coins } = context;
+  const { config, emulator, symbols } = context;
   const { process: peer } = await ManagedProcess.start({
     name: 'ccxt',
     script: join(config.rootDir, 'dist/bench/src/peer/ccxt-receiver.js'),
-    args: [emulator.restBaseUrl, emulator.wsBaseUrl, coins.join(',')],
+    args: [emulator.restBaseUrl, emulator.wsBaseUrl, symbols.join(',')],
     cwd: config.rootDir,
     env: { PATH: process.env['PATH'] },
     readyPattern: /^\{"event":"ready".*\}$/,
     ipc: true,
   });
   try {
-    await waitFor(async () => (await emulator.client.subscribedCount(coins)) === coins.length, 30_000, 'ccxt subscribed');
+    await waitFor(async () => (await emulator.client.subscribedCount(symbols)) === symbols.length, 30_000, 'ccxt subscribed');
     const count = () => peer.request<CountMessage>({ type: 'count' }, 'count', 10_000);
     const results: PeerResult[] = [];
     for (const rate of rates) {
-      await emulator.client.setRates(coins, rate / coins.length);
+      await emulator.client.setRates(symbols, rate / symbols.length);
       await sleep(config.warmupSeconds * 1000);
       const cpu = newCpuMeter(context, { peer: peer.pid }).start();
       const statsBefore = await emulator.client.stats();
@@ -65,7 +65,7 @@ export async function runPeer(
       const parsed = countAfter.parsed - countBefore.parsed;
       results.push({
         offeredPerSecond: rate,
-        generatedPerSecond: generatedBetween(statsBefore, statsAfter, coins) / ((statsAfter.uptimeMs - statsBefore.uptimeMs) / 1000),
+        generatedPerSecond: generatedBetween(statsBefore, statsAfter, symbols) / ((statsAfter.uptimeMs - statsBefore.uptimeMs) / 1000),
         receivedPerSecond: parsed / seconds,
         returnedPerSecond: (countAfter.returned - countBefore.returned) / seconds,
         cpuSecondsPerMillion: parsed > 0 ? report.peer / (parsed / 1e6) : Number.NaN,

@@ -8,7 +8,7 @@ import type { PushSample } from '../push/push-clients';
 export interface PushResult {
   offeredPerSecond: number;
   clients: number;
-  coinsPerClient: number;
+  symbolsPerClient: number;
   connected: number;
   /** Clients the service refused (503 beyond PRICE_PUSH_MAX_CLIENTS) or that could not connect. */
   refused: number;
@@ -34,13 +34,13 @@ interface Reply {
 }
 
 /**
- * The live push under load: the market trades `pushRate` over the tracked coins, and for each count in `pushClients`
- * that many `GET /api/currencies/stream` clients (their own process) each follow `pushCoinsPerClient` coins for
+ * The live push under load: the market trades `pushRate` over the tracked symbols, and for each count in `pushClients`
+ * that many `GET /api/currencies/stream` clients (their own process) each follow `pushSymbolsPerClient` symbols for
  * `pushSeconds`. The service's CPU with the clients is compared with a window at the same rate without any, so the
  * difference is what the push costs.
  */
 export async function runPush(context: BenchContext): Promise<PushResult[]> {
-  const { config, emulator, service, coins } = context;
+  const { config, emulator, service, symbols } = context;
   const { process: clientsProcess } = await ManagedProcess.start({
     name: 'push clients',
     script: join(config.rootDir, 'dist/bench/src/push/push-clients.js'),
@@ -59,13 +59,13 @@ export async function runPush(context: BenchContext): Promise<PushResult[]> {
     return { service: used.service / used.wallSeconds, clients: used.peer / used.wallSeconds };
   };
   try {
-    await emulator.client.setRates(coins, config.pushRate / coins.length);
+    await emulator.client.setRates(symbols, config.pushRate / symbols.length);
     await sleep(config.warmupSeconds * 1000);
     const without = await measureCores();
     const results: PushResult[] = [];
     for (const count of config.pushClients) {
       const follow = Array.from({ length: count }, (_, client) =>
-        Array.from({ length: config.pushCoinsPerClient }, (_, k) => coins[(client * config.pushCoinsPerClient + k) % coins.length]),
+        Array.from({ length: config.pushSymbolsPerClient }, (_, k) => symbols[(client * config.pushSymbolsPerClient + k) % symbols.length]),
       );
       const opened = await ask<Reply & { connected: number; refused: number }>({ type: 'open', follow }, 'opened');
       await sleep(config.warmupSeconds * 1000);
@@ -77,7 +77,7 @@ export async function runPush(context: BenchContext): Promise<PushResult[]> {
       results.push({
         offeredPerSecond: config.pushRate,
         clients: count,
-        coinsPerClient: config.pushCoinsPerClient,
+        symbolsPerClient: config.pushSymbolsPerClient,
         connected: opened.connected,
         refused: opened.refused,
         serviceCoresWithout: without.service,

@@ -6,21 +6,21 @@ import { WindowSampler } from '../infra/window-sampler';
 import { percentile } from './freshness.math';
 
 export interface ScaleResult {
-  coins: number;
-  ratePerCoin: number;
+  symbols: number;
+  ratePerSymbol: number;
   /** Until every POST /api/currency was answered. */
   addSeconds: number;
   addP50Ms: number;
   addP99Ms: number;
   addFailures: number;
-  /** From the first POST until /health reports every coin live; null if not within the timeout. */
+  /** From the first POST until /health reports every symbol live; null if not within the timeout. */
   subscribedSeconds: number | null;
-  /** From the first POST until the emulator has an aggTrade stream open for every coin. */
+  /** From the first POST until the emulator has an aggTrade stream open for every symbol. */
   emulatorSubscribedSeconds: number | null;
-  /** From the first POST until every coin has a latest price in Redis. */
+  /** From the first POST until every symbol has a latest price in Redis. */
   pricedSeconds: number | null;
   rssAtSubscribedMb: number;
-  /** Steady window with every coin streaming. */
+  /** Steady window with every symbol streaming. */
   steadySeconds: number;
   rssPeakMb: number;
   serviceCpuPercent: number;
@@ -30,13 +30,13 @@ export interface ScaleResult {
 const POLL_MS = 100;
 
 /**
- * A fresh instance is asked to track `coins` at once (POSTs bounded to `concurrency` in flight) while the market
+ * A fresh instance is asked to track `symbols` at once (POSTs bounded to `concurrency` in flight) while the market
  * already trades them; the clock runs from the first POST until /health, the emulator and Redis each say every
- * coin is live. Then a steady window measures memory and CPU with all of them streaming.
+ * symbol is live. Then a steady window measures memory and CPU with all of them streaming.
  */
 export async function runScale(context: BenchContext, timeoutMs: number): Promise<ScaleResult> {
-  const { config, emulator, service, redis, coins } = context;
-  await emulator.client.setRate('*', config.scaleRatePerCoin);
+  const { config, emulator, service, redis, symbols } = context;
+  await emulator.client.setRate('*', config.scaleRatePerSymbol);
   const start = nowMs();
   const milestones: { subscribed: number | null; emulator: number | null; priced: number | null } = {
     subscribed: null,
@@ -49,21 +49,21 @@ export async function runScale(context: BenchContext, timeoutMs: number): Promis
       const at = nowMs();
       if (milestones.subscribed === null) {
         const health = await service.client.health().catch(() => null);
-        if (health && !adding && health.stream.liveSymbols >= coins.length) milestones.subscribed = at;
+        if (health && !adding && health.stream.liveSymbols >= symbols.length) milestones.subscribed = at;
       }
       if (milestones.emulator === null && !adding) {
-        if ((await emulator.client.subscribedCount(coins)) === coins.length) milestones.emulator = at;
+        if ((await emulator.client.subscribedCount(symbols)) === symbols.length) milestones.emulator = at;
       }
       if (milestones.priced === null && !adding) {
-        const ids = await redis.latestTradeIds(service.redisPrefix, coins);
-        if (coins.every((symbol) => (ids.get(symbol) ?? 0) > 0)) milestones.priced = at;
+        const ids = await redis.latestTradeIds(service.redisPrefix, symbols);
+        if (symbols.every((symbol) => (ids.get(symbol) ?? 0) > 0)) milestones.priced = at;
       }
       await sleep(POLL_MS);
     }
   })();
   const latencies: number[] = [];
   let failures = 0;
-  await mapBounded(coins, config.scaleAddConcurrency, async (symbol) => {
+  await mapBounded(symbols, config.scaleAddConcurrency, async (symbol) => {
     const sentAt = nowMs();
     await service.client.addCurrency(symbol).catch(() => {
       failures += 1;
@@ -83,8 +83,8 @@ export async function runScale(context: BenchContext, timeoutMs: number): Promis
   await emulator.client.setRate('*', 0);
   const since = (at: number | null) => (at === null ? null : (at - start) / 1000);
   return {
-    coins: coins.length,
-    ratePerCoin: config.scaleRatePerCoin,
+    symbols: symbols.length,
+    ratePerSymbol: config.scaleRatePerSymbol,
     addSeconds,
     addP50Ms: percentile(latencies, 50),
     addP99Ms: percentile(latencies, 99),

@@ -30,7 +30,7 @@ export function resultRows(results: BenchResults): Row[] {
   const rows: Row[] = [];
   const maxOffered = Math.max(...results.ingest.map((step) => step.offeredPerSecond));
   for (const step of results.ingest) {
-    const scenario = `${loadName(step.offeredPerSecond)} ${results.settings['coins']} coins`;
+    const scenario = `${loadName(step.offeredPerSecond)} ${results.settings['symbols']} symbols`;
     const atMax = step.offeredPerSecond === maxOffered;
     const cpm = step.cpuPerMillion;
     rows.push(
@@ -122,7 +122,7 @@ export function resultRows(results: BenchResults): Row[] {
     );
   }
   for (const push of results.push) {
-    const scenario = `${push.clients} clients × ${push.coinsPerClient} coins @${loadName(push.offeredPerSecond)}`;
+    const scenario = `${push.clients} clients × ${push.symbolsPerClient} symbols @${loadName(push.offeredPerSecond)}`;
     rows.push(
       ['6 push', scenario, 'connected | refused | ended early', `${push.connected} | ${push.refused} | ${push.ended}${push.endReasons.length > 0 ? ` (${push.endReasons.join('; ')})` : ''}`, ''],
       ['6 push', scenario, 'price events /s delivered (MB/s)', `${rate(push.priceEventsPerSecond)} (${num(push.megabytesPerSecond, 2)})`, ''],
@@ -154,7 +154,7 @@ export function resultRows(results: BenchResults): Row[] {
   }
   if (results.scale) {
     const scale = results.scale;
-    const scenario = `${scale.coins} coins @${scale.ratePerCoin}/s`;
+    const scenario = `${scale.symbols} symbols @${scale.ratePerSymbol}/s`;
     rows.push(
       ['5 scale', scenario, 'POSTs done s (p50/p99 ms, failed)', `${num(scale.addSeconds)} (${num(scale.addP50Ms, 0)}/${num(scale.addP99Ms, 0)}, ${scale.addFailures})`, ''],
       ['5 scale', scenario, 'all live (/health) s', num(scale.subscribedSeconds), '<= 10'],

@@ -7,12 +7,12 @@ import type { Mode, Sample } from './prisma-cost.child';
 
 /**
  * What the generated Prisma client would cost the service for its cold queries (libs/storage README, "Prisma"):
- * memory once loaded, and latency of a tracked-symbol existence check and of the active-symbols list (2,000 coins),
+ * memory once loaded, and latency of a tracked-symbol existence check and of the active-symbols list (2,000 symbols),
  * through the client on a pg pool (@prisma/adapter-pg) against the same queries in raw SQL. Each variant runs in a
  * fresh Node process (prisma-cost.child.ts). Needs `npm run build` first: the generated client is loaded from dist/.
  */
 
-const COINS = 2_000;
+const SYMBOLS = 2_000;
 
 async function main(): Promise<void> {
   const serverUrl = (process.env['BENCH_POSTGRES_URL'] || 'postgresql://postgres@127.0.0.1:5432').replace(/\/+$/, '');
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     await applyMigrations({ databaseUrl: url });
     const seed = new Client({ connectionString: url });
     await seed.connect();
-    await seed.query(`INSERT INTO tracked_symbol (symbol, added_at) SELECT 'C' || n || 'USDT', now() FROM generate_series(1, ${COINS}) AS n`);
+    await seed.query(`INSERT INTO tracked_symbol (symbol, added_at) SELECT 'C' || n || 'USDT', now() FROM generate_series(1, ${SYMBOLS}) AS n`);
     await seed.end();
     const samples: Record<Mode, Sample[]> = { raw: [], prisma: [] };
     for (let round = 0; round < rounds; round += 1) {
@@ -41,13 +41,13 @@ async function main(): Promise<void> {
     const row = (label: string, pick: (sample: Sample) => number, digits: number): string =>
       `| ${label} | ${range(samples.raw.map(pick), digits)} | ${range(samples.prisma.map(pick), digits)} |\n`;
     process.stdout.write(
-      `${COINS} tracked symbols, ${rounds} rounds, a fresh process per variant and round\n\n| | raw pg | Prisma client |\n|---|---|---|\n` +
+      `${SYMBOLS} tracked symbols, ${rounds} rounds, a fresh process per variant and round\n\n| | raw pg | Prisma client |\n|---|---|---|\n` +
         row('RSS after pool + first query, MB', (s) => s.loadedMb, 0) +
         row('RSS after 2,000 checks and 200 lists, MB', (s) => s.exercisedMb, 0) +
         row('JS heap after GC, MB', (s) => s.heapMb, 1) +
         row('existence check p50, ms', (s) => s.existsP50Ms, 2) +
-        row(`list ${COINS} active symbols p50, ms`, (s) => s.listP50Ms, 1) +
-        row(`list ${COINS} active symbols p99, ms`, (s) => s.listP99Ms, 1),
+        row(`list ${SYMBOLS} active symbols p50, ms`, (s) => s.listP50Ms, 1) +
+        row(`list ${SYMBOLS} active symbols p99, ms`, (s) => s.listP99Ms, 1),
     );
   } finally {
     await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

@@ -7,7 +7,7 @@ import { RedisClient, scriptCallChunks } from './redis.client';
 
 /**
  * Writes each price only if its trade id is newer than the stored one, atomically, so a late or replayed trade,
- * a backfill, or a second instance that still believes it owns the coin can never move the price backwards.
+ * a backfill, or a second instance that still believes it owns the symbol can never move the price backwards.
  * The prices that did change are published in the same step, so every instance's in-memory view follows.
  * KEYS: one hash per symbol. ARGV[1]: channel; ARGV[2]: the publishing store's tag, the message's first line (so a
  * store can skip its own messages); then 5 values per key (symbol, price, tradeId, tradeTime, updatedAt).
@@ -33,7 +33,7 @@ return #changed
 /**
  * The stored fields of many symbols at once: for each key, price, trade id, trade time and update time (nil when the
  * key is missing, which arrives as null or, over RESP3, false). One script call instead of a pipeline of HGETALLs,
- * which costs one command object, promise, reply and socket write per symbol: the periodic resync of 2,000 coins was
+ * which costs one command object, promise, reply and socket write per symbol: the periodic resync of 2,000 symbols was
  * a large part of an idle instance's CPU.
  */
 const PRICES_OF = `

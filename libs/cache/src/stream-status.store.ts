@@ -8,7 +8,7 @@ export interface StreamStatus {
   reportedAt: number;
 }
 
-/** Per symbol, whether its owner's stream is live: lets any instance answer for coins another instance streams. */
+/** Per symbol, whether its owner's stream is live: lets any instance answer for symbols another instance streams. */
 @Injectable()
 export class StreamStatusStore {
   constructor(private readonly client: RedisClient) {}

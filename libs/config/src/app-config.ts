@@ -61,7 +61,7 @@ export abstract class AppConfig {
     /** Trades held in memory while PostgreSQL is slow or down; beyond it they become a recorded gap. */
     readonly maxPendingTrades: number;
     readonly backfillWindowMs: number;
-    /** Live push: each client gets at most one price per coin per interval, the newest. */
+    /** Live push: each client gets at most one price per symbol per interval, the newest. */
     readonly pricePushIntervalMs: number;
     /** Live-push clients one instance serves at once; more are refused with 503. */
     readonly pricePushMaxClients: number;

@@ -13,7 +13,7 @@ export class MetricsController {
     summary: 'Prometheus metrics of this instance',
     description:
       'Trades accepted, persisted, shed, rejected and backfilled; the history backlog; write failures; stream ' +
-      'connections and live coins; live-push clients (all prefixed binance_rates_), and the Node.js process defaults.',
+      'connections and live symbols; live-push clients (all prefixed binance_rates_), and the Node.js process defaults.',
   })
   @ApiProduces('text/plain')
   @ApiOkResponse({ description: 'Prometheus text exposition format', content: { 'text/plain': { schema: { type: 'string' } } } })

@@ -26,10 +26,10 @@ export class PriceStreamController {
   @ApiOperation({
     summary: 'Live prices as Server-Sent Events',
     description:
-      'Held open. At once the current price of every followed coin, then, at most once per PRICE_PUSH_INTERVAL_MS ' +
+      'Held open. At once the current price of every followed symbol, then, at most once per PRICE_PUSH_INTERVAL_MS ' +
       '(100 ms by default), the newest price of each one that moved: `event: price`, `data: {symbol, price, tradeId, ' +
-      'tradeTime}`. A followed coin that stops being tracked gets `event: removed` (`data: {symbol}`); the stream ' +
-      'closes with `event: end` (`data: {reason}`) when the instance stops, when every coin followed by name is gone, ' +
+      'tradeTime}`. A followed symbol that stops being tracked gets `event: removed` (`data: {symbol}`); the stream ' +
+      'closes with `event: end` (`data: {reason}`) when the instance stops, when every symbol followed by name is gone, ' +
       'or when the client falls more than 1 MiB behind. A comment line every 15 s keeps proxies from closing it.',
   })
   @ApiProduces('text/event-stream')
@@ -49,7 +49,7 @@ export class PriceStreamController {
   private parseSymbols(list: string): string[] {
     const symbols = list.split(',').map((item) => item.trim());
     if (symbols.every((symbol) => symbol === '')) {
-      throw new BadRequestException('symbols must name at least one coin, e.g. BTCUSDT,ETHUSDT; omit it to follow every coin');
+      throw new BadRequestException('symbols must name at least one symbol, e.g. BTCUSDT,ETHUSDT; omit it to follow every symbol');
     }
     return [...new Set(symbols.filter((symbol) => symbol !== '').map((symbol) => this.symbolPipe.transform(symbol)))];
   }

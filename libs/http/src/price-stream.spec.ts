@@ -5,7 +5,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ServerSentPriceStream, formatEndEvent, formatPriceEvents } from './price-stream';
 
 describe('Server-Sent Events text', () => {
-  it('writes one price event per coin, then one removed event per coin, each ended by a blank line', () => {
+  it('writes one price event per symbol, then one removed event per symbol, each ended by a blank line', () => {
     const text = formatPriceEvents({
       prices: [{ symbol: 'BTCUSDT', price: '37000.10000000', tradeId: 12, tradeTime: 1_700_000_000_000 }],
       removed: ['ETHUSDT'],

@@ -14,7 +14,7 @@ export const SSE_HEADERS = {
   'x-accel-buffering': 'no',
 };
 
-/** Server-Sent Events text for one push: a `price` event per coin, then a `removed` event per coin no longer tracked. */
+/** Server-Sent Events text for one push: a `price` event per symbol, then a `removed` event per symbol no longer tracked. */
 export function formatPriceEvents({ prices, removed }: PriceChanges): string {
   let text = '';
   for (const { symbol, price, tradeId, tradeTime } of prices) {

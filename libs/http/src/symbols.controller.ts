@@ -30,7 +30,7 @@ export class SymbolsController {
 
   @Post('currency')
   @RequiresApiKey()
-  @ApiOperation({ summary: 'Track a coin: stream its trades, keep its latest price and full history' })
+  @ApiOperation({ summary: 'Track a symbol: stream its trades, keep its latest price and full history' })
   @ApiCreatedResponse({ type: SymbolResponseDto, description: 'Now tracked' })
   @ApiOkResponse({ type: SymbolResponseDto, description: 'Was already tracked (idempotent)' })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Malformed body or symbol' })
@@ -48,7 +48,7 @@ export class SymbolsController {
   @Delete('currency/:symbol')
   @RequiresApiKey()
   @HttpCode(204)
-  @ApiOperation({ summary: 'Stop tracking a coin; its stored history is kept' })
+  @ApiOperation({ summary: 'Stop tracking a symbol; its stored history is kept' })
   @ApiParam(symbolParam)
   @ApiNoContentResponse({ description: 'No longer tracked' })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
@@ -58,7 +58,7 @@ export class SymbolsController {
   }
 
   @Get('currencies')
-  @ApiOperation({ summary: 'Every tracked coin with its latest price' })
+  @ApiOperation({ summary: 'Every tracked symbol with its latest price' })
   @ApiOkResponse({ type: [SymbolResponseDto] })
   list(): SymbolResponseDto[] {
     const now = Date.now();
@@ -66,7 +66,7 @@ export class SymbolsController {
   }
 
   @Get('currency/:symbol')
-  @ApiOperation({ summary: 'The latest price of a tracked coin' })
+  @ApiOperation({ summary: 'The latest price of a tracked symbol' })
   @ApiParam(symbolParam)
   @ApiOkResponse({ type: SymbolResponseDto })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Not a plausible symbol' })

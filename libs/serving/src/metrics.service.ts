@@ -21,7 +21,7 @@ export class MetricsService {
     this.counter('trades_shed_total', 'Trades shed while the history buffer was full: recorded as gaps and backfilled', () => pipeline.stats().shedTrades);
     this.counter('trades_rejected_total', 'Trades refused as not storable', () => pipeline.stats().rejectedTrades);
     this.counter('trades_backfilled_total', 'Trades fetched over REST to fill gaps', () => backfill.stats().filledTrades);
-    this.counter('latest_price_writes_total', 'Latest prices written to Redis (one per coin per flush)', () => pipeline.stats().latestPriceWrites);
+    this.counter('latest_price_writes_total', 'Latest prices written to Redis (one per symbol per flush)', () => pipeline.stats().latestPriceWrites);
     this.counter('history_write_failures_total', 'Failed history batch writes (retried)', () => pipeline.stats().historyFailures);
     this.counter('latest_price_write_failures_total', 'Failed latest-price flushes (retried)', () => pipeline.stats().latestFailures);
     this.counter('stream_reconnects_total', 'Stream connections replaced after a loss', () => stream()?.reconnects ?? 0);
@@ -32,8 +32,8 @@ export class MetricsService {
     this.gauge('latest_price_writes_healthy', '1 while latest-price writes to Redis succeed', () => Number(pipeline.stats().latestHealthy));
     this.gauge('backfill_queued_jobs', 'Gap fills waiting for their turn', () => backfill.stats().queued);
     this.gauge('backfill_unrecorded_gaps', 'Gaps held in memory because PostgreSQL could not record them yet', () => backfill.stats().unrecorded);
-    this.gauge('stream_symbols', 'Coins this instance streams', () => stream()?.desiredSymbols ?? 0);
-    this.gauge('stream_symbols_live', 'Coins this instance streams whose subscription is live', () => stream()?.liveSymbols ?? 0);
+    this.gauge('stream_symbols', 'Symbols this instance streams', () => stream()?.desiredSymbols ?? 0);
+    this.gauge('stream_symbols_live', 'Symbols this instance streams whose subscription is live', () => stream()?.liveSymbols ?? 0);
     this.gauge('stream_connections', 'Stream connections this instance keeps', () => stream()?.connections ?? 0);
     this.gauge('stream_connections_open', 'Stream connections open now', () => stream()?.openConnections ?? 0);
     this.gauge('price_push_clients', 'Clients following live prices', () => push.clientCount);

@@ -42,7 +42,7 @@ describe('PricePushService', () => {
     expect(sink.sent.slice(1)).toEqual([{ prices: [{ symbol: 'BTCUSDT', price: '102', tradeId: 3, tradeTime: 3_000 }], removed: [] }]);
   });
 
-  it('refuses, without opening anything, a coin not tracked and a client beyond the limit; a freed place is taken again', () => {
+  it('refuses, without opening anything, a symbol not tracked and a client beyond the limit; a freed place is taken again', () => {
     let opened = 0;
     const open = (): PricePushSink => {
       opened += 1;
@@ -58,7 +58,7 @@ describe('PricePushService', () => {
     expect(push.clientCount).toBe(2);
   });
 
-  it('builds the tracked list once per round, not once per client following every coin', () => {
+  it('builds the tracked list once per round, not once per client following every symbol', () => {
     jest.useFakeTimers();
     let lists = 0;
     const counting = {

@@ -2,19 +2,19 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceView, TrackedSymbolsService } from '@binance-rates/ingestion';
 import { PushClientsFullError, SymbolNotTrackedError } from './serving.errors';
-import { PriceChanges, PriceSubscription, TrackedCoins } from './price-subscription';
+import { PriceChanges, PriceSubscription, TrackedSymbols } from './price-subscription';
 
 /** Where one client's pushes go (an HTTP response held open, for instance). */
 export interface PricePushSink {
   send(changes: PriceChanges): void;
-  /** The service is stopping, or every coin followed by name is gone: no more pushes. */
+  /** The service is stopping, or every symbol followed by name is gone: no more pushes. */
   end(reason: string): void;
 }
 
 /**
- * Live push of latest prices: every interval, each client gets the coins it follows whose price moved, newest
+ * Live push of latest prices: every interval, each client gets the symbols it follows whose price moved, newest
  * only. Read from the in-memory price view, which follows every instance's writes, so a client may connect to any
- * instance; the live trade path is not touched, and a round costs one lookup per followed coin per client.
+ * instance; the live trade path is not touched, and a round costs one lookup per followed symbol per client.
  */
 @Injectable()
 export class PricePushService implements OnModuleDestroy {
@@ -34,8 +34,8 @@ export class PricePushService implements OnModuleDestroy {
   }
 
   /**
-   * Follows `symbols` (null: every tracked coin): opens the sink, sends their current prices at once, then what moves.
-   * Returns the function that stops following. Throws, before opening, SymbolNotTrackedError for a coin not tracked and
+   * Follows `symbols` (null: every tracked symbol): opens the sink, sends their current prices at once, then what moves.
+   * Returns the function that stops following. Throws, before opening, SymbolNotTrackedError for a symbol not tracked and
    * PushClientsFullError when this instance already serves as many clients as it may.
    */
   follow(symbols: readonly string[] | null, open: () => PricePushSink): () => void {
@@ -71,25 +71,25 @@ export class PricePushService implements OnModuleDestroy {
   }
 
   private round(): void {
-    // The tracked list is built and sorted on each call: once per round, not once per client following every coin.
-    let everyCoin: readonly string[] | null = null;
-    const tracked: TrackedCoins = {
+    // The tracked list is built and sorted on each call: once per round, not once per client following every symbol.
+    let everySymbol: readonly string[] | null = null;
+    const tracked: TrackedSymbols = {
       isActive: (symbol) => this.tracked.isActive(symbol),
-      list: () => (everyCoin ??= this.tracked.list()),
+      list: () => (everySymbol ??= this.tracked.list()),
     };
     for (const [sink, subscription] of this.clients) {
       this.push(sink, subscription, tracked);
     }
   }
 
-  private push(sink: PricePushSink, subscription: PriceSubscription, tracked: TrackedCoins = this.tracked): void {
+  private push(sink: PricePushSink, subscription: PriceSubscription, tracked: TrackedSymbols = this.tracked): void {
     const changes = subscription.changes(tracked, (symbol) => this.view.get(symbol));
     if (changes.prices.length > 0 || changes.removed.length > 0) {
       sink.send(changes);
     }
     if (subscription.exhausted) {
       this.forget(sink);
-      sink.end('none of the coins followed is tracked any more');
+      sink.end('none of the symbols followed is tracked any more');
     }
   }
 

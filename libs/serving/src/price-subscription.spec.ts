@@ -26,7 +26,7 @@ class Market {
 }
 
 describe('PriceSubscription', () => {
-  it('sends the current prices first, then only coins whose price moved, newest only', () => {
+  it('sends the current prices first, then only symbols whose price moved, newest only', () => {
     const market = new Market();
     market.track('BTCUSDT', 'ETHUSDT', 'SOLUSDT');
     market.trade('BTCUSDT', 10);
@@ -42,7 +42,7 @@ describe('PriceSubscription', () => {
     expect(market.changesFor(subscription)).toEqual({ prices: [price('BTCUSDT', 12), price('ETHUSDT', 5)], removed: [] });
   });
 
-  it('reports a coin followed by name once when it stops being tracked, and is exhausted when none is left', () => {
+  it('reports a symbol followed by name once when it stops being tracked, and is exhausted when none is left', () => {
     const market = new Market();
     market.track('BTCUSDT', 'ETHUSDT');
     const subscription = new PriceSubscription(['BTCUSDT', 'ETHUSDT']);
@@ -58,7 +58,7 @@ describe('PriceSubscription', () => {
     expect(subscription.exhausted).toBe(true);
   });
 
-  it('following every coin picks up coins added later and reports removed ones it had sent', () => {
+  it('following every symbol picks up symbols added later and reports removed ones it had sent', () => {
     const market = new Market();
     market.track('BTCUSDT');
     market.trade('BTCUSDT', 1);

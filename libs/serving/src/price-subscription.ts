@@ -1,32 +1,32 @@
 import { PricePoint } from '@binance-rates/domain';
 
 export interface PriceChanges {
-  /** The newest price of each followed coin that moved since the last call, at most one per coin. */
+  /** The newest price of each followed symbol that moved since the last call, at most one per symbol. */
   prices: PricePoint[];
-  /** Followed coins that are no longer tracked; they are not followed any more. */
+  /** Followed symbols that are no longer tracked; they are not followed any more. */
   removed: string[];
 }
 
-/** The tracked coins as a subscription asks about them. */
-export interface TrackedCoins {
+/** The tracked symbols as a subscription asks about them. */
+export interface TrackedSymbols {
   isActive(symbol: string): boolean;
   list(): readonly string[];
 }
 
 /**
  * What one live-push client follows and has been sent. Pure: the caller passes the tracked list and the price
- * lookup, so a whole round costs one map lookup per followed coin, however many trades arrived meanwhile.
+ * lookup, so a whole round costs one map lookup per followed symbol, however many trades arrived meanwhile.
  */
 export class PriceSubscription {
   private readonly sentIds = new Map<string, number>();
   private readonly symbols: Set<string> | null;
 
-  /** `symbols` null: every tracked coin, including ones added later. */
+  /** `symbols` null: every tracked symbol, including ones added later. */
   constructor(symbols: readonly string[] | null) {
     this.symbols = symbols === null ? null : new Set(symbols);
   }
 
-  changes(tracked: TrackedCoins, priceOf: (symbol: string) => PricePoint | null): PriceChanges {
+  changes(tracked: TrackedSymbols, priceOf: (symbol: string) => PricePoint | null): PriceChanges {
     const removed: string[] = [];
     if (this.symbols === null) {
       for (const symbol of this.sentIds.keys()) {
@@ -52,7 +52,7 @@ export class PriceSubscription {
     return { prices, removed };
   }
 
-  /** True once every coin it followed by name is gone (a subscription to every coin never ends this way). */
+  /** True once every symbol it followed by name is gone (a subscription to every symbol never ends this way). */
   get exhausted(): boolean {
     return this.symbols !== null && this.symbols.size === 0;
   }

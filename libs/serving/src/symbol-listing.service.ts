@@ -8,7 +8,7 @@ const RECHECK_UNKNOWN_AFTER_MS = 5_000;
 
 /**
  * Answers "can this symbol be tracked?" from Binance's whole exchangeInfo, fetched once and reused for its TTL:
- * adding 2,000 coins costs one request of weight 20, not 2,000 of them.
+ * adding 2,000 symbols costs one request of weight 20, not 2,000 of them.
  */
 @Injectable()
 export class SymbolListingService {

@@ -35,7 +35,7 @@ export interface SymbolCandlesQuery {
 /** Candles queries that may wait for a free slot on one instance; more are refused with CandlesBusyError. */
 const MAX_WAITING_CANDLE_QUERIES = 32;
 
-/** The use cases behind the REST API: which coins are tracked, their latest prices and their history. */
+/** The use cases behind the REST API: which symbols are tracked, their latest prices and their history. */
 @Injectable()
 export class SymbolsService {
   /** Candles scan every trade of their window: a few at a time, so reads never take the connections history writes need. */
@@ -107,13 +107,13 @@ export class SymbolsService {
     }
   }
 
-  /** Id ranges of the coin's history that could not be filled yet and are being retried. */
+  /** Id ranges of the symbol's history that could not be filled yet and are being retried. */
   async openGaps(symbol: string): Promise<TradeGapRecord[]> {
     await this.assertEverTracked(symbol);
     return this.gaps.listOpen(symbol);
   }
 
-  /** History stays readable after a coin is removed; a coin never tracked has none. */
+  /** History stays readable after a symbol is removed; a symbol never tracked has none. */
   private async assertEverTracked(symbol: string): Promise<void> {
     if (!this.tracked.isActive(symbol) && !(await this.tracked.wasEverTracked(symbol))) {
       throw new SymbolNeverTrackedError(symbol);

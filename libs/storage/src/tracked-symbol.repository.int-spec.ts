@@ -73,7 +73,7 @@ describe('TrackedSymbolRepository', () => {
     expect(readds.filter((r) => r.created)).toHaveLength(1);
   });
 
-  describe('trades since a coin was added', () => {
+  describe('trades since a symbol was added', () => {
     const storeTrades = (symbol: string, ids: number[]) =>
       client.pool.query(
         `INSERT INTO agg_trade (symbol, trade_id, price, quantity, first_trade_id, last_trade_id, trade_time, is_buyer_maker)
@@ -81,7 +81,7 @@ describe('TrackedSymbolRepository', () => {
         [symbol, ids],
       );
 
-    it('lists recently added coins not yet marked filled, with their oldest stored trade', async () => {
+    it('lists recently added symbols not yet marked filled, with their oldest stored trade', async () => {
       await symbols.add('OLDUSDT');
       await sleep(5);
       const windowStart = new Date();
@@ -100,7 +100,7 @@ describe('TrackedSymbolRepository', () => {
       ]);
     });
 
-    it('marks a coin filled only for the addition it was fetched for; adding it again after a removal unmarks it', async () => {
+    it('marks a symbol filled only for the addition it was fetched for; adding it again after a removal unmarks it', async () => {
       const first = await symbols.add('BTCUSDT');
       const since = new Date(first.record.addedAt.getTime() - 1_000);
       await symbols.markSinceAddedFilled([{ symbol: 'BTCUSDT', addedAt: new Date(first.record.addedAt.getTime() - 1) }]);
@@ -117,7 +117,7 @@ describe('TrackedSymbolRepository', () => {
       expect(unfilled.get('BTCUSDT')).toEqual({ symbol: 'BTCUSDT', addedAt: again.record.addedAt, firstStoredId: null });
     });
 
-    it("finds a coin's oldest stored trade along the primary key, never sorting its rows", async () => {
+    it("finds a symbol's oldest stored trade along the primary key, never sorting its rows", async () => {
       await symbols.add('BTCUSDT');
       await storeTrades('BTCUSDT', Array.from({ length: 20_000 }, (_, index) => index + 1));
       await client.pool.query('ANALYZE agg_trade');

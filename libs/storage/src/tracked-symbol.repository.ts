@@ -6,7 +6,7 @@ export interface TrackedSymbolRecord {
   addedAt: Date;
 }
 
-/** A coin added recently whose trades since its addition are not yet confirmed stored. */
+/** A symbol added recently whose trades since its addition are not yet confirmed stored. */
 export interface SinceAddedFill {
   symbol: string;
   addedAt: Date;
@@ -36,7 +36,7 @@ export class TrackedSymbolRepository {
   /**
    * Idempotent, and `created: true` exactly once under concurrent adds: re-activation and insertion are each one
    * conditional statement, so a second writer waiting on the row finds nothing left to do. One round trip for a new
-   * or re-added coin.
+   * or re-added symbol.
    */
   async add(symbol: string): Promise<AddTrackedSymbolResult> {
     const { rows } = await this.db.pool.query<{ reactivated_at: Date | null; inserted_at: Date | null }>(
@@ -80,7 +80,7 @@ export class TrackedSymbolRepository {
     return rows[0].stamp;
   }
 
-  /** Of `symbols`, the active coins added at or after `addedSince` whose trades since their addition are not yet stored. */
+  /** Of `symbols`, the active symbols added at or after `addedSince` whose trades since their addition are not yet stored. */
   async sinceAddedUnfilled(symbols: readonly string[], addedSince: Date): Promise<Map<string, SinceAddedFill>> {
     const { rows } = await this.db.pool.query<{ symbol: string; added_at: Date; first_id: number | null }>(
       `SELECT t.symbol, t.added_at, f.trade_id AS first_id
@@ -95,7 +95,7 @@ export class TrackedSymbolRepository {
   }
 
   /**
-   * Marks each coin's trades since `addedAt` as stored; a coin removed and added again since then has a newer `addedAt`
+   * Marks each symbol's trades since `addedAt` as stored; a symbol removed and added again since then has a newer `addedAt`
    * and stays unmarked.
    */
   async markSinceAddedFilled(fills: ReadonlyArray<{ symbol: string; addedAt: Date }>): Promise<void> {

@@ -48,7 +48,7 @@ export class TradeCopyBatch {
    * symbol's rows as appended; the batch is empty again afterwards. Each symbol's buffer is kept for the next batch
    * (growing them anew every batch cost about as much as encoding) while this batch used at least a quarter of it,
    * so what is kept stays within four times one batch: a backfill burst that grew a buffer to megabytes does not
-   * stay with every coin that ever caught up. A buffer is dropped once a whole batch passes without its symbol.
+   * stay with every symbol that ever caught up. A buffer is dropped once a whole batch passes without its symbol.
    */
   seal(): SealedTradeRows {
     const parts: Buffer[] = [];

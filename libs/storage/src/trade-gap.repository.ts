@@ -33,7 +33,7 @@ export interface FoundTradeGap {
   reason: string;
 }
 
-/** A finished fill: the gap it was for, if any, and the ids of a coin it stored, if any (both inclusive). */
+/** A finished fill: the gap it was for, if any, and the ids of a symbol it stored, if any (both inclusive). */
 export interface FilledTradeRange {
   gapId: number | null;
   stored: { symbol: string; fromId: number; toId: number } | null;
@@ -189,7 +189,7 @@ export class TradeGapRepository {
   }
 
   /**
-   * Marks resolved the gaps these fills were for and every other open gap of the same coin lying wholly inside a
+   * Marks resolved the gaps these fills were for and every other open gap of the same symbol lying wholly inside a
    * filled range (say, one an instance recorded before it died, filled since by the next owner's own catch-up).
    * Returns how many were open.
    */

@@ -117,7 +117,7 @@ describe('TradeRepository', () => {
       ['a page from an id', () => trades.findTrades({ symbol: 'BTCUSDT', fromId: 10, limit: 500 })],
       ['a time window', () => trades.findTrades({ symbol: 'BTCUSDT', startTime: 5_000_000, endTime: 9_000_000, limit: 500 })],
       ['the newest stored trades', () => trades.lastStoredTrades(['BTCUSDT', 'ETHUSDT'])],
-    ])('reads %s along the primary key, never sorting a coin\'s rows', async (_what, read) => {
+    ])('reads %s along the primary key, never sorting a symbol\'s rows', async (_what, read) => {
       const nodes = await planNodesOf(client.pool, read);
       expect(nodes).toContain('Index Scan');
       expect(nodes).not.toContain('Sort');

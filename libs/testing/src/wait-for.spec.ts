@@ -16,8 +16,8 @@ describe('waitFor', () => {
 
   it('fails after the timeout, naming what it waited for', async () => {
     const startedAt = Date.now();
-    await expect(waitFor(() => false, { what: 'a coin priced', timeoutMs: 50, intervalMs: 5 })).rejects.toThrow(
-      'timed out after 50 ms waiting for a coin priced',
+    await expect(waitFor(() => false, { what: 'a symbol priced', timeoutMs: 50, intervalMs: 5 })).rejects.toThrow(
+      'timed out after 50 ms waiting for a symbol priced',
     );
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(50);
   });

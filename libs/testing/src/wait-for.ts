@@ -3,7 +3,7 @@ export function sleep(ms: number): Promise<void> {
 }
 
 export interface WaitForOptions {
-  /** What is awaited, for the timeout error: "every coin priced". */
+  /** What is awaited, for the timeout error: "every symbol priced". */
   what: string;
   /** Give up after this long. Default 5 s. */
   timeoutMs?: number;

@@ -9,7 +9,7 @@ import { StreamStatusView } from './stream-status.view';
 
 /** A symbol picked up as an orphan is not handed back before this, so two views of the cluster cannot flap. */
 const ADOPTION_HOLD_MS = 15_000;
-/** Lease requests in flight at once when many symbols arrive together (a startup, 2,000 coins added). */
+/** Lease requests in flight at once when many symbols arrive together (a startup, 2,000 symbols added). */
 const ACQUIRE_CONCURRENCY = 100;
 const CHANGE_ROUND_DELAY_MS = 20;
 
@@ -84,7 +84,7 @@ export class OwnershipCoordinator {
     await this.instances.announce(this.me).catch(() => undefined);
   }
 
-  /** Changes arrive in bursts (2,000 coins added at once): one round per short window serves them all. */
+  /** Changes arrive in bursts (2,000 symbols added at once): one round per short window serves them all. */
   private tickSoon(): void {
     this.changeTimer ??= setTimeout(() => {
       this.changeTimer = null;
@@ -115,7 +115,7 @@ export class OwnershipCoordinator {
       return;
     }
     const { cluster } = this.config;
-    // Rounds triggered by a change (a coin added, an instance joining) come in bursts; renewing every lease and
+    // Rounds triggered by a change (a symbol added, an instance joining) come in bursts; renewing every lease and
     // reporting every stream is only needed on the regular cadence.
     const periodic = Date.now() - this.lastPeriodicAt >= cluster.leaseRenewMs * 0.8;
     if (periodic) {

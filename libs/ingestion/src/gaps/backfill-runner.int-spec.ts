@@ -245,7 +245,7 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
     }
   });
 
-  it("records a new coin's range (known by time) as soon as its first page gives it ids, resolves it and marks the coin filled once stored", async () => {
+  it("records a new symbol's range (known by time) as soon as its first page gives it ids, resolves it and marks the symbol filled once stored", async () => {
     const trades = emulator.tradesOf('ADAUSDT', { limit: 1_000_000 });
     const [since, until] = [trades[10], trades[30]];
     const { record } = await tracked.add('ADAUSDT');
@@ -271,7 +271,7 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
     expect((await tracked.sinceAddedUnfilled(['ADAUSDT'], new Date(0))).size).toBe(0);
   });
 
-  it('marks a new coin filled when nothing traded between its addition and its first live trade', async () => {
+  it('marks a new symbol filled when nothing traded between its addition and its first live trade', async () => {
     const { record } = await tracked.add('LINKUSDT');
     const [first] = emulator.emitTrades('LINKUSDT', 1);
     backfill.queue.push({
@@ -321,7 +321,7 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
     await finder.runner.stop();
   });
 
-  it('resolves every open gap of the coin inside what a fill stored, such as one a dead instance had recorded', async () => {
+  it('resolves every open gap of the symbol inside what a fill stored, such as one a dead instance had recorded', async () => {
     const trades = emulator.tradesOf('TRXUSDT', { limit: 1_000_000 });
     const [from, to] = [trades[5].aggTradeId, trades[40].aggTradeId];
     // Recorded by an instance that died before filling them: due later, so no sweep has fetched them yet.

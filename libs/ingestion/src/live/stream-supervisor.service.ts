@@ -10,7 +10,7 @@ import { WritePipeline } from '../write/write-pipeline.service';
 
 /** How long a symbol may take to become live after it was added before the stream counts as unhealthy. */
 const SUBSCRIBE_GRACE_MS = 5_000;
-/** Our clock and Binance's may disagree; a new coin is fetched from this long before it was added. */
+/** Our clock and Binance's may disagree; a new symbol is fetched from this long before it was added. */
 const ADDED_AT_CLOCK_MARGIN_MS = 1_000;
 /** After a symbol is live again, wait this long for a live trade to reveal the gap before asking REST. */
 const CATCH_UP_DELAY_MS = 1_500;
@@ -22,12 +22,12 @@ export interface SymbolStreamState {
 }
 
 /**
- * Runs the live path for the symbols this instance streams: Binance stream → sequencer (duplicates dropped, gaps
+ * Runs the live path for the symbols this instance streams: Binance stream → sequencer (duplicates ignored, gaps
  * found) → write pipeline; gaps and interruptions go to the backfill queue. The sequencer is shared with the
  * backfill runner, which moves it on as it fills.
  *
  * Protocol steps for one symbol:
- * 1. Before subscribing, resume the sequencer from the last stored trade, if any. A coin added within the backfill
+ * 1. Before subscribing, resume the sequencer from the last stored trade, if any. A symbol added within the backfill
  *    window whose trades since its addition are not yet marked stored has them fetched: up to the oldest stored trade,
  *    or, with none stored, up to its first live trade.
  * 2. Subscribe. Each live trade is checked against the last id: a jump is a gap, fetched over REST.
@@ -39,7 +39,7 @@ export class StreamSupervisor {
   private readonly logger = new Logger(StreamSupervisor.name);
   private readonly states = new Map<string, SymbolStreamState>();
   private readonly catchUpTimers = new Set<NodeJS.Timeout>();
-  /** Coins with no stored trade yet, and when they were added (epoch ms): their first live trade is fetched back to then. */
+  /** Symbols with no stored trade yet, and when they were added (epoch ms): their first live trade is fetched back to then. */
   private readonly newSince = new Map<string, number>();
   private client: BinanceStreamClient | null = null;
 
@@ -86,7 +86,7 @@ export class StreamSupervisor {
         return new Map<string, { tradeId: number; tradeTime: number }>();
       }),
       this.trackedRepository.sinceAddedUnfilled(fresh, new Date(windowStart)).catch((error: Error) => {
-        this.logger.warn(`not known which new coins still miss their first trades, fetching them for coins with none stored: ${error.message}`);
+        this.logger.warn(`not known which new symbols still miss their first trades, fetching them for symbols with none stored: ${error.message}`);
         return null;
       }),
     ]);
@@ -102,7 +102,7 @@ export class StreamSupervisor {
       if (fill && firstStoredId === null) {
         this.newSince.set(symbol, fill.addedAt.getTime());
       } else if (fill && firstStoredId !== null) {
-        // An earlier owner stored live trades but had not yet stored the ones since the coin was added.
+        // An earlier owner stored live trades but had not yet stored the ones since the symbol was added.
         this.requestSinceAdded(symbol, fill.addedAt.getTime(), firstStoredId - 1);
       }
       this.states.set(symbol, { live: false, since: now });
@@ -187,13 +187,13 @@ export class StreamSupervisor {
     this.pipeline.accept(trade);
   }
 
-  /** Without PostgreSQL's answer, a coin added within the window with nothing stored is taken to miss its first trades. */
+  /** Without PostgreSQL's answer, a symbol added within the window with nothing stored is taken to miss its first trades. */
   private assumedSinceAddedFill(symbol: string, anyStored: boolean, windowStart: number): SinceAddedFill | undefined {
     const addedAt = this.tracked.addedAt(symbol);
     return !anyStored && addedAt !== undefined && addedAt.getTime() >= windowStart ? { symbol, addedAt, firstStoredId: null } : undefined;
   }
 
-  /** Fetches a new coin's trades from when it was added up to `toId`; once stored, the coin is marked filled. */
+  /** Fetches a new symbol's trades from when it was added up to `toId`; once stored, the symbol is marked filled. */
   private requestSinceAdded(symbol: string, addedAt: number, toId: number): void {
     this.backfill.push({
       kind: 'since-added',
@@ -201,7 +201,7 @@ export class StreamSupervisor {
       fromTime: addedAt - ADDED_AT_CLOCK_MARGIN_MS,
       addedAt,
       toId,
-      reason: 'trades since the coin was added',
+      reason: 'trades since the symbol was added',
     });
   }
 

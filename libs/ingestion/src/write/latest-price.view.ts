@@ -6,7 +6,7 @@ import { TrackedSymbolsChange, TrackedSymbolsService } from '../tracking/tracked
 const RESYNC_INTERVAL_MS = 5_000;
 
 /**
- * Every tracked coin's latest price in memory, so reads need no round trip. It follows Redis, the shared truth:
+ * Every tracked symbol's latest price in memory, so reads need no round trip. It follows Redis, the shared truth:
  * this instance's own writes land here at once, other instances' arrive through the price feed, and a periodic
  * resync from Redis covers anything the feed missed (a reconnect, a restart). Like Redis, it never goes back.
  */

@@ -188,7 +188,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     expect(ids).toEqual(Array.from({ length: 2_000 }, (_, index) => index + 1));
   });
 
-  it('has a range shed under load recorded as a gap before any later trade of the coin is stored', async () => {
+  it('has a range shed under load recorded as a gap before any later trade of the symbol is stored', async () => {
     const ledger = new GapLedger(new TradeGapRepository(db), new TrackedSymbolRepository(db));
     const queue = new BackfillQueue(ledger);
     const shedding = newPipeline({ maxPendingTrades: 10 }, ledger, queue);
@@ -218,7 +218,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     }
   });
 
-  it('once full, sheds until the buffer drained below 80% of its bound, so an episode leaves one range per coin', async () => {
+  it('once full, sheds until the buffer drained below 80% of its bound, so an episode leaves one range per symbol', async () => {
     // History writes wait at this gate; `letOneBatchThrough` lets the one batch waiting at it go.
     let release: () => void = () => undefined;
     let closed = new Promise<void>((resolve) => (release = resolve));

@@ -24,12 +24,12 @@ function report(line: string): void {
 }
 
 /** Fault injection at scale, and gaps that cannot be filled: see resilience.e2e-spec.ts for the single faults. */
-describe('resilience with many coins and with REST down (built service + emulator + real PostgreSQL and Redis)', () => {
+describe('resilience with many symbols and with REST down (built service + emulator + real PostgreSQL and Redis)', () => {
   let emulator: BinanceEmulator;
   let database: TestDatabase;
   let service: ServiceProcess;
   let sql: Client;
-  let coins: string[];
+  let symbols: string[];
   let listeningAt = 0;
   const prefix = testRedisPrefix();
 
@@ -41,9 +41,9 @@ describe('resilience with many coins and with REST down (built service + emulato
     return (await sql.query<HistoryRow>('SELECT symbol, count(*) AS count, min(trade_id) AS min, max(trade_id) AS max FROM agg_trade GROUP BY symbol')).rows;
   }
 
-  /** Every coin stored up to the emulator's id of now, count == max - min + 1; returns ids missing (0 = none lost). */
+  /** Every symbol stored up to the emulator's id of now, count == max - min + 1; returns ids missing (0 = none lost). */
   async function expectCompleteHistory(timeoutMs = 20_000): Promise<number> {
-    const targets = new Map(coins.map((symbol) => [symbol, emulator.lastTradeId(symbol) as number]));
+    const targets = new Map(symbols.map((symbol) => [symbol, emulator.lastTradeId(symbol) as number]));
     const complete = (row: HistoryRow | undefined, symbol: string): boolean =>
       !!row && Number(row.max) >= (targets.get(symbol) as number) && Number(row.count) === Number(row.max) - Number(row.min) + 1;
     let rows: HistoryRow[] = [];
@@ -51,9 +51,9 @@ describe('resilience with many coins and with REST down (built service + emulato
       async () => {
         rows = await history();
         const bySymbol = new Map(rows.map((row) => [row.symbol, row]));
-        return coins.every((symbol) => complete(bySymbol.get(symbol), symbol));
+        return symbols.every((symbol) => complete(bySymbol.get(symbol), symbol));
       },
-      { timeoutMs, intervalMs: 200, what: `complete, contiguous history for ${coins.length} coins` },
+      { timeoutMs, intervalMs: 200, what: `complete, contiguous history for ${symbols.length} symbols` },
     ).catch((error: Error) => {
       throw new Error(`${error.message}\n${JSON.stringify(rows.filter((row) => !complete(row, row.symbol)).slice(0, 5))}`);
     });
@@ -63,14 +63,14 @@ describe('resilience with many coins and with REST down (built service + emulato
 
   beforeAll(async () => {
     emulator = await startEmulator({ port: 0, tradesPerSecondPerSymbol: 2, seed: 23, restWeightLimitPerMinute: 100_000 });
-    coins = Object.entries(emulator.stats().symbols)
+    symbols = Object.entries(emulator.stats().symbols)
       .filter(([, stats]) => stats.status === 'TRADING')
       .map(([symbol]) => symbol)
       .sort();
     database = await createTestDatabase();
     sql = new Client({ connectionString: database.url });
     await sql.connect();
-    await sql.query('INSERT INTO tracked_symbol (symbol) SELECT unnest($1::text[])', [coins]);
+    await sql.query('INSERT INTO tracked_symbol (symbol) SELECT unnest($1::text[])', [symbols]);
     service = await startService({
       DATABASE_URL: database.url,
       REDIS_URL: testRedisUrl(),
@@ -92,44 +92,44 @@ describe('resilience with many coins and with REST down (built service + emulato
     await cleanupRedisPrefix(testRedisUrl(), prefix);
   });
 
-  it('(g) 300+ coins over several connections subscribe, and resubscribe after a drop, without a 1008', async () => {
-    expect(coins.length).toBeGreaterThanOrEqual(300);
+  it('(g) 300+ symbols over several connections subscribe, and resubscribe after a drop, without a 1008', async () => {
+    expect(symbols.length).toBeGreaterThanOrEqual(300);
     const subscribedMs = await waitFor(
       async () => {
         const list = await currencies();
-        return list.length === coins.length && list.every((coin) => coin.streamLive === true) ? Date.now() : null;
+        return list.length === symbols.length && list.every((tracked) => tracked.streamLive === true) ? Date.now() : null;
       },
-      { timeoutMs: 10_000, intervalMs: 50, what: 'every coin live' },
+      { timeoutMs: 10_000, intervalMs: 50, what: 'every symbol live' },
     );
     const connections = emulator.connections();
-    expect(connections).toHaveLength(Math.ceil(coins.length / 50));
+    expect(connections).toHaveLength(Math.ceil(symbols.length / 50));
     expect(Math.max(...connections.map((connection) => connection.controlMessages))).toBe(1);
 
-    const idsAtDrop = new Map(coins.map((symbol) => [symbol, emulator.lastTradeId(symbol) ?? 0]));
+    const idsAtDrop = new Map(symbols.map((symbol) => [symbol, emulator.lastTradeId(symbol) ?? 0]));
     const droppedAt = Date.now();
     emulator.dropAllConnections();
     await waitFor(
       async () => {
         const list = await currencies();
-        return list.every((coin) => coin.streamLive === true && (coin.tradeId ?? 0) > (idsAtDrop.get(coin.symbol) as number));
+        return list.every((tracked) => tracked.streamLive === true && (tracked.tradeId ?? 0) > (idsAtDrop.get(tracked.symbol) as number));
       },
-      { timeoutMs: 10_000, intervalMs: 50, what: 'every coin priced again after the drop' },
+      { timeoutMs: 10_000, intervalMs: 50, what: 'every symbol priced again after the drop' },
     );
     const recoveredMs = Date.now() - droppedAt;
     const resubscribed = emulator.connections();
-    expect(resubscribed).toHaveLength(Math.ceil(coins.length / 50));
+    expect(resubscribed).toHaveLength(Math.ceil(symbols.length / 50));
     expect(Math.max(...resubscribed.map((connection) => connection.controlMessages))).toBe(1);
     const lost = await expectCompleteHistory();
     report(
-      `${coins.length} coins on ${resubscribed.length} connections: every coin live ${subscribedMs - listeningAt} ms after the ` +
-        `service listened; after a drop every coin priced again in ${recoveredMs} ms (each trades ~2/s); 1008 closes ${emulator.controlMessageViolations()}; trades lost ${lost}`,
+      `${symbols.length} symbols on ${resubscribed.length} connections: every symbol live ${subscribedMs - listeningAt} ms after the ` +
+        `service listened; after a drop every symbol priced again in ${recoveredMs} ms (each trades ~2/s); 1008 closes ${emulator.controlMessageViolations()}; trades lost ${lost}`,
     );
     expect(lost).toBe(0);
   });
 
   it('a gap that REST cannot fill is recorded durably, retried, and resolved once REST is back', async () => {
     const symbol = 'BTCUSDT';
-    // Let the backfills of the previous test (one per coin) finish first, so this gap is not queued behind them.
+    // Let the backfills of the previous test (one per symbol) finish first, so this gap is not queued behind them.
     let served = -1;
     await waitFor(
       async () => {
@@ -171,7 +171,7 @@ describe('resilience with many coins and with REST down (built service + emulato
     expect(await expectCompleteHistory()).toBe(0);
   }, 150_000);
 
-  it('lists the open gaps of a coin over GET /api/currency/{symbol}/gaps', async () => {
+  it('lists the open gaps of a symbol over GET /api/currency/{symbol}/gaps', async () => {
     emulator.failRest(1_000, 500);
     emulator.dropAllConnections();
     emulator.emitTrades('BTCUSDT', 3);
@@ -187,7 +187,7 @@ describe('resilience with many coins and with REST down (built service + emulato
     expect(gaps[0]).toEqual(
       expect.objectContaining({ fromId: expect.any(Number), reason: expect.any(String), attempts: expect.any(Number), lastError: expect.stringMatching(/500/) }),
     );
-    expect((await fetch(`${service.baseUrl}/api/currency/NOSUCHCOIN/gaps`)).status).toBe(404);
+    expect((await fetch(`${service.baseUrl}/api/currency/NOSUCHSYMBOL/gaps`)).status).toBe(404);
     emulator.resetRestLimits();
   });
 });
