@@ -1,28 +1,24 @@
 import type { AggTrade } from '@binance-rates/domain';
-import { createTestDatabase, planNodesOf, type TestDatabase } from '@binance-rates/testing';
+import { planNodesOf } from '@binance-rates/testing';
 import { CandleRepository } from './candle.repository';
 import { DatabaseClient } from './database.client';
 import { StatementTimeoutError } from './statement-timeout.error';
-import { T0, clientFor, insert, seedLongHistory, trade } from './trade.fixtures';
+import { insert, openTradeHistory, seedLongHistory, T0, trade, type TradeHistoryDatabase } from './trade.fixtures';
 import { TradeCopyWriter } from './trade-copy.writer';
 
 describe('CandleRepository', () => {
-  let db: TestDatabase;
   let client: DatabaseClient;
   let writer: TradeCopyWriter;
   let repository: CandleRepository;
 
+  let history: TradeHistoryDatabase;
+
   beforeEach(async () => {
-    db = await createTestDatabase();
-    client = clientFor(db.url);
-    writer = new TradeCopyWriter(client);
+    ({ client, writer } = history = await openTradeHistory());
     repository = new CandleRepository(client);
   });
 
-  afterEach(async () => {
-    await client.close();
-    await db.drop();
-  });
+  afterEach(() => history.close());
 
   describe('findCandles', () => {
     const minute = 60_000;

@@ -1,6 +1,6 @@
-import { createTestDatabase, type TestDatabase } from '@binance-rates/testing';
+import type { TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
-import { SOME, T0, clientFor, insert, range, storedRange, trade } from './trade.fixtures';
+import { clientFor, insert, openTradeHistory, range, SOME, storedRange, T0, trade, type TradeHistoryDatabase } from './trade.fixtures';
 import { TradeCopyWriter } from './trade-copy.writer';
 import { TradeRepository } from './trade.repository';
 
@@ -10,17 +10,13 @@ describe('TradeCopyWriter', () => {
   let writer: TradeCopyWriter;
   let trades: TradeRepository;
 
+  let history: TradeHistoryDatabase;
+
   beforeEach(async () => {
-    db = await createTestDatabase();
-    client = clientFor(db.url);
-    writer = new TradeCopyWriter(client);
-    trades = new TradeRepository(client);
+    ({ db, client, writer, trades } = history = await openTradeHistory());
   });
 
-  afterEach(async () => {
-    await client.close();
-    await db.drop();
-  });
+  afterEach(() => history.close());
 
   describe('insertCopyRows', () => {
     it.each([

@@ -1,8 +1,9 @@
 import type { AggTrade } from '@binance-rates/domain';
-import { AGG_TRADE_EPOCH, aggTrade, testConfig } from '@binance-rates/testing';
+import { AGG_TRADE_EPOCH, aggTrade, createTestDatabase, testConfig, type TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
 import { TradeCopyBatch } from './trade-copy-batch';
-import type { TradeCopyWriter } from './trade-copy.writer';
+import { TradeCopyWriter } from './trade-copy.writer';
+import { TradeRepository } from './trade.repository';
 
 /** Trades and stored histories for the trade-history integration specs. */
 
@@ -54,4 +55,28 @@ export async function seedLongHistory(client: DatabaseClient): Promise<void> {
     );
   }
   await client.pool.query('ANALYZE agg_trade');
+}
+
+/** A database of a test's own, with the trade writer and reader over one pool. */
+export interface TradeHistoryDatabase {
+  db: TestDatabase;
+  client: DatabaseClient;
+  writer: TradeCopyWriter;
+  trades: TradeRepository;
+  close(): Promise<void>;
+}
+
+export async function openTradeHistory(): Promise<TradeHistoryDatabase> {
+  const db = await createTestDatabase();
+  const client = clientFor(db.url);
+  return {
+    db,
+    client,
+    writer: new TradeCopyWriter(client),
+    trades: new TradeRepository(client),
+    close: async () => {
+      await client.close();
+      await db.drop();
+    },
+  };
 }

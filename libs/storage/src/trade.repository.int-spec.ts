@@ -1,27 +1,22 @@
 import type { AggTrade } from '@binance-rates/domain';
-import { createTestDatabase, planNodesOf, type TestDatabase } from '@binance-rates/testing';
+import { planNodesOf } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
-import { T0, clientFor, insert, range, seedLongHistory, trade } from './trade.fixtures';
+import { insert, openTradeHistory, range, seedLongHistory, T0, trade, type TradeHistoryDatabase } from './trade.fixtures';
 import { TradeCopyWriter } from './trade-copy.writer';
 import { TradeRepository } from './trade.repository';
 
 describe('TradeRepository', () => {
-  let db: TestDatabase;
   let client: DatabaseClient;
   let writer: TradeCopyWriter;
   let trades: TradeRepository;
 
+  let history: TradeHistoryDatabase;
+
   beforeEach(async () => {
-    db = await createTestDatabase();
-    client = clientFor(db.url);
-    writer = new TradeCopyWriter(client);
-    trades = new TradeRepository(client);
+    ({ client, writer, trades } = history = await openTradeHistory());
   });
 
-  afterEach(async () => {
-    await client.close();
-    await db.drop();
-  });
+  afterEach(() => history.close());
 
   describe('findTrades', () => {
     beforeEach(async () => {
