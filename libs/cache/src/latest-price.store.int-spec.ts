@@ -104,4 +104,31 @@ describe('LatestPriceStore (real Redis)', () => {
     await store.delete('GONE');
     expect(await priceOf(store, 'GONE')).toBeNull();
   });
+
+  it('lets no write that was already on its way bring a removed symbol\'s price back', async () => {
+    await store.setIfNewer([price('REMOVED1', 1)]);
+    await store.delete('REMOVED1');
+    await store.setIfNewer([price('REMOVED1', 2)]);
+    expect(await priceOf(store, 'REMOVED1')).toBeNull();
+  });
+
+  it('prices a symbol added back after its removal at once', async () => {
+    await store.setIfNewer([price('READDED', 1)]);
+    await store.delete('READDED');
+    await store.readmit('READDED');
+    await store.setIfNewer([price('READDED', 2)]);
+    expect((await priceOf(store, 'READDED'))?.tradeId).toBe(2);
+  });
+
+  it('creates no price from a backfill until Redis was seeded, but lets a backfill move an existing price on', async () => {
+    const unseeded = newStore();
+    expect(await unseeded.isSeeded()).toBe(false);
+    await unseeded.setIfNewer([price('BACKFILLED1', 5)]);
+    expect(await unseeded.setIfNewer([price('BACKFILLED1', 6), price('BACKFILLED2', 3)], 'backfill')).toBe(1);
+    expect((await priceOf(unseeded, 'BACKFILLED1'))?.tradeId).toBe(6);
+    expect(await priceOf(unseeded, 'BACKFILLED2')).toBeNull();
+    await unseeded.seed([]);
+    expect(await unseeded.isSeeded()).toBe(true);
+    expect(await unseeded.setIfNewer([price('BACKFILLED2', 3)], 'backfill')).toBe(1);
+  });
 });

@@ -90,14 +90,33 @@ describe('LeaseManager and InstanceRegistryStore (real Redis)', () => {
     const client = new RedisClient(testConfig({ redis: { keyPrefix: prefix } }));
     clients.push(client);
     const registry = new InstanceRegistryStore(client);
-    const now = Date.now();
-    await registry.heartbeat('alive', now);
-    await registry.heartbeat('silent', now - 10_000);
-    await registry.heartbeat('leaving', now);
+    // Stamps come from Redis's clock: 'silent' is silent for longer than the 200 ms TTL by really waiting.
+    await registry.heartbeat('silent');
+    await sleep(300);
+    await registry.heartbeat('alive');
+    await registry.heartbeat('leaving');
     await registry.leave('leaving');
-    expect(await registry.live(5_000, now)).toEqual(['alive']);
+    expect(await registry.live(200)).toEqual(['alive']);
     // A heartbeat of a round that was still running when the instance left does not bring it back.
-    await registry.heartbeat('leaving', now);
-    expect(await registry.live(5_000, now)).toEqual(['alive']);
+    await registry.heartbeat('leaving');
+    expect(await registry.live(200)).toEqual(['alive']);
+  });
+
+  it('judges liveness by the Redis clock: an instance whose clock runs ahead evicts no peer', async () => {
+    const registries = [0, 1].map(() => {
+      const client = new RedisClient(testConfig({ redis: { keyPrefix: `${prefix}skew:` } }));
+      clients.push(client);
+      return new InstanceRegistryStore(client);
+    });
+    const [behind, ahead] = registries;
+    await behind.heartbeat('on-time');
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(Date.now() + 10_000);
+    try {
+      await ahead.heartbeat('ten-seconds-ahead');
+      expect((await ahead.live(5_000)).sort()).toEqual(['on-time', 'ten-seconds-ahead']);
+    } finally {
+      clock.mockRestore();
+    }
+    expect((await behind.live(5_000)).sort()).toEqual(['on-time', 'ten-seconds-ahead']);
   });
 });

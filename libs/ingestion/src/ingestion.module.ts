@@ -13,6 +13,7 @@ import { GapLedger } from './gaps/gap-ledger.service';
 import { IngestionLifecycle } from './lifecycle/ingestion-lifecycle.service';
 import { StreamSupervisor } from './live/stream-supervisor.service';
 import { TrackedSymbolsService } from './tracking/tracked-symbols.service';
+import { LatestPriceSeeder } from './write/latest-price-seeder';
 import { LatestPriceView } from './write/latest-price.view';
 import { WritePipeline } from './write/write-pipeline.service';
 
@@ -36,6 +37,7 @@ import { WritePipeline } from './write/write-pipeline.service';
     BackfillRunner,
     GapLedger,
     IngestionLifecycle,
+    LatestPriceSeeder,
     LatestPriceView,
     OwnershipCoordinator,
     StreamStatusView,

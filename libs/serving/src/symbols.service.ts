@@ -60,6 +60,11 @@ export class SymbolsService {
       await this.listing.assertTradable(symbol);
     }
     const { addedAt, created } = await this.tracked.add(symbol);
+    if (created) {
+      // Added back soon after a removal: its prices are stored again at once. Should Redis not answer, they are only
+      // refused until the removal's hold ends, so the add does not fail for it.
+      await this.prices.readmit(symbol).catch(() => undefined);
+    }
     const price = this.view.get(symbol);
     return { view: { symbol, addedAt, price, streamLive: this.streamLive(symbol) }, created };
   }

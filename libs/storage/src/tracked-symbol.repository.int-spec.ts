@@ -128,4 +128,22 @@ describe('TrackedSymbolRepository', () => {
       );
     });
   });
+
+  it('changes the change stamp for a removal made on an instance whose clock lags', async () => {
+    await symbols.add('BTCUSDT');
+    await symbols.add('ETHUSDT');
+    await symbols.remove('BTCUSDT');
+    const before = await symbols.changeStamp();
+    // Only Date is faked: the driver's timers and sockets run as usual.
+    jest.useFakeTimers({
+      now: Date.now() - 60_000,
+      doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+    });
+    try {
+      expect(await symbols.remove('ETHUSDT')).toBe(true);
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(await symbols.changeStamp()).not.toBe(before);
+  });
 });

@@ -41,15 +41,16 @@ export class TrackedSymbolRepository {
   async add(symbol: string): Promise<AddTrackedSymbolResult> {
     const { rows } = await this.db.pool.query<{ reactivated_at: Date | null; inserted_at: Date | null }>(
       `WITH reactivated AS (
-         UPDATE tracked_symbol SET removed_at = NULL, added_at = $2, since_added_filled_at = NULL WHERE symbol = $1 AND removed_at IS NOT NULL
+         UPDATE tracked_symbol SET removed_at = NULL, added_at = now(), since_added_filled_at = NULL
+          WHERE symbol = $1 AND removed_at IS NOT NULL
          RETURNING added_at
        ), inserted AS (
-         INSERT INTO tracked_symbol (symbol, added_at) SELECT $1, $2 WHERE NOT EXISTS (SELECT 1 FROM reactivated)
+         INSERT INTO tracked_symbol (symbol, added_at) SELECT $1, now() WHERE NOT EXISTS (SELECT 1 FROM reactivated)
          ON CONFLICT (symbol) DO NOTHING
          RETURNING added_at
        )
        SELECT (SELECT added_at FROM reactivated) AS reactivated_at, (SELECT added_at FROM inserted) AS inserted_at`,
-      [symbol, new Date()],
+      [symbol],
     );
     const addedAt = rows[0].reactivated_at ?? rows[0].inserted_at;
     if (addedAt !== null) {
@@ -62,19 +63,22 @@ export class TrackedSymbolRepository {
   /** Soft-deletes; false when the symbol was not active. */
   async remove(symbol: string): Promise<boolean> {
     const { rowCount } = await this.db.pool.query(
-      'UPDATE tracked_symbol SET removed_at = $2 WHERE symbol = $1 AND removed_at IS NULL',
-      [symbol, new Date()],
+      `UPDATE tracked_symbol SET removed_at = now() WHERE symbol = $1 AND removed_at IS NULL`,
+      [symbol],
     );
     return (rowCount ?? 0) > 0;
   }
 
   /**
-   * A value that changes whenever the list does (an add, a removal, a re-add): polling it costs one index-free
-   * aggregate over a small table instead of reading the whole list.
+   * A value that changes whenever the list does (an add, a removal, a re-add): polling it costs one aggregate over a
+   * small table instead of reading and comparing the whole list. It is a digest of every row, not the latest time
+   * anything changed: with times, a change stamped earlier than one already seen (an instance whose clock lags, a
+   * transaction that commits after a later one) would go unnoticed, while any change of a row changes the digest.
    */
   async changeStamp(): Promise<string> {
     const { rows } = await this.db.pool.query<{ stamp: string }>(
-      `SELECT count(*)::text || '/' || coalesce(max(added_at)::text, '') || '/' || coalesce(max(removed_at)::text, '') AS stamp
+      `SELECT count(*)::text || '/' || coalesce(md5(string_agg(symbol || ' ' || added_at::text || ' ' || coalesce(removed_at::text, '-'), ',' ORDER BY symbol)), '')
+                AS stamp
          FROM tracked_symbol`,
     );
     return rows[0].stamp;

@@ -101,6 +101,13 @@ describe('TradeRepository', () => {
       ]);
       await expect(trades.lastStoredTrades([])).resolves.toEqual(new Map());
     });
+
+    it('gives the newest stored trade with its price as stored', async () => {
+      await insert(writer, [...range(1, 7), trade(8, { price: '0.00001234' })]);
+      expect(await trades.lastStoredPrices(['BTCUSDT', 'XRPUSDT'])).toEqual(
+        new Map([['BTCUSDT', { tradeId: 8, tradeTime: T0 + 8000, price: '0.00001234' }]]),
+      );
+    });
   });
 
   describe('on a long history', () => {
@@ -112,6 +119,7 @@ describe('TradeRepository', () => {
       ['a page from an id', () => trades.findTrades({ symbol: 'BTCUSDT', fromId: 10, limit: 500 })],
       ['a time window', () => trades.findTrades({ symbol: 'BTCUSDT', startTime: 5_000_000, endTime: 9_000_000, limit: 500 })],
       ['the newest stored trades', () => trades.lastStoredTrades(['BTCUSDT', 'ETHUSDT'])],
+      ['the newest stored prices', () => trades.lastStoredPrices(['BTCUSDT', 'ETHUSDT'])],
     ])('reads %s along the primary key, never sorting a symbol\'s rows', async (_what, read) => {
       const nodes = await planNodesOf(client.pool, read);
       expect(nodes).toContain('Index Scan');

@@ -19,6 +19,11 @@ export interface StoredTradePosition {
   tradeTime: number;
 }
 
+/** A symbol's newest stored trade as a latest price. */
+export interface StoredTradePrice extends StoredTradePosition {
+  price: string;
+}
+
 const TRADE_COLUMNS = `
   symbol, trade_id::float8 AS trade_id, price::text AS price, quantity::text AS quantity,
   first_trade_id::float8 AS first_trade_id, last_trade_id::float8 AS last_trade_id,
@@ -78,16 +83,28 @@ export class TradeRepository {
 
   /** The newest stored trade per symbol; symbols with no history are absent from the map. */
   async lastStoredTrades(symbols: readonly string[]): Promise<Map<string, StoredTradePosition>> {
-    const { rows } = await this.db.pool.query<{ symbol: string; trade_id: number; trade_time: number }>(
-      `SELECT s.symbol, t.trade_id, t.trade_time
+    const rows = await this.newestRows(symbols, '');
+    return new Map(rows.map((row) => [row.symbol, { tradeId: row.trade_id, tradeTime: row.trade_time }]));
+  }
+
+  /** The newest stored trade per symbol with its price, e.g. to seed the latest prices; symbols with no history are absent. */
+  async lastStoredPrices(symbols: readonly string[]): Promise<Map<string, StoredTradePrice>> {
+    const rows = await this.newestRows(symbols, ', price::text AS price');
+    return new Map(rows.map((row) => [row.symbol, { tradeId: row.trade_id, tradeTime: row.trade_time, price: row.price }]));
+  }
+
+  /** One row per symbol with history, read backwards along the primary key: one index probe per symbol. */
+  private async newestRows(symbols: readonly string[], extraColumns: string) {
+    const { rows } = await this.db.pool.query<{ symbol: string; trade_id: number; trade_time: number; price: string }>(
+      `SELECT s.symbol, t.*
        FROM unnest($1::text[]) AS s(symbol)
        CROSS JOIN LATERAL (
-         SELECT trade_id::float8 AS trade_id, ${epochMs('trade_time')} AS trade_time
+         SELECT trade_id::float8 AS trade_id, ${epochMs('trade_time')} AS trade_time${extraColumns}
          FROM agg_trade WHERE agg_trade.symbol = s.symbol ORDER BY agg_trade.trade_id DESC LIMIT 1
        ) AS t`,
       [symbols],
     );
-    return new Map(rows.map((row) => [row.symbol, { tradeId: row.trade_id, tradeTime: row.trade_time }]));
+    return rows;
   }
 }
 

@@ -32,8 +32,12 @@ class FakeLeases {
     this.mine.add(symbol);
     return true;
   }
+  /** Like LeaseManager: a lease that expired (is gone) is taken again; one another instance holds is lost. */
   async renewAll(): Promise<{ lost: string[]; redisDown: boolean }> {
     if (this.redis.down) return { lost: [], redisDown: true };
+    for (const symbol of this.mine) {
+      if (!this.redis.leases.has(symbol)) this.redis.leases.set(symbol, this.me);
+    }
     const lost = [...this.mine].filter((symbol) => this.redis.leases.get(symbol) !== this.me);
     for (const symbol of lost) this.mine.delete(symbol);
     return { lost, redisDown: false };
@@ -52,9 +56,11 @@ class FakeInstances {
   readonly beats = new Map<string, number>();
   readonly calls: string[] = [];
   onAnnouncement = (): void => undefined;
-  async heartbeat(id: string): Promise<void> {
+  async heartbeat(id: string): Promise<boolean> {
     this.calls.push(`heartbeat ${id}`);
+    const known = this.beats.has(id);
     this.beats.set(id, Date.now());
+    return known;
   }
   announce = async (id: string): Promise<unknown> => this.calls.push(`announce ${id}`);
   async live(ttlMs: number): Promise<string[]> {
@@ -88,14 +94,13 @@ class FakeStreamStatus {
   forget = async (): Promise<void> => undefined;
 }
 
-function setup({ fairShareSlack = 0, tracked = SYMBOLS } = {}) {
+/** Instance `me` over its own fakes, or over the Redis and registry fakes of another instance's setup. */
+function setup({ fairShareSlack = 0, tracked = SYMBOLS, me = 'a', redis = new FakeRedis(), instances = new FakeInstances() } = {}) {
   const config = testConfig({
-    instanceId: 'a',
+    instanceId: me,
     cluster: { leaseTtlMs: 3 * RENEW_MS, leaseRenewMs: RENEW_MS, fairShareSlack, handoverGraceMs: GRACE_MS },
   });
-  const redis = new FakeRedis();
-  const leases = new FakeLeases(redis, 'a');
-  const instances = new FakeInstances();
+  const leases = new FakeLeases(redis, me);
   const supervisor = new FakeSupervisor();
   const trackedSymbols = new FakeTracked([...tracked]);
   const status = new FakeStreamStatus();
@@ -179,6 +184,45 @@ describe('OwnershipCoordinator', () => {
     await coordinator.tick();
     // Once it answers again, the round catches up on everything that changed meanwhile.
     expect(leases.held().sort()).toEqual(assignSymbols([...SYMBOLS, 'LTCUSDT'], ['a', 'b']).get('a'));
+  });
+
+  it('after a Redis restart (every lease and heartbeat gone), moves no symbol between the live instances', async () => {
+    const a = setup();
+    const b = setup({ me: 'b', redis: a.redis, instances: a.instances });
+    await a.coordinator.tick();
+    await b.coordinator.tick();
+    for (let round = 0; round < 3; round += 1) {
+      await jest.advanceTimersByTimeAsync(RENEW_MS);
+      await a.coordinator.tick();
+      await b.coordinator.tick();
+    }
+    await jest.advanceTimersByTimeAsync(GRACE_MS);
+    expect(a.leases.held().sort()).toEqual(aShare);
+    expect(b.leases.held().sort()).toEqual(bShare);
+    const unstreamed: string[] = [];
+    for (const side of [a, b]) {
+      const unstream = side.supervisor.unstream;
+      side.supervisor.unstream = (symbols) => {
+        unstreamed.push(...symbols);
+        unstream(symbols);
+      };
+    }
+    a.redis.leases.clear();
+    a.instances.beats.clear();
+    const attemptsBefore = a.leases.attempts.length;
+    // a happens to run its round first after the restart, b right after; then both go on as usual.
+    for (let round = 0; round < 6; round += 1) {
+      await jest.advanceTimersByTimeAsync(RENEW_MS);
+      await a.coordinator.tick();
+      await b.coordinator.tick();
+    }
+    await jest.advanceTimersByTimeAsync(GRACE_MS);
+    expect(a.leases.attempts.slice(attemptsBefore).filter((symbol) => bShare.includes(symbol))).toEqual([]);
+    expect(unstreamed).toEqual([]);
+    expect(a.leases.held().sort()).toEqual(aShare);
+    expect(b.leases.held().sort()).toEqual(bShare);
+    expect(a.supervisor.streamedSymbols()).toEqual(aShare);
+    expect(b.supervisor.streamedSymbols()).toEqual(bShare);
   });
 
   it('adopts a symbol nobody leased for two renewal intervals and does not hand it back within the adoption hold', async () => {

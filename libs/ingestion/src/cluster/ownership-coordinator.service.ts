@@ -12,6 +12,12 @@ const ADOPTION_HOLD_MS = 15_000;
 /** Lease requests in flight at once when many symbols arrive together (a startup, 2,000 symbols added). */
 const ACQUIRE_CONCURRENCY = 100;
 const CHANGE_ROUND_DELAY_MS = 20;
+/**
+ * After the registry forgot this instance (Redis restarted empty), rounds only keep what this instance holds for
+ * this many renewal intervals: every live instance heartbeats and re-takes its own leases once per interval, so after
+ * two of them the registry and the leases are whole again and the assignment is the one from before the restart.
+ */
+const SETTLE_RENEWALS = 2;
 
 /**
  * Decides which tracked symbols this instance streams. Every instance heartbeats into Redis, computes the same
@@ -31,6 +37,8 @@ export class OwnershipCoordinator {
   private tickAgain = false;
   private stopping = false;
   private redisDownSince: number | null = null;
+  /** Until then, rounds keep what this instance holds and take or hand over nothing (see SETTLE_RENEWALS). */
+  private settleUntil = 0;
   private announced = false;
   private lastPeriodicAt = 0;
   private orphaned = new Set<string>();
@@ -141,14 +149,32 @@ export class OwnershipCoordinator {
     if (this.stopping) {
       return;
     }
+    let known = true;
     if (periodic || !this.announced) {
-      await this.instances.heartbeat(this.me);
+      known = await this.instances.heartbeat(this.me);
     }
     if (!this.announced) {
       this.announced = true;
+      known = true;
       await this.instances.announce(this.me);
     }
-    const members = await this.instances.live(cluster.leaseTtlMs);
+    let members = await this.instances.live(cluster.leaseTtlMs);
+    if (known && !members.includes(this.me)) {
+      // Not seen in a round that did not heartbeat: beat now, and learn whether the registry still knew us.
+      known = await this.instances.heartbeat(this.me);
+      members = await this.instances.live(cluster.leaseTtlMs);
+    }
+    if (!known) {
+      // The registry forgot this instance, which heartbeats: Redis restarted empty (or this instance was cut off past
+      // the TTL). The others' heartbeats and leases are gone too, so the members seen now are not the cluster: planning
+      // on them would take every symbol and give it back a round later, a gap and a REST page per symbol each way.
+      // Instead, keep what is held (renewAll re-takes held leases that vanished) until everyone has beaten again.
+      this.settleUntil = Date.now() + SETTLE_RENEWALS * cluster.leaseRenewMs;
+      this.logger.warn('the instance registry lost this instance (a Redis restart?): keeping the current streams while the others re-register');
+    }
+    if (Date.now() < this.settleUntil) {
+      return;
+    }
     const tracked = this.tracked.list();
     if (periodic) {
       this.orphaned = this.orphans.observe(tracked, await this.leases.leased(tracked), Date.now());

@@ -4,6 +4,7 @@ import { BackfillRunner } from '../gaps/backfill-runner.service';
 import { GapLedger } from '../gaps/gap-ledger.service';
 import { StreamSupervisor } from '../live/stream-supervisor.service';
 import { TrackedSymbolsListener, TrackedSymbolsService } from '../tracking/tracked-symbols.service';
+import { LatestPriceSeeder } from '../write/latest-price-seeder';
 import { LatestPriceView } from '../write/latest-price.view';
 import { WritePipeline } from '../write/write-pipeline.service';
 import { IngestionLifecycle, SHUTDOWN_BUDGET } from './ingestion-lifecycle.service';
@@ -35,8 +36,10 @@ function parts({ drainHangs = false } = {}) {
       return drainHangs ? new Promise<boolean>(() => undefined) : Promise.resolve(true);
     },
     stop: log('pipeline.stop'),
+    forget: log('pipeline.forget'),
     stats: () => ({ pendingTrades: 0 }),
   };
+  const seeder = { start: log('seeder.start'), stop: log('seeder.stop') };
   const ledger = { handOver: async () => void calls.push('ledger.handOver') };
   const lifecycle = new IngestionLifecycle(
     testConfig({ shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS }),
@@ -47,6 +50,7 @@ function parts({ drainHangs = false } = {}) {
     coordinator as unknown as OwnershipCoordinator,
     pipeline as unknown as WritePipeline,
     ledger as unknown as GapLedger,
+    seeder as unknown as LatestPriceSeeder,
   );
   return { lifecycle, calls, change: (added: string[], removed: string[]) => listener?.({ added, removed }) };
 }
@@ -57,10 +61,18 @@ describe('IngestionLifecycle', () => {
   it('starts the parts in order, the first ownership round last, and routes tracked-list changes to the view and the coordinator', async () => {
     const { lifecycle, calls, change } = parts();
     await lifecycle.onApplicationBootstrap();
-    expect(calls).toEqual(['view.start', 'supervisor.start', 'runner.start', 'tracked.start', 'coordinator.start']);
+    expect(calls).toEqual(['view.start', 'supervisor.start', 'runner.start', 'tracked.start', 'seeder.start', 'coordinator.start']);
     calls.length = 0;
     change(['BTCUSDT'], []);
     expect(calls).toEqual(['view.applyChange', 'coordinator.applyChange']);
+  });
+
+  it('has the pipeline forget the latest prices of removed symbols before the others hear of the removal', async () => {
+    const { lifecycle, calls, change } = parts();
+    await lifecycle.onApplicationBootstrap();
+    calls.length = 0;
+    change([], ['BTCUSDT']);
+    expect(calls).toEqual(['pipeline.forget', 'view.applyChange', 'coordinator.applyChange']);
   });
 
   it('stops in one sequence: rounds, streams, backfill, drain, gap hand-over, leases', async () => {
@@ -70,6 +82,7 @@ describe('IngestionLifecycle', () => {
       'coordinator.stopRounds',
       'tracked.stop',
       'view.stop',
+      'seeder.stop',
       'supervisor.stop',
       'runner.stop',
       `pipeline.drain(${SHUTDOWN_TIMEOUT_MS * SHUTDOWN_BUDGET.drain})`,

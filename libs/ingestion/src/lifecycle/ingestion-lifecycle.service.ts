@@ -5,6 +5,7 @@ import { GapLedger } from '../gaps/gap-ledger.service';
 import { BackfillRunner } from '../gaps/backfill-runner.service';
 import { StreamSupervisor } from '../live/stream-supervisor.service';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
+import { LatestPriceSeeder } from '../write/latest-price-seeder';
 import { LatestPriceView } from '../write/latest-price.view';
 import { WritePipeline } from '../write/write-pipeline.service';
 import { ShutdownStep, runShutdownSequence } from './shutdown-sequence';
@@ -27,8 +28,8 @@ export const SHUTDOWN_BUDGET = {
 } as const;
 
 /**
- * The one owner of the ingestion's start and stop. Start: the tracked list, the price view, the stream supervisor,
- * the backfill runner, then the first ownership round (which starts streaming). Stop: the reverse, each step bounded
+ * The one owner of the ingestion's start and stop. Start: the price view, the stream supervisor, the backfill runner,
+ * the tracked list, the latest-price seeder, then the first ownership round (which starts streaming). Stop: the reverse, each step bounded
  * by its share of SHUTDOWN_TIMEOUT_MS (`SHUTDOWN_BUDGET`). It also routes changes of the tracked list to the parts
  * that follow them.
  */
@@ -45,10 +46,14 @@ export class IngestionLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly coordinator: OwnershipCoordinator,
     private readonly pipeline: WritePipeline,
     private readonly ledger: GapLedger,
+    private readonly seeder: LatestPriceSeeder,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.tracked.onChange((change) => {
+      if (change.removed.length > 0) {
+        this.pipeline.forget(change.removed);
+      }
       this.view.applyChange(change);
       this.coordinator.applyChange(change);
     });
@@ -56,6 +61,7 @@ export class IngestionLifecycle implements OnApplicationBootstrap, BeforeApplica
     this.supervisor.start();
     this.runner.start();
     await this.tracked.start().catch((error: Error) => this.logger.error(`tracked list not loaded yet: ${error.message}`));
+    this.seeder.start();
     await this.coordinator.start();
   }
 
@@ -74,6 +80,7 @@ export class IngestionLifecycle implements OnApplicationBootstrap, BeforeApplica
         run: () => {
           this.tracked.stop();
           this.view.stop();
+          this.seeder.stop();
           this.supervisor.stop();
         },
       },

@@ -6,6 +6,12 @@ import { RetryingFlush } from './retrying-flush';
 /** A price is written this soon after its trade; trades arriving meanwhile coalesce into one write per symbol. */
 const FLUSH_DELAY_MS = 1;
 
+/** Each symbol's newest trade waiting to be written: live ones, and backfilled ones (see LatestPriceStore.setIfNewer). */
+interface PendingPrices {
+  live: Map<string, AggTrade>;
+  backfilled: Map<string, AggTrade>;
+}
+
 /**
  * Writes each symbol's newest trade to Redis as its latest price, within a millisecond or two, coalesced to one price
  * per symbol per write. A failed write is put back (unless something newer arrived meanwhile) and retried; the store
@@ -13,43 +19,41 @@ const FLUSH_DELAY_MS = 1;
  */
 export class LatestPriceFlusher {
   private readonly logger = new Logger(LatestPriceFlusher.name);
-  private pending = new Map<string, AggTrade>();
-  private readonly flusher: RetryingFlush<Map<string, AggTrade>>;
+  private pending: PendingPrices = { live: new Map(), backfilled: new Map() };
+  private readonly flusher: RetryingFlush<PendingPrices>;
   writes = 0;
   failures = 0;
 
   constructor(store: LatestPriceStore) {
     this.flusher = new RetryingFlush({
       take: () => {
-        if (this.pending.size === 0) {
+        if (this.waiting === 0) {
           return null;
         }
         const batch = this.pending;
-        this.pending = new Map();
+        this.pending = { live: new Map(), backfilled: new Map() };
         return batch;
       },
-      write: (batch) => {
+      write: async (batch) => {
         const now = Date.now();
-        const prices: LatestPrice[] = [];
-        for (const trade of batch.values()) {
-          prices.push({ symbol: trade.symbol, price: trade.price, tradeId: trade.tradeId, tradeTime: trade.tradeTime, updatedAt: now });
+        await store.setIfNewer(toPrices(batch.live, now));
+        if (batch.backfilled.size > 0) {
+          await store.setIfNewer(toPrices(batch.backfilled, now), 'backfill');
         }
-        return store.setIfNewer(prices);
       },
       stored: (batch) => {
-        this.writes += batch.size;
+        this.writes += batch.live.size + batch.backfilled.size;
       },
       failed: (batch, error, firstFailure) => {
         this.failures += 1;
         if (firstFailure) {
           this.logger.warn(`latest prices not written to Redis, will retry: ${error.message}`);
         }
-        for (const trade of batch.values()) {
-          this.offer(trade);
-        }
+        for (const trade of batch.live.values()) this.offer(this.pending.live, trade);
+        for (const trade of batch.backfilled.values()) this.offer(this.pending.backfilled, trade);
       },
       recovered: () => undefined,
-      nextDelayMs: () => (this.pending.size === 0 ? null : FLUSH_DELAY_MS),
+      nextDelayMs: () => (this.waiting === 0 ? null : FLUSH_DELAY_MS),
     });
   }
 
@@ -59,13 +63,27 @@ export class LatestPriceFlusher {
 
   /** Nothing waits to be written and no write is in flight. */
   get idle(): boolean {
-    return this.pending.size === 0 && !this.flusher.busy;
+    return this.waiting === 0 && !this.flusher.busy;
   }
 
-  /** Hot path: every accepted trade passes here. */
+  /** Hot path: every accepted live trade passes here. */
   accept(trade: AggTrade): void {
-    this.offer(trade);
+    this.offer(this.pending.live, trade);
     this.flusher.within(FLUSH_DELAY_MS);
+  }
+
+  /** A backfilled trade: written like a live one, except that it creates no price in a Redis not yet seeded. */
+  acceptBackfilled(trade: AggTrade): void {
+    this.offer(this.pending.backfilled, trade);
+    this.flusher.within(FLUSH_DELAY_MS);
+  }
+
+  /** Removed symbols: their prices still waiting are not written (a write in flight is refused by the store). */
+  forget(symbols: readonly string[]): void {
+    for (const symbol of symbols) {
+      this.pending.live.delete(symbol);
+      this.pending.backfilled.delete(symbol);
+    }
   }
 
   flush(): Promise<void> {
@@ -76,10 +94,22 @@ export class LatestPriceFlusher {
     this.flusher.stop();
   }
 
-  private offer(trade: AggTrade): void {
-    const pending = this.pending.get(trade.symbol);
-    if (pending === undefined || trade.tradeId > pending.tradeId) {
-      this.pending.set(trade.symbol, trade);
+  private get waiting(): number {
+    return this.pending.live.size + this.pending.backfilled.size;
+  }
+
+  private offer(pending: Map<string, AggTrade>, trade: AggTrade): void {
+    const current = pending.get(trade.symbol);
+    if (current === undefined || trade.tradeId > current.tradeId) {
+      pending.set(trade.symbol, trade);
     }
   }
+}
+
+function toPrices(trades: Map<string, AggTrade>, updatedAt: number): LatestPrice[] {
+  const prices: LatestPrice[] = [];
+  for (const trade of trades.values()) {
+    prices.push({ symbol: trade.symbol, price: trade.price, tradeId: trade.tradeId, tradeTime: trade.tradeTime, updatedAt });
+  }
+  return prices;
 }

@@ -144,6 +144,16 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     expect(pipeline.stats().historyHealthy).toBe(true);
   });
 
+  it('after Redis lost every key, lets no backfilled trade become the latest price over a newer stored one', async () => {
+    for (let id = 1; id <= 100; id += 1) pipeline.accept(trade('PIPEF', id));
+    expect(await pipeline.drain()).toBe(true);
+    // Redis restarted without persistence.
+    await cleanupRedisPrefix(testRedisUrl(), prefix);
+    pipeline.acceptMany(Array.from({ length: 10 }, (_, index) => trade('PIPEF', 50 + index)));
+    expect(await pipeline.drain()).toBe(true);
+    expect([null, 100]).toContain((await priceOf(prices, 'PIPEF'))?.tradeId ?? null);
+  });
+
   it('tells when every trade of a symbol accepted so far is stored, waiting out an outage', async () => {
     await expect(pipeline.whenStored('PIPED')).resolves.toBe(true);
     await proxy.cut();

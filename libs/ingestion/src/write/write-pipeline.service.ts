@@ -92,38 +92,28 @@ export class WritePipeline {
 
   /** Hot path: called for every live trade, in id order per symbol. */
   accept(trade: AggTrade): void {
-    if (this.shedding ? this.historyPending >= this.resumeBelow : this.historyPending >= this.maxPending) {
-      this.shedding = true;
-      this.recordShed(trade);
-    } else {
-      if (this.shedding) {
-        // Queued (and so being recorded) before any trade accepted from now on can be stored.
-        this.shedding = false;
-        this.queueShedRanges();
-      }
-      try {
-        this.laneFor(trade.symbol).push(trade);
-      } catch (error) {
-        // The parsers only let through trades that can be stored; this guards the history from anything else.
-        this.counters.rejectedTrades += 1;
-        this.logger.error(`trade not accepted: ${(error as Error).message}`);
-        return;
-      }
-      this.historyPending += 1;
-      if (this.historyPending > this.counters.pendingHighWater) {
-        this.counters.pendingHighWater = this.historyPending;
-      }
+    if (this.holdHistory(trade)) {
+      this.view.offer(trade);
+      this.latest.accept(trade);
     }
-    this.counters.acceptedTrades += 1;
-    this.view.offer(trade);
-    this.latest.accept(trade);
   }
 
-  /** Backfilled trades: history first of all; the latest price only moves if they are newer (they rarely are). */
+  /**
+   * Backfilled trades: history first of all; the latest price only moves if they are newer (they rarely are), and a
+   * Redis that lost its data takes no price from them before it is seeded again from PostgreSQL.
+   */
   acceptMany(trades: readonly AggTrade[]): void {
     for (const trade of trades) {
-      this.accept(trade);
+      if (this.holdHistory(trade)) {
+        this.view.offer(trade);
+        this.latest.acceptBackfilled(trade);
+      }
     }
+  }
+
+  /** Removed symbols: their latest prices still waiting are not written, so their Redis key stays deleted. */
+  forget(symbols: readonly string[]): void {
+    this.latest.forget(symbols);
   }
 
   /**
@@ -174,6 +164,34 @@ export class WritePipeline {
     this.latest.stop();
     for (const lane of this.lanes) lane.stop();
     this.queueShedRanges();
+  }
+
+  /** Holds the trade for its history lane, or sheds it; false when it cannot be stored at all. */
+  private holdHistory(trade: AggTrade): boolean {
+    if (this.shedding ? this.historyPending >= this.resumeBelow : this.historyPending >= this.maxPending) {
+      this.shedding = true;
+      this.recordShed(trade);
+    } else {
+      if (this.shedding) {
+        // Queued (and so being recorded) before any trade accepted from now on can be stored.
+        this.shedding = false;
+        this.queueShedRanges();
+      }
+      try {
+        this.laneFor(trade.symbol).push(trade);
+      } catch (error) {
+        // The parsers only let through trades that can be stored; this guards the history from anything else.
+        this.counters.rejectedTrades += 1;
+        this.logger.error(`trade not accepted: ${(error as Error).message}`);
+        return false;
+      }
+      this.historyPending += 1;
+      if (this.historyPending > this.counters.pendingHighWater) {
+        this.counters.pendingHighWater = this.historyPending;
+      }
+    }
+    this.counters.acceptedTrades += 1;
+    return true;
   }
 
   private queueShedRanges(): void {
