@@ -92,7 +92,7 @@ export class WritePipeline {
 
   /** Hot path: called for every live trade, in id order per symbol. */
   accept(trade: AggTrade): void {
-    if (this.shedding ? this.historyPending >= this.resumeBelow : this.historyPending >= this.maxPending) {
+    if (this.historyFull()) {
       this.shedding = true;
       this.recordShed(trade);
     } else {
@@ -119,11 +119,21 @@ export class WritePipeline {
     this.latest.accept(trade);
   }
 
-  /** Backfilled trades: history first of all; the latest price only moves if they are newer (they rarely are). */
-  acceptMany(trades: readonly AggTrade[]): void {
-    for (const trade of trades) {
-      this.accept(trade);
+  /**
+   * Backfilled trades, in id order: history first of all; the latest price only moves if they are newer (they rarely
+   * are). Returns how many of them, from the first, the history took. Once the buffer is full the rest are not taken
+   * and not added to the shed ranges either: the fill keeps them as its unfilled part, so it never counts them as stored.
+   */
+  acceptMany(trades: readonly AggTrade[]): number {
+    for (let index = 0; index < trades.length; index += 1) {
+      if (this.historyFull()) {
+        this.shedding = true;
+        this.counters.shedTrades += trades.length - index;
+        return index;
+      }
+      this.accept(trades[index]);
     }
+    return trades.length;
   }
 
   /**
@@ -193,6 +203,11 @@ export class WritePipeline {
       this.laneOfSymbol.set(symbol, lane);
     }
     return lane;
+  }
+
+  /** Once full, the buffer takes trades again only after it has drained below `resumeBelow`. */
+  private historyFull(): boolean {
+    return this.historyPending >= (this.shedding ? this.resumeBelow : this.maxPending);
   }
 
   private recordShed(trade: AggTrade): void {
