@@ -145,18 +145,15 @@ export class BackfillRunner {
     await fill.recorded;
     const { job, gapId, accepted } = fill;
     const stored = accepted ? { symbol: job.symbol, ...accepted } : null;
-    const resolves = filled === 'whole' ? gapId !== undefined || stored !== null : stored !== null;
+    const resolve =
+      filled === 'whole'
+        ? (gapId !== undefined || stored !== null) && (() => this.ledger.resolveFilled({ gapId: gapId ?? null, stored }))
+        : stored !== null && (() => this.ledger.resolvePartlyFilled({ gapId, stored }));
     // Its range has ids by now; with a gap row for what is left, nothing since the addition depends on time any more.
     const sinceAdded = job.kind === 'since-added' && (filled === 'whole' || gapId !== undefined);
     try {
-      if ((resolves || sinceAdded) && (await this.pipeline.whenStored(job.symbol))) {
-        await Promise.all([
-          resolves &&
-            (filled === 'whole' || stored === null
-              ? this.ledger.resolveFilled({ gapId: gapId ?? null, stored })
-              : this.ledger.resolvePartlyFilled({ gapId, stored })),
-          sinceAdded && this.ledger.markSinceAddedFilled(job.symbol, job.addedAt),
-        ]);
+      if ((resolve || sinceAdded) && (await this.pipeline.whenStored(job.symbol))) {
+        await Promise.all([resolve && resolve(), sinceAdded && this.ledger.markSinceAddedFilled(job.symbol, job.addedAt)]);
       }
     } catch (error) {
       this.logger.warn(`${job.symbol} ${job.reason}: filled but not marked so, so it is filled again later: ${(error as Error).message}`);

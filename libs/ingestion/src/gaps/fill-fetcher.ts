@@ -36,8 +36,8 @@ export interface FillFetcherParams {
  * Walks the REST `aggTrades` pages of one fill into the write pipeline: by `fromId` a page at a time, or, for a new
  * symbol's fill known only by time, by `startTime` until the first page gives it ids. Binance's REST trails its
  * stream, so a page that ends short of the target id means "not yet": it asks again after a pause, for up to
- * `waitForRestMs`. A fill to the present ends at its first short page (the sequencer finds what comes after).
- * Each page moves the shared sequencer over the ids it fetched.
+ * `waitForRestMs` after the fill was queued. A fill to the present ends at its first short page (the sequencer finds
+ * what comes after). Each page moves the shared sequencer over the ids it fetched.
  */
 export class FillFetcher {
   private held = 0;
@@ -62,7 +62,7 @@ export class FillFetcher {
     const { pager, pipeline, sequencer } = this.params;
     const toId = job.toId;
     let cursor: number | null = job.kind === 'since-added' ? null : job.fromId;
-    let waitUntil: number | null = null;
+    const waitUntil = fill.queuedAt + this.params.waitForRestMs;
     let pauseMs = FIRST_PAUSE_MS;
     try {
       for (;;) {
@@ -102,10 +102,9 @@ export class FillFetcher {
           // To the present: REST's newest is reached. Past the target: nothing more can come below it.
           return { kind: 'reached' };
         }
-        waitUntil ??= Date.now() + this.params.waitForRestMs;
         const left = waitUntil - Date.now();
         if (left <= 0) {
-          return { kind: 'short', from: cursor, why: `REST ended short of id ${toId} for ${this.params.waitForRestMs} ms` };
+          return { kind: 'short', from: cursor, why: `REST still ends short of id ${toId} ${this.params.waitForRestMs} ms after the fill was queued` };
         }
         await this.pause(Math.min(pauseMs, left));
         pauseMs = Math.min(pauseMs * 2, MAX_PAUSE_MS);
