@@ -54,7 +54,7 @@ export class BinanceEmulator implements EmulatorControl {
       onTrade: (symbolMarket, trade, eventTime) => streams.publishTrade(symbolMarket, trade, eventTime),
       onBatchEnd: () => streams.flush(),
     });
-    const api = new PublicApiRouter({ markets: market.markets, weightLimit: resolved.restWeightLimitPerMinute });
+    const api = new PublicApiRouter({ markets: market.markets, weightLimit: resolved.restWeightLimitPerMinute, lagMs: resolved.restLagMs });
     const server = createServer();
     server.on('upgrade', (request, socket, head) => {
       if (!streams.handleUpgrade(request, socket, head)) {
@@ -160,6 +160,14 @@ export class BinanceEmulator implements EmulatorControl {
 
   setRestWeightLimit(limit: number): void {
     this.api.setWeightLimit(limit);
+  }
+
+  /** From now on an `aggTrades` page holds no trade newer than now − `ms` (0: REST keeps up with the streams). */
+  setRestLag(ms: number): void {
+    if (!(ms >= 0)) {
+      throw new RangeError(`REST lag must be 0 or more, got ${ms}`);
+    }
+    this.api.setLag(ms);
   }
 
   /** Forgets used weight, bans and pending injected REST faults. */

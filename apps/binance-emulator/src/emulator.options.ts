@@ -24,6 +24,11 @@ export interface EmulatorOptions {
   historyLimitPerSymbol?: number;
   /** Default 6000. */
   restWeightLimitPerMinute?: number;
+  /**
+   * How far REST trails the streams (default 0): an `aggTrades` page never holds trades newer than now − lag, as
+   * Binance's REST, a separate service, can end short of the newest streamed trade for a few seconds.
+   */
+  restLagMs?: number;
   /** Unsent bytes a client may fall behind before it is cut off as a slow consumer (default 32 MiB). */
   maxBufferedBytes?: number;
   /** Delay between the `serverShutdown` event and the close (default 1000). */
@@ -48,6 +53,7 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     maxStreamsPerConnection: options.maxStreamsPerConnection ?? 1024,
     historyLimitPerSymbol: options.historyLimitPerSymbol ?? 200_000,
     restWeightLimitPerMinute: options.restWeightLimitPerMinute ?? 6000,
+    restLagMs: options.restLagMs ?? 0,
     maxBufferedBytes: options.maxBufferedBytes ?? 32 * 1024 * 1024,
     serverShutdownGraceMs: options.serverShutdownGraceMs ?? 1000,
     seed,
@@ -56,6 +62,9 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     if (!(resolved[key] > 0)) {
       throw new RangeError(`${key} must be a positive number, got ${resolved[key]}`);
     }
+  }
+  if (!(resolved.restLagMs >= 0)) {
+    throw new RangeError(`restLagMs must be 0 or more, got ${resolved.restLagMs}`);
   }
   return resolved;
 }

@@ -47,5 +47,6 @@ export interface EmulatorControl {
   sendServerShutdown(graceMs?: number): void;
   failRest(count: number, status: RestFaultStatus, retryAfterSec?: number): void;
   setRestWeightLimit(limit: number): void;
+  setRestLag(ms: number): void;
   resetRestLimits(): void;
 }

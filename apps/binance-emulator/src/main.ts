@@ -16,6 +16,7 @@ const NUMERIC_ENV: NumericEnv[] = [
   ['EMULATOR_MAX_INCOMING_PER_SECOND', 'maxIncomingPerSecond', 1],
   ['EMULATOR_HISTORY_LIMIT', 'historyLimitPerSymbol', 1],
   ['EMULATOR_REST_WEIGHT_LIMIT', 'restWeightLimitPerMinute', 1],
+  ['EMULATOR_REST_LAG_MS', 'restLagMs', 0],
   ['EMULATOR_SEED', 'seed', 0],
 ];
 

@@ -61,6 +61,11 @@ export abstract class AppConfig {
     /** Trades held in memory while PostgreSQL is slow or down; beyond it they become a recorded gap. */
     readonly maxPendingTrades: number;
     readonly backfillWindowMs: number;
+    /**
+     * Binance's REST trails its stream: a fill whose pages end short of its target id asks again for up to this long,
+     * then records the rest as a gap due a retry.
+     */
+    readonly backfillWaitForRestMs: number;
     /** Live push: each client gets at most one price per symbol per interval, the newest. */
     readonly pricePushIntervalMs: number;
     /** Live-push clients one instance serves at once; more are refused with 503. */

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       historyWriters: 2,
       maxPendingTrades: 500_000,
       backfillWindowMs: 24 * 60 * 60 * 1000,
+      backfillWaitForRestMs: 10_000,
       pricePushIntervalMs: 100,
       pricePushMaxClients: 1_000,
     });

@@ -62,6 +62,7 @@ const POST_ROUTES: Record<string, Handler> = {
     emulator.setSymbolStatus(symbol === '*' ? symbol : requireSymbol(emulator, symbol), status as SymbolStatus);
   },
   'rest/weight-limit': (emulator, body) => emulator.setRestWeightLimit(integer(body, 'limit', 1)),
+  'rest/lag': (emulator, body) => emulator.setRestLag(integer(body, 'ms', 0)),
   'rest/reset': (emulator) => emulator.resetRestLimits(),
 };
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SymbolStatus } from '../market/market.types';
 import type { SymbolMarket } from '../market/symbol-market';
+import type { StoredAggTrade } from '../market/trade-history';
 import { aggTradeRowJson } from '../ws/event-serializer';
 import { parseAggTradesQuery } from './agg-trades-query';
 import { exchangeInfo } from './exchange-info';
@@ -25,6 +26,8 @@ export interface InjectedRestFault {
 export interface PublicApiRouterParams {
   markets: Map<string, SymbolMarket>;
   weightLimit: number;
+  /** How far REST trails the streams: see `EmulatorOptions.restLagMs`. */
+  lagMs: number;
 }
 
 /**
@@ -35,6 +38,7 @@ export class PublicApiRouter {
   readonly limiter: RequestWeightLimiter;
   requestsServed = 0;
   private weightLimit: number;
+  private lagMs: number;
   private readonly markets: Map<string, SymbolMarket>;
   private readonly faults: InjectedRestFault[] = [];
   private readonly routes: Record<string, Route> = {
@@ -48,15 +52,20 @@ export class PublicApiRouter {
     '/api/v3/aggTrades': { weight: () => 4, handle: (params) => this.aggTrades(params) },
   };
 
-  constructor({ markets, weightLimit }: PublicApiRouterParams) {
+  constructor({ markets, weightLimit, lagMs }: PublicApiRouterParams) {
     this.markets = markets;
     this.weightLimit = weightLimit;
+    this.lagMs = lagMs;
     this.limiter = new RequestWeightLimiter(weightLimit);
   }
 
   setWeightLimit(limit: number): void {
     this.weightLimit = limit;
     this.limiter.setLimit(limit);
+  }
+
+  setLag(ms: number): void {
+    this.lagMs = ms;
   }
 
   /** The next `count` API requests fail with this status and Binance's body for it. */
@@ -144,13 +153,20 @@ export class PublicApiRouter {
     }
     const market = this.markets.get(query.symbol) as SymbolMarket;
     const { history } = market;
-    const { fromId, startTime, endTime, limit } = query;
-    const rows =
-      fromId !== undefined
-        ? history.readFromId(fromId, limit)
-        : startTime !== undefined || endTime !== undefined
-          ? history.readByTime({ startTime, endTime, limit })
-          : history.readLatest(limit);
+    const { fromId, startTime, limit } = query;
+    // REST trails the streams: nothing newer than now − lag is served yet (trade times never decrease along ids).
+    const servedUntil = this.lagMs > 0 ? Date.now() - this.lagMs : undefined;
+    const endTime = servedUntil === undefined ? query.endTime : Math.min(query.endTime ?? servedUntil, servedUntil);
+    let rows: StoredAggTrade[];
+    if (fromId !== undefined) {
+      rows = history.readFromId(fromId, limit);
+      const firstUnserved = servedUntil === undefined ? -1 : rows.findIndex((row) => row.tradeTime > servedUntil);
+      if (firstUnserved >= 0) {
+        rows = rows.slice(0, firstUnserved);
+      }
+    } else {
+      rows = startTime !== undefined || endTime !== undefined ? history.readByTime({ startTime, endTime, limit }) : history.readLatest(limit);
+    }
     return `[${rows.map((row) => aggTradeRowJson(market, row)).join(',')}]`;
   }
 

@@ -15,10 +15,13 @@ export type BackfillJob =
 
 /**
  * A queued job and how far it got: `recorded` settles once its range has a gap row (or recording it failed),
- * `gapId` is that row, `accepted` the id range its pages handed to the write pipeline so far.
+ * `gapId` is that row, `accepted` the id range its pages handed to the write pipeline so far. The wait for REST to
+ * reach the target counts from `queuedAt` (epoch ms): the trades it waits for happened before, so a fill that queued
+ * behind others has been waiting already.
  */
 export interface QueuedFill {
   readonly job: BackfillJob;
+  readonly queuedAt: number;
   recorded?: Promise<void>;
   gapId?: number;
   accepted?: IdRange;

@@ -30,7 +30,7 @@ export class BackfillQueue {
     if (job.kind === 'gap' && !this.ledger.claim(job.gapId)) {
       return;
     }
-    const fill: QueuedFill = { job };
+    const fill: QueuedFill = { job, queuedAt: Date.now() };
     if (job.kind === 'gap') {
       fill.gapId = job.gapId;
     } else if (job.kind === 'range') {

@@ -54,7 +54,8 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
       shutdownTimeoutMs: 10_000,
       database: { url: database.url, poolSize: 4 },
       redis: { keyPrefix: prefix },
-      ingest: { flushIntervalMs: 10, historyBatchSize: 500, historyWriters: 2, maxPendingTrades: 100_000, backfillWindowMs: WINDOW_MS },
+      // A range found by a jump to ids REST does not have yet is asked for again only briefly.
+      ingest: { flushIntervalMs: 10, historyBatchSize: 500, historyWriters: 2, maxPendingTrades: 100_000, backfillWindowMs: WINDOW_MS, backfillWaitForRestMs: 1_000 },
     });
     db = new DatabaseClient(config);
     redis = new RedisClient(config);

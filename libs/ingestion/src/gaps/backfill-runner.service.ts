@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { AGG_TRADES_PAGE_LIMIT } from '@binance-rates/binance';
-import { AggTrade, TradeSequencer } from '@binance-rates/domain';
+import { TradeSequencer } from '@binance-rates/domain';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { WritePipeline } from '../write/write-pipeline.service';
 import { AggTradesPager } from './agg-trades-pager';
 import { QueuedFill, UnfilledRange } from './backfill-job';
-import { BackfillQueue, recordWhenFound } from './backfill-queue';
+import { BackfillQueue } from './backfill-queue';
+import { FillFetcher, startTimeOf } from './fill-fetcher';
 import { GAP_RETRY_DELAY_MS, GapLedger } from './gap-ledger.service';
 
 const SWEEP_INTERVAL_MS = 5_000;
@@ -14,10 +14,10 @@ const SWEEP_INTERVAL_MS = 5_000;
 const DUE_GAPS_PER_SWEEP = 1_000;
 
 /**
- * Fills the history's holes from REST `GET /api/v3/aggTrades` (fromId, a page at a time), one fill at a time in the
- * order they were found, and resolves each in the gap ledger once its trades are stored. A fill that fails is
- * recorded to be retried; every sweep queues the gaps that came due, this instance's or a dead one's. Each page's
- * last id moves the shared sequencer on, so the live stream does not report the filled range again.
+ * Fills the history's holes from REST `GET /api/v3/aggTrades` (the pages of one fill: `FillFetcher`), one fill at a
+ * time in the order they were found, and resolves each in the gap ledger once its trades are stored. A fill that
+ * fails is recorded to be retried; one that ended short of its target resolves only what it stored and keeps the rest
+ * as a gap due a retry; every sweep queues the gaps that came due, this instance's or a dead one's.
  */
 @Injectable()
 export class BackfillRunner {
@@ -28,7 +28,7 @@ export class BackfillRunner {
   private filling: QueuedFill | null = null;
   private sweepTimer: NodeJS.Timeout | null = null;
   private stopped = false;
-  private filledTrades = 0;
+  private readonly fetcher: FillFetcher;
   private readonly windowMs: number;
 
   constructor(
@@ -37,10 +37,11 @@ export class BackfillRunner {
     private readonly ledger: GapLedger,
     private readonly pager: AggTradesPager,
     private readonly pipeline: WritePipeline,
-    private readonly sequencer: TradeSequencer,
+    sequencer: TradeSequencer,
     private readonly tracked: TrackedSymbolsService,
   ) {
     this.windowMs = config.ingest.backfillWindowMs;
+    this.fetcher = new FillFetcher({ pager, pipeline, sequencer, ledger, waitForRestMs: config.ingest.backfillWaitForRestMs });
   }
 
   start(): void {
@@ -70,7 +71,7 @@ export class BackfillRunner {
   }
 
   stats(): { queued: number; unrecorded: number; filledTrades: number } {
-    return { queued: this.queue.size, unrecorded: this.ledger.keptCount, filledTrades: this.filledTrades };
+    return { queued: this.queue.size, unrecorded: this.ledger.keptCount, filledTrades: this.fetcher.heldTrades };
   }
 
   /** Nothing queued, fetched, being recorded or waiting for its trades to be stored. */
@@ -84,6 +85,7 @@ export class BackfillRunner {
    */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.fetcher.stop();
     if (this.sweepTimer) clearInterval(this.sweepTimer);
     for (const fill of this.queue.close()) {
       this.keepForNextOwner(fill, rangeStart(fill));
@@ -94,85 +96,64 @@ export class BackfillRunner {
   private async work(): Promise<void> {
     for (let fill = await this.queue.next(); fill !== null; fill = await this.queue.next()) {
       this.filling = fill;
-      const filled = this.tracked.isActive(fill.job.symbol) && (await this.fill(fill));
+      const filled = this.tracked.isActive(fill.job.symbol) ? await this.fill(fill) : 'not';
       this.filling = null;
       // Settled apart from the queue, so the next fill does not wait for this one's gap row or its trades' batch.
-      const settling: Promise<void> = (filled ? this.settleOnceStored(fill) : this.release(fill)).finally(() =>
+      const settling: Promise<void> = (filled === 'not' ? this.release(fill) : this.settleOnceStored(fill, filled)).finally(() =>
         this.settling.delete(settling),
       );
       this.settling.add(settling);
     }
   }
 
-  /** True when the whole range was fetched and accepted; false when it failed (and was recorded) or a stop cut it short. */
-  private async fill(fill: QueuedFill): Promise<boolean> {
+  /**
+   * Fetches the fill: `whole` when every trade it was for is held for history; `partly` when it ended short (REST
+   * trailing past the wait, or the history buffer full) and the rest is recorded as a gap due a retry; `not` when it
+   * failed (and was recorded) or a stop cut it short.
+   */
+  private async fill(fill: QueuedFill): Promise<'whole' | 'partly' | 'not'> {
     const { job } = fill;
-    let cursor = rangeStart(fill);
-    try {
-      for (;;) {
-        if (job.toId !== null && cursor !== null && cursor > job.toId) {
-          break;
-        }
-        if (this.stopped) {
-          await fill.recorded;
-          this.keepForNextOwner(fill, cursor);
-          return false;
-        }
-        const remaining = job.toId !== null && cursor !== null ? job.toId - cursor + 1 : AGG_TRADES_PAGE_LIMIT;
-        const limit = Math.min(AGG_TRADES_PAGE_LIMIT, remaining);
-        const page = await this.pager.page(
-          cursor === null ? { symbol: job.symbol, startTime: startTimeOf(fill), limit } : { symbol: job.symbol, fromId: cursor, limit },
-          () => this.stopped,
-        );
-        const toId = job.toId;
-        const wanted: AggTrade[] = toId === null ? page : page.filter((trade) => trade.tradeId <= toId);
-        if (cursor === null && wanted.length > 0 && fill.recorded === undefined) {
-          // A new symbol's range was known only by time; from its first page on it has ids, so it is recorded too.
-          recordWhenFound(this.ledger, fill, wanted[0].tradeId);
-        }
-        if (wanted.length > 0) {
-          this.pipeline.acceptMany(wanted);
-          fill.accepted = { fromId: fill.accepted?.fromId ?? wanted[0].tradeId, toId: wanted[wanted.length - 1].tradeId };
-          this.filledTrades += wanted.length;
-          cursor = wanted[wanted.length - 1].tradeId + 1;
-          this.sequencer.resumeFrom(job.symbol, cursor - 1);
-        }
-        if (page.length < limit || wanted.length === 0) {
-          break;
-        }
-      }
-      return true;
-    } catch (error) {
-      const message = (error as Error).message;
-      this.logger.warn(`backfill of ${job.symbol} from ${cursor ?? `time ${startTimeOf(fill)}`} failed: ${message}`);
-      if (cursor === null) {
-        // No id is known yet to record a gap with: keep the job and ask again later.
-        this.logger.error(`trades of ${job.symbol} since it was added and before its first live trade not fetched yet, retrying`);
-        const timer = setTimeout(() => this.queue.push(job), this.retryDelayMs());
-        timer.unref();
-        return false;
-      }
-      await fill.recorded;
-      await this.ledger.recordAttempt(unfilled(fill, cursor), message, Date.now() + this.retryDelayMs());
-      return false;
+    const outcome = await this.fetcher.fetch(fill);
+    if (outcome.kind === 'reached') {
+      return 'whole';
     }
+    if (outcome.kind === 'stopped') {
+      await fill.recorded;
+      this.keepForNextOwner(fill, outcome.from);
+      return 'not';
+    }
+    const { from, why } = outcome;
+    this.logger.warn(`backfill of ${job.symbol} ${outcome.kind === 'short' ? 'ended short' : 'failed'} at ${from ?? `time ${startTimeOf(fill)}`}: ${why}`);
+    if (from === null) {
+      // No id is known yet to record a gap with: keep the job and ask again later.
+      this.logger.error(`trades of ${job.symbol} since it was added and before its first live trade not fetched yet, retrying`);
+      const timer = setTimeout(() => this.queue.push(job), this.retryDelayMs());
+      timer.unref();
+      return 'not';
+    }
+    await fill.recorded;
+    await this.ledger.recordAttempt(unfilled(fill, from), why, Date.now() + this.retryDelayMs());
+    return outcome.kind === 'short' ? 'partly' : 'not';
   }
 
   /**
-   * Once a filled job's trades are in PostgreSQL, marks resolved its gap and every other open gap of the symbol inside
-   * what it stored, and, for a new symbol, the symbol filled since it was added; until then all stay open for a next owner.
+   * Once a fill's trades are in PostgreSQL, marks resolved its gap and every other open gap of the symbol inside what
+   * it stored, and, for a new symbol, the symbol filled since it was added; until then all stay open for a next owner.
+   * A fill that ended short resolves only what it stored: its own gap keeps the rest.
    */
-  private async settleOnceStored(fill: QueuedFill): Promise<void> {
+  private async settleOnceStored(fill: QueuedFill, filled: 'whole' | 'partly'): Promise<void> {
     await fill.recorded;
     const { job, gapId, accepted } = fill;
-    const resolves = gapId !== undefined || accepted !== undefined;
-    const sinceAdded = job.kind === 'since-added';
+    const stored = accepted ? { symbol: job.symbol, ...accepted } : null;
+    const resolve =
+      filled === 'whole'
+        ? (gapId !== undefined || stored !== null) && (() => this.ledger.resolveFilled({ gapId: gapId ?? null, stored }))
+        : stored !== null && (() => this.ledger.resolvePartlyFilled({ gapId, stored }));
+    // Its range has ids by now; with a gap row for what is left, nothing since the addition depends on time any more.
+    const sinceAdded = job.kind === 'since-added' && (filled === 'whole' || gapId !== undefined);
     try {
-      if ((resolves || sinceAdded) && (await this.pipeline.whenStored(job.symbol))) {
-        await Promise.all([
-          resolves && this.ledger.resolveFilled({ gapId: gapId ?? null, stored: accepted ? { symbol: job.symbol, ...accepted } : null }),
-          sinceAdded && this.ledger.markSinceAddedFilled(job.symbol, job.addedAt),
-        ]);
+      if ((resolve || sinceAdded) && (await this.pipeline.whenStored(job.symbol))) {
+        await Promise.all([resolve && resolve(), sinceAdded && this.ledger.markSinceAddedFilled(job.symbol, job.addedAt)]);
       }
     } catch (error) {
       this.logger.warn(`${job.symbol} ${job.reason}: filled but not marked so, so it is filled again later: ${(error as Error).message}`);
@@ -226,10 +207,6 @@ export class BackfillRunner {
 /** The first id a fill asks for: a new symbol's fill starts by time, so it has none until its first page. */
 function rangeStart({ job }: QueuedFill): number | null {
   return job.kind === 'since-added' ? null : job.fromId;
-}
-
-function startTimeOf({ job }: QueuedFill): number {
-  return job.kind === 'since-added' ? job.fromTime : Date.now();
 }
 
 function unfilled({ job, gapId }: QueuedFill, fromId: number): UnfilledRange {

@@ -99,16 +99,25 @@ export class WritePipeline {
   }
 
   /**
-   * Backfilled trades: history first of all; the latest price only moves if they are newer (they rarely are), and a
-   * Redis that lost its data takes no price from them before it is seeded again from PostgreSQL.
+   * Backfilled trades, in id order: history first of all; the latest price only moves if they are newer (they rarely
+   * are), and a Redis that lost its data takes no price from them before it is seeded again from PostgreSQL. Returns
+   * how many of them, from the first, the history took. Once the buffer is full the rest are not taken and not added
+   * to the shed ranges either: the fill keeps them as its unfilled part, so it never counts them as stored.
    */
-  acceptMany(trades: readonly AggTrade[]): void {
-    for (const trade of trades) {
+  acceptMany(trades: readonly AggTrade[]): number {
+    for (let index = 0; index < trades.length; index += 1) {
+      if (this.historyFull()) {
+        this.shedding = true;
+        this.counters.shedTrades += trades.length - index;
+        return index;
+      }
+      const trade = trades[index];
       if (this.holdHistory(trade)) {
         this.view.offer(trade);
         this.latest.acceptBackfilled(trade);
       }
     }
+    return trades.length;
   }
 
   /** Removed symbols: their latest prices still waiting are not written, so their Redis key stays deleted. */
@@ -168,7 +177,7 @@ export class WritePipeline {
 
   /** Holds the trade for its history lane, or sheds it; false when it cannot be stored at all. */
   private holdHistory(trade: AggTrade): boolean {
-    if (this.shedding ? this.historyPending >= this.resumeBelow : this.historyPending >= this.maxPending) {
+    if (this.historyFull()) {
       this.shedding = true;
       this.recordShed(trade);
     } else {
@@ -211,6 +220,11 @@ export class WritePipeline {
       this.laneOfSymbol.set(symbol, lane);
     }
     return lane;
+  }
+
+  /** Once full, the buffer takes trades again only after it has drained below `resumeBelow`. */
+  private historyFull(): boolean {
+    return this.historyPending >= (this.shedding ? this.resumeBelow : this.maxPending);
   }
 
   private recordShed(trade: AggTrade): void {
