@@ -69,3 +69,11 @@ export class CandlesBusyError extends ServingError {
     super('too many candles queries are running or waiting on this instance; try again shortly');
   }
 }
+
+export class HistoryReadsBusyError extends ServingError {
+  override readonly name = 'HistoryReadsBusyError';
+  readonly code = 'HISTORY_READS_BUSY';
+  constructor() {
+    super('too many history reads (trade pages, gap lists) are running or waiting on this instance; try again shortly');
+  }
+}
