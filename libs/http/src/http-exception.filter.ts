@@ -13,6 +13,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   CANDLES_WINDOW_TOO_LARGE: HttpStatus.UNPROCESSABLE_ENTITY,
   CANDLES_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
   HISTORY_READS_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
+  PUSH_FOLLOWS_FULL: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** What an error body needs to know of the request it answers. */
