@@ -10,12 +10,13 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PricePushService } from '@binance-rates/serving';
-import { ErrorResponseDto } from './error-response.dto';
+import { ApiRateLimitedResponse, ErrorResponseDto } from './error-response.dto';
 import { PriceStreamQueryDto } from './price-stream.dto';
 import { ServerSentPriceStream } from './price-stream';
 import { ParseSymbolPipe } from './symbol.pipe';
 
 @ApiTags('currencies')
+@ApiRateLimitedResponse()
 @Controller('api')
 export class PriceStreamController {
   private readonly symbolPipe = new ParseSymbolPipe();

@@ -17,7 +17,7 @@ import { CANDLE_INTERVALS } from '@binance-rates/domain';
 import { RequiresApiKey } from './api-key.guard';
 import { CandleResponseDto, CandlesQueryDto, mapCandle } from './candle.dto';
 import { CreateSymbolDto, SymbolResponseDto, mapSymbol } from './symbol.dto';
-import { ErrorResponseDto } from './error-response.dto';
+import { ApiRateLimitedResponse, ErrorResponseDto } from './error-response.dto';
 import { ParseSymbolPipe } from './symbol.pipe';
 import { TimeWindowQueryDto, TradeGapResponseDto, TradeResponseDto, TradesQueryDto, mapGap, mapTrade } from './trade.dto';
 
@@ -25,6 +25,7 @@ const symbolParam = { name: 'symbol', example: 'BTCUSDT', description: 'Binance 
 const HISTORY_READS_BUSY = 'Too many trade pages and gap lists being read or waiting on this instance (HISTORY_READ_CONCURRENCY); code HISTORY_READS_BUSY';
 
 @ApiTags('currencies')
+@ApiRateLimitedResponse()
 @Controller('api')
 export class SymbolsController {
   constructor(private readonly symbols: SymbolsService) {}
