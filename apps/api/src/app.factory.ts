@@ -9,6 +9,7 @@ import {
   CorsPolicy,
   SymbolsController,
   HttpExceptionFilter,
+  installClientRateLimit,
   installPriceReadFastPath,
 } from '@binance-rates/http';
 import { join } from 'node:path';
@@ -23,7 +24,10 @@ const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
   error: ['fatal', 'error'],
 };
 
-/** Builds the whole service: migrations applied, Fastify, validation, one error format, CORS if asked, Swagger at /api. */
+/**
+ * Builds the whole service: migrations applied, Fastify, validation, one error format, CORS if asked, the price fast
+ * path, a request limit per client unless turned off, Swagger at /api.
+ */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   await runMigrations(config.database.url);
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -53,6 +57,10 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     });
   }
   installPriceReadFastPath(app.getHttpServer(), app.get(SymbolsController), filter, cors);
+  // After the fast path, so that it counts the requests the fast path answers too.
+  if (config.rateLimit.perSecond > 0) {
+    installClientRateLimit({ server: app.getHttpServer(), limits: config.rateLimit, cors });
+  }
   closeLingeringConnections(app, config.shutdownTimeoutMs * 0.1);
   const document = SwaggerModule.createDocument(
     app,

@@ -21,6 +21,28 @@ export abstract class AppConfig {
     /** Candles queries one instance runs at once; up to 32 more wait, further ones get 503. */
     readonly concurrency: number;
   };
+  /**
+   * Trade pages and gap lists are read from PostgreSQL when asked: bounded in how many run at once, so however many
+   * readers arrive the history writers keep their connections.
+   */
+  abstract readonly historyReads: {
+    /** Trade pages and gap lists one instance reads at once; up to 64 more wait, further ones get 503. */
+    readonly concurrency: number;
+  };
+  /** Requests one client (one remote address) may make: a token bucket refilled at `perSecond`, holding `burst`. */
+  abstract readonly rateLimit: {
+    /** 0: no limit. */
+    readonly perSecond: number;
+    readonly burst: number;
+  };
+  /** What the live push may cost one instance per round, beside `ingest.pricePushMaxClients`. */
+  abstract readonly pricePush: {
+    /**
+     * Followed symbols over all clients: a client costs one per symbol it names, or every tracked symbol when it
+     * follows them all. A client that would take the total past it is refused with 503.
+     */
+    readonly maxFollows: number;
+  };
   abstract readonly database: {
     readonly url: string;
     readonly poolSize: number;

@@ -64,6 +64,29 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ CANDLES_TIMEOUT_MS: '0' }, noDotEnv)).toThrow(/CANDLES_TIMEOUT_MS: must be a positive integer/);
   });
 
+  it('bounds trade pages and gap reads in number, leaving database connections for history writes', () => {
+    expect(loadConfig({}, noDotEnv).historyReads).toEqual({ concurrency: 3 });
+    expect(loadConfig({ HISTORY_READ_CONCURRENCY: '5' }, noDotEnv).historyReads).toEqual({ concurrency: 5 });
+    expect(() => loadConfig({ HISTORY_READ_CONCURRENCY: '6' }, noDotEnv)).toThrow(
+      /HISTORY_READ_CONCURRENCY: with HISTORY_WRITERS and CANDLES_CONCURRENCY it must leave/,
+    );
+    expect(() => loadConfig({ HISTORY_READ_CONCURRENCY: '0' }, noDotEnv)).toThrow(/HISTORY_READ_CONCURRENCY: must be a positive integer/);
+  });
+
+  it('limits requests per client: 100 per second in bursts of 200 by default, 0 turns it off, and names a bad value', () => {
+    expect(loadConfig({}, noDotEnv).rateLimit).toEqual({ perSecond: 100, burst: 200 });
+    expect(loadConfig({ RATE_LIMIT_PER_SECOND: '0' }, noDotEnv).rateLimit.perSecond).toBe(0);
+    expect(loadConfig({ RATE_LIMIT_PER_SECOND: '5', RATE_LIMIT_BURST: '20' }, noDotEnv).rateLimit).toEqual({ perSecond: 5, burst: 20 });
+    expect(() => loadConfig({ RATE_LIMIT_PER_SECOND: '-1' }, noDotEnv)).toThrow(/RATE_LIMIT_PER_SECOND: must be a non-negative integer/);
+    expect(() => loadConfig({ RATE_LIMIT_BURST: '0' }, noDotEnv)).toThrow(/RATE_LIMIT_BURST: must be a positive integer/);
+  });
+
+  it('budgets the live push in followed symbols per round, 10000 by default', () => {
+    expect(loadConfig({}, noDotEnv).pricePush).toEqual({ maxFollows: 10_000 });
+    expect(loadConfig({ PRICE_PUSH_MAX_FOLLOWS: '50' }, noDotEnv).pricePush).toEqual({ maxFollows: 50 });
+    expect(() => loadConfig({ PRICE_PUSH_MAX_FOLLOWS: 'many' }, noDotEnv)).toThrow(/PRICE_PUSH_MAX_FOLLOWS: must be a positive integer/);
+  });
+
   it('accepts a Redis database index', () => {
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/5' }, noDotEnv).redis.url).toBe('redis://127.0.0.1:6379/5');
   });

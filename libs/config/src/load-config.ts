@@ -152,6 +152,10 @@ const schema = {
   API_KEYS: apiKeys({ default: [] }),
   CANDLES_TIMEOUT_MS: positiveInt({ default: 10_000 }),
   CANDLES_CONCURRENCY: positiveInt({ default: 2 }),
+  HISTORY_READ_CONCURRENCY: positiveInt({ default: 3 }),
+  RATE_LIMIT_PER_SECOND: nonNegativeInt({ default: 100 }),
+  RATE_LIMIT_BURST: positiveInt({ default: 200 }),
+  PRICE_PUSH_MAX_FOLLOWS: positiveInt({ default: 10_000 }),
   LEASE_TTL_MS: positiveInt({ default: 6_000 }),
   LEASE_RENEW_MS: positiveInt({ default: 1_500 }),
   FAIR_SHARE_SLACK: nonNegativeInt({ default: 1 }),
@@ -188,6 +192,10 @@ export function loadConfig(
   }
   if (clean.HISTORY_WRITERS + clean.CANDLES_CONCURRENCY + 1 > clean.DATABASE_POOL_SIZE) {
     problems.push('CANDLES_CONCURRENCY: with HISTORY_WRITERS it must leave at least 1 of DATABASE_POOL_SIZE connections for everything else');
+  } else if (clean.HISTORY_WRITERS + clean.CANDLES_CONCURRENCY + clean.HISTORY_READ_CONCURRENCY + 1 > clean.DATABASE_POOL_SIZE) {
+    problems.push(
+      'HISTORY_READ_CONCURRENCY: with HISTORY_WRITERS and CANDLES_CONCURRENCY it must leave at least 1 of DATABASE_POOL_SIZE connections for everything else',
+    );
   }
   if (clean.LEASE_RENEW_MS * 2 > clean.LEASE_TTL_MS) {
     problems.push('LEASE_RENEW_MS: must be at most half of LEASE_TTL_MS, so one missed renewal does not lose the lease');
@@ -212,6 +220,9 @@ export function loadConfig(
     corsOrigins: Object.freeze([...clean.CORS_ORIGINS]),
     apiKeys: Object.freeze([...clean.API_KEYS]),
     candles: Object.freeze({ timeoutMs: clean.CANDLES_TIMEOUT_MS, concurrency: clean.CANDLES_CONCURRENCY }),
+    historyReads: Object.freeze({ concurrency: clean.HISTORY_READ_CONCURRENCY }),
+    rateLimit: Object.freeze({ perSecond: clean.RATE_LIMIT_PER_SECOND, burst: clean.RATE_LIMIT_BURST }),
+    pricePush: Object.freeze({ maxFollows: clean.PRICE_PUSH_MAX_FOLLOWS }),
     database: Object.freeze({ url: clean.DATABASE_URL, poolSize: clean.DATABASE_POOL_SIZE }),
     redis: Object.freeze({ url: clean.REDIS_URL, keyPrefix: clean.REDIS_KEY_PREFIX }),
     binance: Object.freeze({

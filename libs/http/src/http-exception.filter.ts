@@ -12,6 +12,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   PUSH_CLIENTS_FULL: HttpStatus.SERVICE_UNAVAILABLE,
   CANDLES_WINDOW_TOO_LARGE: HttpStatus.UNPROCESSABLE_ENTITY,
   CANDLES_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
+  HISTORY_READS_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
+  PUSH_FOLLOWS_FULL: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** What an error body needs to know of the request it answers. */
@@ -84,6 +86,7 @@ function reasonPhrase(statusCode: number): string {
     413: 'Payload Too Large',
     415: 'Unsupported Media Type',
     422: 'Unprocessable Entity',
+    429: 'Too Many Requests',
     500: 'Internal Server Error',
     503: 'Service Unavailable',
   };

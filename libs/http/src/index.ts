@@ -9,3 +9,5 @@ export * from './trade.dto';
 export * from './symbols.controller';
 export * from './price-read.fast-path';
 export * from './candle.dto';
+export * from './client-rate-limiter';
+export * from './client-rate-limit.listener';

@@ -10,12 +10,13 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { PricePushService } from '@binance-rates/serving';
-import { ErrorResponseDto } from './error-response.dto';
+import { ApiRateLimitedResponse, ErrorResponseDto } from './error-response.dto';
 import { PriceStreamQueryDto } from './price-stream.dto';
 import { ServerSentPriceStream } from './price-stream';
 import { ParseSymbolPipe } from './symbol.pipe';
 
 @ApiTags('currencies')
+@ApiRateLimitedResponse()
 @Controller('api')
 export class PriceStreamController {
   private readonly symbolPipe = new ParseSymbolPipe();
@@ -30,13 +31,19 @@ export class PriceStreamController {
       '(100 ms by default), the newest price of each one that moved: `event: price`, `data: {symbol, price, tradeId, ' +
       'tradeTime}`. A followed symbol that stops being tracked gets `event: removed` (`data: {symbol}`); the stream ' +
       'closes with `event: end` (`data: {reason}`) when the instance stops, when every symbol followed by name is gone, ' +
-      'or when the client falls more than 1 MiB behind. A comment line every 15 s keeps proxies from closing it.',
+      'or when the client falls more than 1 MiB behind. A comment line every 15 s keeps proxies from closing it. A client ' +
+      'costs one follow per symbol it names, or every tracked symbol when it names none (PRICE_PUSH_MAX_FOLLOWS).',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An event stream', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'A symbol in the list is not a plausible symbol' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'A symbol in the list is not tracked' })
-  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'This instance already serves PRICE_PUSH_MAX_CLIENTS clients' })
+  @ApiServiceUnavailableResponse({
+    type: ErrorResponseDto,
+    description:
+      'This instance already serves PRICE_PUSH_MAX_CLIENTS clients (code PUSH_CLIENTS_FULL), or the symbols this client would ' +
+      'follow (every tracked one when `symbols` is omitted) would take it past PRICE_PUSH_MAX_FOLLOWS (code PUSH_FOLLOWS_FULL)',
+  })
   stream(@Query() query: PriceStreamQueryDto, @Res() reply: FastifyReply): void {
     const symbols = query.symbols === undefined ? null : this.parseSymbols(query.symbols);
     let stop: () => void = () => undefined;

@@ -17,13 +17,15 @@ import { CANDLE_INTERVALS } from '@binance-rates/domain';
 import { RequiresApiKey } from './api-key.guard';
 import { CandleResponseDto, CandlesQueryDto, mapCandle } from './candle.dto';
 import { CreateSymbolDto, SymbolResponseDto, mapSymbol } from './symbol.dto';
-import { ErrorResponseDto } from './error-response.dto';
+import { ApiRateLimitedResponse, ErrorResponseDto } from './error-response.dto';
 import { ParseSymbolPipe } from './symbol.pipe';
 import { TimeWindowQueryDto, TradeGapResponseDto, TradeResponseDto, TradesQueryDto, mapGap, mapTrade } from './trade.dto';
 
 const symbolParam = { name: 'symbol', example: 'BTCUSDT', description: 'Binance symbol, any case' };
+const HISTORY_READS_BUSY = 'Too many trade pages and gap lists being read or waiting on this instance (HISTORY_READ_CONCURRENCY); code HISTORY_READS_BUSY';
 
 @ApiTags('currencies')
+@ApiRateLimitedResponse()
 @Controller('api')
 export class SymbolsController {
   constructor(private readonly symbols: SymbolsService) {}
@@ -81,6 +83,7 @@ export class SymbolsController {
   @ApiOkResponse({ type: [TradeResponseDto] })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Bad query' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Never tracked' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: HISTORY_READS_BUSY })
   async trades(
     @Param('symbol', ParseSymbolPipe) symbol: string,
     @Query() query: TradesQueryDto,
@@ -117,6 +120,7 @@ export class SymbolsController {
   @ApiOkResponse({ type: [TradeGapResponseDto] })
   @ApiBadRequestResponse({ type: ErrorResponseDto })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Never tracked' })
+  @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: HISTORY_READS_BUSY })
   async gaps(@Param('symbol', ParseSymbolPipe) symbol: string): Promise<TradeGapResponseDto[]> {
     return (await this.symbols.openGaps(symbol)).map(mapGap);
   }

@@ -37,6 +37,7 @@ export class MetricsService {
     this.gauge('stream_connections', 'Stream connections this instance keeps', () => stream()?.connections ?? 0);
     this.gauge('stream_connections_open', 'Stream connections open now', () => stream()?.openConnections ?? 0);
     this.gauge('price_push_clients', 'Clients following live prices', () => push.clientCount);
+    this.gauge('price_push_follows', 'Symbols followed per live-push round over all clients (every tracked one for a client naming none)', () => push.followsPerRound);
   }
 
   get contentType(): string {

@@ -1,6 +1,6 @@
 import { LatestPriceView, TrackedSymbolsService } from '@binance-rates/ingestion';
 import { sleep, testConfig } from '@binance-rates/testing';
-import { PushClientsFullError, SymbolNotTrackedError } from './serving.errors';
+import { PushClientsFullError, PushFollowsFullError, SymbolNotTrackedError } from './serving.errors';
 import { PricePushService, PricePushSink } from './price-push.service';
 import { PriceChanges } from './price-subscription';
 
@@ -56,6 +56,28 @@ describe('PricePushService', () => {
     stopFirst();
     push.follow(['ETHUSDT'], open);
     expect(push.clientCount).toBe(2);
+  });
+
+  it('counts a client following every symbol as every tracked symbol, and refuses follows beyond PRICE_PUSH_MAX_FOLLOWS', () => {
+    const budgeted = new PricePushService(
+      testConfig({ ingest: { pricePushIntervalMs: 10, pricePushMaxClients: 100 }, pricePush: { maxFollows: 3 } }),
+      trackedSymbols,
+      view,
+    );
+    try {
+      const open = (): PricePushSink => new RecordingSink();
+      // Two symbols are tracked: this one costs 2 follows per round, the next 1.
+      const stopEvery = budgeted.follow(null, open);
+      budgeted.follow(['BTCUSDT'], open);
+      expect(() => budgeted.follow(['ETHUSDT'], open)).toThrow(PushFollowsFullError);
+      expect(() => budgeted.follow(null, open)).toThrow(PushFollowsFullError);
+      expect(budgeted.clientCount).toBe(2);
+      stopEvery();
+      budgeted.follow(['BTCUSDT', 'ETHUSDT'], open);
+      expect(budgeted.clientCount).toBe(2);
+    } finally {
+      budgeted.onModuleDestroy();
+    }
   });
 
   it('builds the tracked list once per round, not once per client following every symbol', () => {

@@ -1,7 +1,8 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceView, TrackedSymbolsService } from '@binance-rates/ingestion';
-import { PushClientsFullError, SymbolNotTrackedError } from './serving.errors';
+import { SymbolNotTrackedError } from './serving.errors';
+import { PricePushBudget } from './price-push.budget';
 import { PriceChanges, PriceSubscription, TrackedSymbols } from './price-subscription';
 
 /** Where one client's pushes go (an HTTP response held open, for instance). */
@@ -21,7 +22,7 @@ export class PricePushService implements OnModuleDestroy {
   private readonly clients = new Map<PricePushSink, PriceSubscription>();
   private timer: NodeJS.Timeout | null = null;
   private readonly intervalMs: number;
-  private readonly maxClients: number;
+  private readonly budget: PricePushBudget;
   private stopped = false;
 
   constructor(
@@ -30,22 +31,21 @@ export class PricePushService implements OnModuleDestroy {
     private readonly view: LatestPriceView,
   ) {
     this.intervalMs = config.ingest.pricePushIntervalMs;
-    this.maxClients = config.ingest.pricePushMaxClients;
+    this.budget = new PricePushBudget({ maxClients: config.ingest.pricePushMaxClients, maxFollows: config.pricePush.maxFollows });
   }
 
   /**
    * Follows `symbols` (null: every tracked symbol): opens the sink, sends their current prices at once, then what moves.
-   * Returns the function that stops following. Throws, before opening, SymbolNotTrackedError for a symbol not tracked and
-   * PushClientsFullError when this instance already serves as many clients as it may.
+   * Returns the function that stops following. Throws, before opening, SymbolNotTrackedError for a symbol not tracked,
+   * PushClientsFullError when this instance already serves as many clients as it may, and PushFollowsFullError when
+   * the symbols followed would take it past its budget per round (see PricePushBudget).
    */
   follow(symbols: readonly string[] | null, open: () => PricePushSink): () => void {
     const untracked = symbols?.find((symbol) => !this.tracked.isActive(symbol));
     if (untracked !== undefined) {
       throw new SymbolNotTrackedError(untracked);
     }
-    if (this.clients.size >= this.maxClients) {
-      throw new PushClientsFullError(this.maxClients);
-    }
+    this.budget.assertRoomFor({ wanted: symbols?.length ?? null, served: this.followed(), trackedCount: this.tracked.list().length });
     const sink = open();
     if (this.stopped) {
       sink.end('the service is stopping');
@@ -60,6 +60,11 @@ export class PricePushService implements OnModuleDestroy {
 
   get clientCount(): number {
     return this.clients.size;
+  }
+
+  /** Followed symbols per round over every client served (one per symbol named, every tracked one for the rest). */
+  get followsPerRound(): number {
+    return this.budget.followsPerRound({ served: this.followed(), trackedCount: this.tracked.list().length });
   }
 
   onModuleDestroy(): void {
@@ -90,6 +95,12 @@ export class PricePushService implements OnModuleDestroy {
     if (subscription.exhausted) {
       this.forget(sink);
       sink.end('none of the symbols followed is tracked any more');
+    }
+  }
+
+  private *followed(): Iterable<number | null> {
+    for (const subscription of this.clients.values()) {
+      yield subscription.followedByName;
     }
   }
 

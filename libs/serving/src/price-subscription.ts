@@ -52,6 +52,11 @@ export class PriceSubscription {
     return { prices, removed };
   }
 
+  /** How many symbols it follows by name, or null when it follows every tracked symbol. */
+  get followedByName(): number | null {
+    return this.symbols === null ? null : this.symbols.size;
+  }
+
   /** True once every symbol it followed by name is gone (a subscription to every symbol never ends this way). */
   get exhausted(): boolean {
     return this.symbols !== null && this.symbols.size === 0;

@@ -69,3 +69,22 @@ export class CandlesBusyError extends ServingError {
     super('too many candles queries are running or waiting on this instance; try again shortly');
   }
 }
+
+export class HistoryReadsBusyError extends ServingError {
+  override readonly name = 'HistoryReadsBusyError';
+  readonly code = 'HISTORY_READS_BUSY';
+  constructor() {
+    super('too many history reads (trade pages, gap lists) are running or waiting on this instance; try again shortly');
+  }
+}
+
+export class PushFollowsFullError extends ServingError {
+  override readonly name = 'PushFollowsFullError';
+  readonly code = 'PUSH_FOLLOWS_FULL';
+  constructor(cost: number, served: number, limit: number) {
+    super(
+      `this client would follow ${cost} symbols (one per symbol named, every tracked one when none is named) beside the ${served} ` +
+        `followed on this instance, past its ${limit} (PRICE_PUSH_MAX_FOLLOWS); name fewer symbols, try again later or another instance`,
+    );
+  }
+}

@@ -5,7 +5,7 @@ import { AggTrade, Candle, PricePoint, candleWindow } from '@binance-rates/domai
 import { CandleRepository, StatementTimeoutError, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
 import { LatestPriceView, StreamStatusView, TrackedSymbolsService } from '@binance-rates/ingestion';
 import { ConcurrencyGate } from './concurrency-gate';
-import { CandlesBusyError, CandlesWindowTooLargeError, SymbolNeverTrackedError, SymbolNotTrackedError } from './serving.errors';
+import { CandlesBusyError, CandlesWindowTooLargeError, HistoryReadsBusyError, SymbolNeverTrackedError, SymbolNotTrackedError } from './serving.errors';
 import { SymbolListingService } from './symbol-listing.service';
 
 export interface SymbolView {
@@ -34,12 +34,22 @@ export interface SymbolCandlesQuery {
 
 /** Candles queries that may wait for a free slot on one instance; more are refused with CandlesBusyError. */
 const MAX_WAITING_CANDLE_QUERIES = 32;
+/**
+ * Trade pages and gap lists that may wait for a free slot; more are refused with HistoryReadsBusyError. More than
+ * candles: a page takes about a millisecond, so 64 waiting clear in tens of milliseconds.
+ */
+const MAX_WAITING_HISTORY_READS = 64;
 
 /** The use cases behind the REST API: which symbols are tracked, their latest prices and their history. */
 @Injectable()
 export class SymbolsService {
   /** Candles scan every trade of their window: a few at a time, so reads never take the connections history writes need. */
   private readonly candleQueries: ConcurrencyGate;
+  /**
+   * Trade pages and gap lists, apart from candles so that slow aggregations never hold quick pages up. With the
+   * candles gate and the history writers it leaves PostgreSQL connections for everything else (libs/config checks).
+   */
+  private readonly historyReads: ConcurrencyGate;
 
   constructor(
     private readonly config: AppConfig,
@@ -53,6 +63,7 @@ export class SymbolsService {
     private readonly candleHistory: CandleRepository,
   ) {
     this.candleQueries = new ConcurrencyGate(config.candles.concurrency, MAX_WAITING_CANDLE_QUERIES, () => new CandlesBusyError());
+    this.historyReads = new ConcurrencyGate(config.historyReads.concurrency, MAX_WAITING_HISTORY_READS, () => new HistoryReadsBusyError());
   }
 
   async add(symbol: string): Promise<{ view: SymbolView; created: boolean }> {
@@ -95,27 +106,34 @@ export class SymbolsService {
     }));
   }
 
-  async history(query: SymbolTradesQuery): Promise<AggTrade[]> {
-    await this.assertEverTracked(query.symbol);
-    return this.trades.findTrades(query);
+  /** The check for a symbol no longer tracked asks PostgreSQL too, so it runs inside the gate. */
+  history(query: SymbolTradesQuery): Promise<AggTrade[]> {
+    return this.historyReads.run(async () => {
+      await this.assertEverTracked(query.symbol);
+      return this.trades.findTrades(query);
+    });
   }
 
   /** Candles of the stored history, at most `limit` whole intervals (see candleWindow for which). */
   async candles({ symbol, intervalMs, startTime, endTime, limit }: SymbolCandlesQuery): Promise<Candle[]> {
-    await this.assertEverTracked(symbol);
-    const window = candleWindow({ intervalMs, limit, startTime, endTime, now: Date.now() });
     const { timeoutMs } = this.config.candles;
     try {
-      return await this.candleQueries.run(() => this.candleHistory.findCandles({ symbol, intervalMs, ...window, timeoutMs }));
+      return await this.candleQueries.run(async () => {
+        await this.assertEverTracked(symbol);
+        const window = candleWindow({ intervalMs, limit, startTime, endTime, now: Date.now() });
+        return this.candleHistory.findCandles({ symbol, intervalMs, ...window, timeoutMs });
+      });
     } catch (error) {
       throw error instanceof StatementTimeoutError ? new CandlesWindowTooLargeError(timeoutMs) : error;
     }
   }
 
   /** Id ranges of the symbol's history that could not be filled yet and are being retried. */
-  async openGaps(symbol: string): Promise<TradeGapRecord[]> {
-    await this.assertEverTracked(symbol);
-    return this.gaps.listOpen(symbol);
+  openGaps(symbol: string): Promise<TradeGapRecord[]> {
+    return this.historyReads.run(async () => {
+      await this.assertEverTracked(symbol);
+      return this.gaps.listOpen(symbol);
+    });
   }
 
   /** History stays readable after a symbol is removed; a symbol never tracked has none. */
