@@ -69,7 +69,7 @@ export class TradeRepository {
     }
     values.push(limit);
     const withClause = searches.length > 0 ? `WITH RECURSIVE ${searches.join(', ')} ` : '';
-    const { rows } = await this.db.pool.query<TradeRow>(
+    const { rows } = await this.db.query<TradeRow>(
       `${withClause}SELECT ${TRADE_COLUMNS} FROM agg_trade WHERE ${where.join(' AND ')} ORDER BY agg_trade.trade_id LIMIT $${values.length}`,
       values,
     );
@@ -78,7 +78,7 @@ export class TradeRepository {
 
   /** The newest stored trade per symbol; symbols with no history are absent from the map. */
   async lastStoredTrades(symbols: readonly string[]): Promise<Map<string, StoredTradePosition>> {
-    const { rows } = await this.db.pool.query<{ symbol: string; trade_id: number; trade_time: number }>(
+    const { rows } = await this.db.query<{ symbol: string; trade_id: number; trade_time: number }>(
       `SELECT s.symbol, t.trade_id, t.trade_time
        FROM unnest($1::text[]) AS s(symbol)
        CROSS JOIN LATERAL (
