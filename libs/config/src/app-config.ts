@@ -46,11 +46,22 @@ export abstract class AppConfig {
   abstract readonly database: {
     readonly url: string;
     readonly poolSize: number;
+    /** A new connection not ready by then fails (the caller holds and retries). */
+    readonly connectTimeoutMs: number;
+    /** PostgreSQL cancels an ordinary statement running longer, and ends a session idle in a transaction as long. */
+    readonly statementTimeoutMs: number;
+    /**
+     * A call (a query, a transaction, a COPY) not answered by then is given up: its connection is destroyed, its
+     * server session ended through a fresh one, and the call fails so its caller retries on a fresh connection.
+     */
+    readonly callTimeoutMs: number;
   };
   abstract readonly redis: {
     readonly url: string;
     /** Every key this service writes starts with it, so tests and tenants can share one Redis. */
     readonly keyPrefix: string;
+    /** A command not answered by then fails; a connection that leaves a ping unanswered as long is replaced. */
+    readonly commandTimeoutMs: number;
   };
   abstract readonly binance: {
     readonly wsUrl: string;

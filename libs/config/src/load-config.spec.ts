@@ -87,6 +87,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PRICE_PUSH_MAX_FOLLOWS: 'many' }, noDotEnv)).toThrow(/PRICE_PUSH_MAX_FOLLOWS: must be a positive integer/);
   });
 
+  it('bounds every wait on PostgreSQL and Redis, and lets the server cancel a slow statement before the client gives up', () => {
+    const config = loadConfig({}, noDotEnv);
+    expect(config.database).toMatchObject({ connectTimeoutMs: 5_000, statementTimeoutMs: 10_000, callTimeoutMs: 15_000 });
+    expect(config.redis.commandTimeoutMs).toBe(3_000);
+    expect(loadConfig({ DATABASE_STATEMENT_TIMEOUT_MS: '200', DATABASE_CALL_TIMEOUT_MS: '400' }, noDotEnv).database).toMatchObject({
+      statementTimeoutMs: 200,
+      callTimeoutMs: 400,
+    });
+    expect(() => loadConfig({ DATABASE_CALL_TIMEOUT_MS: '10000' }, noDotEnv)).toThrow(/DATABASE_CALL_TIMEOUT_MS: must be greater than DATABASE_STATEMENT_TIMEOUT_MS/);
+    expect(() => loadConfig({ REDIS_COMMAND_TIMEOUT_MS: '0' }, noDotEnv)).toThrow(/REDIS_COMMAND_TIMEOUT_MS: must be a positive integer/);
+  });
+
   it('accepts a Redis database index', () => {
     expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/5' }, noDotEnv).redis.url).toBe('redis://127.0.0.1:6379/5');
   });

@@ -130,8 +130,12 @@ const schema = {
   SHUTDOWN_TIMEOUT_MS: positiveInt({ default: 10_000 }),
   DATABASE_URL: postgresUrl({ default: 'postgresql://postgres@127.0.0.1:5432/rates' }),
   DATABASE_POOL_SIZE: positiveInt({ default: 10 }),
+  DATABASE_CONNECT_TIMEOUT_MS: positiveInt({ default: 5_000 }),
+  DATABASE_STATEMENT_TIMEOUT_MS: positiveInt({ default: 10_000 }),
+  DATABASE_CALL_TIMEOUT_MS: positiveInt({ default: 15_000 }),
   REDIS_URL: redisUrl({ default: 'redis://127.0.0.1:6379' }),
   REDIS_KEY_PREFIX: str({ default: 'rates:' }),
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt({ default: 3_000 }),
   BINANCE_WS_URL: wsUrl({ default: 'wss://stream.binance.com:9443' }),
   BINANCE_REST_URL: url({ default: 'https://api.binance.com' }),
   EXCHANGE_INFO_TTL_MS: positiveInt({ default: 60_000 }),
@@ -197,6 +201,9 @@ export function loadConfig(
       'HISTORY_READ_CONCURRENCY: with HISTORY_WRITERS and CANDLES_CONCURRENCY it must leave at least 1 of DATABASE_POOL_SIZE connections for everything else',
     );
   }
+  if (clean.DATABASE_CALL_TIMEOUT_MS <= clean.DATABASE_STATEMENT_TIMEOUT_MS) {
+    problems.push('DATABASE_CALL_TIMEOUT_MS: must be greater than DATABASE_STATEMENT_TIMEOUT_MS, so PostgreSQL cancels a slow statement before the connection is given up');
+  }
   if (clean.LEASE_RENEW_MS * 2 > clean.LEASE_TTL_MS) {
     problems.push('LEASE_RENEW_MS: must be at most half of LEASE_TTL_MS, so one missed renewal does not lose the lease');
   }
@@ -223,8 +230,14 @@ export function loadConfig(
     historyReads: Object.freeze({ concurrency: clean.HISTORY_READ_CONCURRENCY }),
     rateLimit: Object.freeze({ perSecond: clean.RATE_LIMIT_PER_SECOND, burst: clean.RATE_LIMIT_BURST }),
     pricePush: Object.freeze({ maxFollows: clean.PRICE_PUSH_MAX_FOLLOWS }),
-    database: Object.freeze({ url: clean.DATABASE_URL, poolSize: clean.DATABASE_POOL_SIZE }),
-    redis: Object.freeze({ url: clean.REDIS_URL, keyPrefix: clean.REDIS_KEY_PREFIX }),
+    database: Object.freeze({
+      url: clean.DATABASE_URL,
+      poolSize: clean.DATABASE_POOL_SIZE,
+      connectTimeoutMs: clean.DATABASE_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: clean.DATABASE_STATEMENT_TIMEOUT_MS,
+      callTimeoutMs: clean.DATABASE_CALL_TIMEOUT_MS,
+    }),
+    redis: Object.freeze({ url: clean.REDIS_URL, keyPrefix: clean.REDIS_KEY_PREFIX, commandTimeoutMs: clean.REDIS_COMMAND_TIMEOUT_MS }),
     binance: Object.freeze({
       wsUrl: clean.BINANCE_WS_URL,
       restUrl: clean.BINANCE_REST_URL.replace(/\/+$/, ''),

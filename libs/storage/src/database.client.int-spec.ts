@@ -1,4 +1,6 @@
-import { createTestDatabase, type TestDatabase } from '@binance-rates/testing';
+import { Client } from 'pg';
+import { TcpProxy, createTestDatabase, testConfig, waitFor, type TestDatabase } from '@binance-rates/testing';
+import { DatabaseCallTimeoutError } from './database-call-timeout.error';
 import { DatabaseClient } from './database.client';
 import { PgErrorCode, pgErrorCode } from './pg-error';
 import { clientFor } from './trade.fixtures';
@@ -50,6 +52,31 @@ describe('DatabaseClient', () => {
         statement_timeout: '50ms',
       });
     });
+  });
+
+  it('gives up a call on a silent connection, ends its session, and answers the next call on a fresh one', async () => {
+    const url = new URL(db.url);
+    const proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
+    await proxy.start();
+    url.host = `127.0.0.1:${proxy.port}`;
+    const proxied = new DatabaseClient(
+      testConfig({ database: { url: url.toString(), poolSize: 3, connectTimeoutMs: 1_000, statementTimeoutMs: 200, callTimeoutMs: 500 } }),
+    );
+    const direct = new Client({ connectionString: db.url });
+    await direct.connect();
+    try {
+      const { rows } = await proxied.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      proxy.silence();
+      await expect(proxied.query('SELECT 1')).rejects.toBeInstanceOf(DatabaseCallTimeoutError);
+      await expect(proxied.query<{ answer: number }>('SELECT 42 AS answer').then((result) => result.rows[0])).resolves.toEqual({ answer: 42 });
+      const alive = async (): Promise<boolean> =>
+        (await direct.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [rows[0].pid])).rowCount === 1;
+      await waitFor(async () => !(await alive()), { what: 'the silent session ended on the server', timeoutMs: 2_000, intervalMs: 50 });
+    } finally {
+      await proxied.close();
+      await direct.end();
+      await proxy.stop();
+    }
   });
 
   it('reports health', async () => {

@@ -1,4 +1,5 @@
 export * from './candle.repository';
+export * from './database-call-timeout.error';
 export * from './database.client';
 export * from './migrate';
 export * from './pg-error';

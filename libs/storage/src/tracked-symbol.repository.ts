@@ -27,7 +27,7 @@ export class TrackedSymbolRepository {
 
   /** Polled by every instance. */
   async listActive(): Promise<TrackedSymbolRecord[]> {
-    const { rows } = await this.db.pool.query<{ symbol: string; added_at: Date }>(
+    const { rows } = await this.db.query<{ symbol: string; added_at: Date }>(
       'SELECT symbol, added_at FROM tracked_symbol WHERE removed_at IS NULL ORDER BY added_at, symbol',
     );
     return rows.map((row) => ({ symbol: row.symbol, addedAt: row.added_at }));
@@ -39,7 +39,7 @@ export class TrackedSymbolRepository {
    * or re-added symbol.
    */
   async add(symbol: string): Promise<AddTrackedSymbolResult> {
-    const { rows } = await this.db.pool.query<{ reactivated_at: Date | null; inserted_at: Date | null }>(
+    const { rows } = await this.db.query<{ reactivated_at: Date | null; inserted_at: Date | null }>(
       `WITH reactivated AS (
          UPDATE tracked_symbol SET removed_at = NULL, added_at = now(), since_added_filled_at = NULL
           WHERE symbol = $1 AND removed_at IS NOT NULL
@@ -56,13 +56,13 @@ export class TrackedSymbolRepository {
     if (addedAt !== null) {
       return { record: { symbol, addedAt }, created: true };
     }
-    const existing = await this.db.pool.query<{ added_at: Date }>('SELECT added_at FROM tracked_symbol WHERE symbol = $1', [symbol]);
+    const existing = await this.db.query<{ added_at: Date }>('SELECT added_at FROM tracked_symbol WHERE symbol = $1', [symbol]);
     return { record: { symbol, addedAt: existing.rows[0].added_at }, created: false };
   }
 
   /** Soft-deletes; false when the symbol was not active. */
   async remove(symbol: string): Promise<boolean> {
-    const { rowCount } = await this.db.pool.query(
+    const { rowCount } = await this.db.query(
       `UPDATE tracked_symbol SET removed_at = now() WHERE symbol = $1 AND removed_at IS NULL`,
       [symbol],
     );
@@ -76,7 +76,7 @@ export class TrackedSymbolRepository {
    * transaction that commits after a later one) would go unnoticed, while any change of a row changes the digest.
    */
   async changeStamp(): Promise<string> {
-    const { rows } = await this.db.pool.query<{ stamp: string }>(
+    const { rows } = await this.db.query<{ stamp: string }>(
       `SELECT count(*)::text || '/' || coalesce(md5(string_agg(symbol || ' ' || added_at::text || ' ' || coalesce(removed_at::text, '-'), ',' ORDER BY symbol)), '')
                 AS stamp
          FROM tracked_symbol`,
@@ -86,7 +86,7 @@ export class TrackedSymbolRepository {
 
   /** Of `symbols`, the active symbols added at or after `addedSince` whose trades since their addition are not yet stored. */
   async sinceAddedUnfilled(symbols: readonly string[], addedSince: Date): Promise<Map<string, SinceAddedFill>> {
-    const { rows } = await this.db.pool.query<{ symbol: string; added_at: Date; first_id: number | null }>(
+    const { rows } = await this.db.query<{ symbol: string; added_at: Date; first_id: number | null }>(
       `SELECT t.symbol, t.added_at, f.trade_id AS first_id
          FROM tracked_symbol t
          LEFT JOIN LATERAL (
@@ -103,7 +103,7 @@ export class TrackedSymbolRepository {
    * and stays unmarked.
    */
   async markSinceAddedFilled(fills: ReadonlyArray<{ symbol: string; addedAt: Date }>): Promise<void> {
-    await this.db.pool.query(
+    await this.db.query(
       `UPDATE tracked_symbol t SET since_added_filled_at = $3
          FROM unnest($1::text[], $2::timestamptz[]) AS f(symbol, added_at)
         WHERE t.symbol = f.symbol AND t.added_at = f.added_at AND t.since_added_filled_at IS NULL`,
@@ -112,7 +112,7 @@ export class TrackedSymbolRepository {
   }
 
   async isActive(symbol: string): Promise<boolean> {
-    const { rows } = await this.db.pool.query<{ found: boolean }>(
+    const { rows } = await this.db.query<{ found: boolean }>(
       'SELECT EXISTS (SELECT 1 FROM tracked_symbol WHERE symbol = $1 AND removed_at IS NULL) AS found',
       [symbol],
     );
@@ -120,7 +120,7 @@ export class TrackedSymbolRepository {
   }
 
   async wasEverTracked(symbol: string): Promise<boolean> {
-    const { rows } = await this.db.pool.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM tracked_symbol WHERE symbol = $1) AS found', [
+    const { rows } = await this.db.query<{ found: boolean }>('SELECT EXISTS (SELECT 1 FROM tracked_symbol WHERE symbol = $1) AS found', [
       symbol,
     ]);
     return rows[0].found;

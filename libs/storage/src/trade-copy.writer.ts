@@ -37,15 +37,16 @@ export class TradeCopyWriter {
    * are first COPied straight into `agg_trade`: one round trip, each row written once. COPY is all-or-nothing, and
    * outside a transaction block it is its own transaction, so when a row is already stored (a replay, a backfill
    * overlap, a racing writer) it leaves nothing behind and the connection is idle again; only then do the rows go
-   * through a staging table and one set-based insert that skips stored rows, in a fresh transaction.
+   * through a staging table and one set-based insert that skips stored rows, in a fresh transaction. The whole call
+   * is bounded by the call deadline (DatabaseClient.withClient): a COPY cut off by a silent connection fails, and
+   * the retry writes on a fresh connection.
    */
   async insertCopyRows(payload: Buffer, rows: number): Promise<number> {
     if (rows === 0) {
       return 0;
     }
-    const client = await this.db.connect();
-    let failure: Error | undefined;
-    try {
+    // A connection that failed mid-COPY may be in an unknown protocol state: withClient discards it after any failure.
+    return this.db.withClient(async (client) => {
       try {
         await copyIn(client, `COPY agg_trade (${COPY_COLUMNS}) FROM STDIN`, payload);
         return rows;
@@ -66,13 +67,7 @@ export class TradeCopyWriter {
           }
         }
       }
-    } catch (error) {
-      failure = error as Error;
-      throw error;
-    } finally {
-      // A connection that failed mid-COPY may be in an unknown protocol state: discard it rather than reuse it.
-      client.release(failure);
-    }
+    });
   }
 
   /** COPY into a session-local staging table, then one set-based insert that skips stored rows. */

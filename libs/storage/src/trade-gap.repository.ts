@@ -147,7 +147,7 @@ export class TradeGapRepository {
    */
   async makeDue(ids: readonly number[]): Promise<void> {
     if (ids.length > 0) {
-      await this.db.pool.query('UPDATE trade_gap SET next_attempt_at = $2 WHERE id = ANY($1::int[]) AND resolved_at IS NULL', [
+      await this.db.query('UPDATE trade_gap SET next_attempt_at = $2 WHERE id = ANY($1::int[]) AND resolved_at IS NULL', [
         ids,
         new Date(),
       ]);
@@ -156,7 +156,7 @@ export class TradeGapRepository {
 
   /** Open gaps, of one symbol or all, by symbol and start. */
   async listOpen(symbol?: string): Promise<TradeGapRecord[]> {
-    const { rows } = await this.db.pool.query<TradeGapRow>(
+    const { rows } = await this.db.query<TradeGapRow>(
       `SELECT ${GAP_COLUMNS} FROM trade_gap WHERE resolved_at IS NULL AND ($1::text IS NULL OR symbol = $1)
         ORDER BY symbol, from_id, id`,
       [symbol ?? null],
@@ -166,7 +166,7 @@ export class TradeGapRepository {
 
   /** Open gaps whose next attempt is due, oldest schedule first. */
   async due(now: Date, limit: number): Promise<TradeGapRecord[]> {
-    const { rows } = await this.db.pool.query<TradeGapRow>(
+    const { rows } = await this.db.query<TradeGapRow>(
       `SELECT ${GAP_COLUMNS} FROM trade_gap WHERE resolved_at IS NULL AND next_attempt_at <= $1
         ORDER BY next_attempt_at, id LIMIT $2`,
       [now, limit],
@@ -176,7 +176,7 @@ export class TradeGapRepository {
 
   /** Records a failed fill attempt; false when the gap is unknown or already resolved. */
   async markAttempt({ id, error, nextAttemptAt }: MarkTradeGapAttemptParams): Promise<boolean> {
-    const { rowCount } = await this.db.pool.query(
+    const { rowCount } = await this.db.query(
       'UPDATE trade_gap SET attempts = attempts + 1, last_error = $2, next_attempt_at = $3 WHERE id = $1 AND resolved_at IS NULL',
       [id, error, nextAttemptAt],
     );
@@ -194,7 +194,7 @@ export class TradeGapRepository {
    * Returns how many were open.
    */
   async resolveFilled(fills: readonly FilledTradeRange[]): Promise<number> {
-    const { rowCount } = await this.db.pool.query(
+    const { rowCount } = await this.db.query(
       `UPDATE trade_gap g SET resolved_at = now()
          FROM unnest($1::int[], $2::text[], $3::bigint[], $4::bigint[]) AS f(gap_id, symbol, from_id, to_id)
         WHERE g.resolved_at IS NULL
@@ -214,7 +214,7 @@ export class TradeGapRepository {
    * gap is unknown, resolved, already starts there or later, or would be left empty.
    */
   async moveStart({ id, fromId }: { id: number; fromId: number }): Promise<boolean> {
-    const { rowCount } = await this.db.pool.query(
+    const { rowCount } = await this.db.query(
       `UPDATE trade_gap SET from_id = $2
         WHERE id = $1 AND resolved_at IS NULL AND from_id < $2 AND (to_id IS NULL OR to_id >= $2)`,
       [id, fromId],
@@ -224,7 +224,7 @@ export class TradeGapRepository {
 
   /** Deletes gaps resolved before `before`; returns how many. Open gaps are never deleted. */
   async pruneResolved(before: Date): Promise<number> {
-    const { rowCount } = await this.db.pool.query('DELETE FROM trade_gap WHERE resolved_at < $1', [before]);
+    const { rowCount } = await this.db.query('DELETE FROM trade_gap WHERE resolved_at < $1', [before]);
     return rowCount ?? 0;
   }
 }

@@ -74,7 +74,7 @@ export class TradeRepository {
     }
     values.push(limit);
     const withClause = searches.length > 0 ? `WITH RECURSIVE ${searches.join(', ')} ` : '';
-    const { rows } = await this.db.pool.query<TradeRow>(
+    const { rows } = await this.db.query<TradeRow>(
       `${withClause}SELECT ${TRADE_COLUMNS} FROM agg_trade WHERE ${where.join(' AND ')} ORDER BY agg_trade.trade_id LIMIT $${values.length}`,
       values,
     );
@@ -95,7 +95,7 @@ export class TradeRepository {
 
   /** One row per symbol with history, read backwards along the primary key: one index probe per symbol. */
   private async newestRows(symbols: readonly string[], extraColumns: string) {
-    const { rows } = await this.db.pool.query<{ symbol: string; trade_id: number; trade_time: number; price: string }>(
+    const { rows } = await this.db.query<{ symbol: string; trade_id: number; trade_time: number; price: string }>(
       `SELECT s.symbol, t.*
        FROM unnest($1::text[]) AS s(symbol)
        CROSS JOIN LATERAL (

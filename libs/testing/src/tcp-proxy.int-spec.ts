@@ -56,6 +56,33 @@ describe('TcpProxy', () => {
     expect(early.received()).toBe('abd');
   });
 
+  it('silence stops the connections open now for good, without closing them, while new ones pass', async () => {
+    const silenced = await connect();
+    silenced.socket.write('a');
+    await settle();
+    let closed = false;
+    silenced.socket.once('close', () => (closed = true));
+
+    expect(proxy.silence()).toBe(1);
+    silenced.socket.write('b');
+    const fresh = await connect();
+    fresh.socket.write('c');
+    await settle();
+    expect(silenced.received()).toBe('a');
+    expect(fresh.received()).toBe('c');
+
+    // A freeze and thaw of the others brings nothing back to life.
+    proxy.freeze();
+    proxy.thaw();
+    silenced.socket.write('d');
+    fresh.socket.write('e');
+    await settle();
+    expect(silenced.received()).toBe('a');
+    expect(fresh.received()).toBe('ce');
+    expect(closed).toBe(false);
+    expect(silenced.socket.destroyed).toBe(false);
+  });
+
   it('cut closes every connection and refuses new ones until restored', async () => {
     const before = await connect();
     const closed = new Promise((resolve) => before.socket.once('close', resolve));

@@ -3,13 +3,17 @@ import { AddressInfo, Server, Socket, createConnection, createServer } from 'nod
 interface ProxiedConnection {
   client: Socket;
   upstream: Socket;
+  /** Passes nothing ever again (silence()), even after a thaw. */
+  silenced: boolean;
 }
 
 /**
  * A loopback TCP proxy that can be cut and restored, to make PostgreSQL or Redis unreachable for a service without
  * stopping the shared server: cut() drops every connection and refuses new ones, restore() accepts again on the
  * same port. freeze() is a partition instead: connections stay open but nothing passes either way (new ones are
- * accepted and stall too) until thaw().
+ * accepted and stall too) until thaw(). silence() is a connection-tracking loss (a NAT or firewall dropping its
+ * state, a managed database failing over): the connections open now go silent for good, with no FIN or reset, while
+ * new ones pass normally.
  */
 export class TcpProxy {
   private server: Server | null = null;
@@ -26,7 +30,7 @@ export class TcpProxy {
   async start(port = 0): Promise<number> {
     this.server = createServer((client) => {
       const upstream = createConnection({ host: this.targetHost, port: this.targetPort });
-      const connection = { client, upstream };
+      const connection: ProxiedConnection = { client, upstream, silenced: false };
       this.connections.add(connection);
       for (const socket of [client, upstream]) {
         this.sockets.add(socket);
@@ -52,11 +56,8 @@ export class TcpProxy {
 
   freeze(): void {
     this.frozen = true;
-    for (const { client, upstream } of this.connections) {
-      client.unpipe(upstream);
-      upstream.unpipe(client);
-      client.pause();
-      upstream.pause();
+    for (const connection of this.connections) {
+      hold(connection);
     }
   }
 
@@ -65,9 +66,23 @@ export class TcpProxy {
       return;
     }
     this.frozen = false;
-    for (const { client, upstream } of this.connections) {
-      client.pipe(upstream).pipe(client);
+    for (const { client, upstream, silenced } of this.connections) {
+      if (!silenced) {
+        client.pipe(upstream).pipe(client);
+      }
     }
+  }
+
+  /**
+   * Every connection open now stops passing bytes either way, for good, and stays open (no FIN, no reset); new
+   * connections pass normally. Returns how many went silent.
+   */
+  silence(): number {
+    for (const connection of this.connections) {
+      connection.silenced = true;
+      hold(connection);
+    }
+    return this.connections.size;
   }
 
   async cut(): Promise<void> {
@@ -87,4 +102,12 @@ export class TcpProxy {
   async stop(): Promise<void> {
     await this.cut();
   }
+}
+
+/** Stops forwarding both ways; the sockets stay open and unread, so the peers see nothing at all. */
+function hold({ client, upstream }: ProxiedConnection): void {
+  client.unpipe(upstream);
+  upstream.unpipe(client);
+  client.pause();
+  upstream.pause();
 }

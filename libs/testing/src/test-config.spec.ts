@@ -11,7 +11,7 @@ describe('testConfig', () => {
     expect(config.binance).toEqual(defaults.binance);
     expect(config.cluster).toEqual(defaults.cluster);
     expect(config.shutdownTimeoutMs).toBe(defaults.shutdownTimeoutMs);
-    expect(config.database).toEqual({ url: databaseUrl('rates_test_no_database'), poolSize: defaults.database.poolSize });
+    expect(config.database).toEqual({ ...defaults.database, url: databaseUrl('rates_test_no_database') });
     expect(config.redis.url).toBe(testRedisUrl());
     expect(config.redis.keyPrefix).toMatch(/^t:\d+:[0-9a-f]{8}:$/);
     expect(testConfig().redis.keyPrefix).not.toBe(config.redis.keyPrefix);
@@ -27,8 +27,8 @@ describe('testConfig', () => {
     });
     const defaults = testConfig();
     expect(config.shutdownTimeoutMs).toBe(2_000);
-    expect(config.database).toEqual({ url: 'postgresql://postgres@127.0.0.1:5432/mine', poolSize: 1 });
-    expect(config.redis).toEqual({ url: testRedisUrl(), keyPrefix: 'p:' });
+    expect(config.database).toEqual({ ...defaults.database, url: 'postgresql://postgres@127.0.0.1:5432/mine', poolSize: 1 });
+    expect(config.redis).toEqual({ ...defaults.redis, url: testRedisUrl(), keyPrefix: 'p:' });
     expect(config.ingest).toEqual({ ...defaults.ingest, flushIntervalMs: 10 });
     expect(config.apiKeys).toEqual(['0123456789abcdef']);
     expect(config.cluster).toEqual(defaults.cluster);
