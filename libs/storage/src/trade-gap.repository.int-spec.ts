@@ -1,5 +1,6 @@
 import { createTestDatabase, testConfig, type TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
+import { TrackedSymbolRepository } from './tracked-symbol.repository';
 import { TradeGapRepository } from './trade-gap.repository';
 
 describe('TradeGapRepository', () => {
@@ -156,5 +157,40 @@ describe('TradeGapRepository', () => {
     await expect(gaps.due(new Date(now.getTime() + 120_000), 1)).resolves.toHaveLength(1);
     await expect(gaps.markAttempt({ id: c.id, error: 'late', nextAttemptAt: now })).resolves.toBe(false);
     await expect(gaps.markAttempt({ id: 999_999, error: 'nope', nextAttemptAt: now })).resolves.toBe(false);
+  });
+
+  it('claims each due gap of a tracked symbol for one caller at a time, until the claim runs out', async () => {
+    const tracked = new TrackedSymbolRepository(client);
+    await tracked.add('BTCUSDT');
+    const { gap } = await gaps.record({ symbol: 'BTCUSDT', fromId: 1, toId: 10, reason: 'r' });
+
+    const [first, second] = await Promise.all([gaps.claimDue({ limit: 10, claimMs: 60_000 }), gaps.claimDue({ limit: 10, claimMs: 60_000 })]);
+    expect([...first, ...second].map((claimed) => claimed.id)).toEqual([gap.id]);
+    await expect(gaps.claimDue({ limit: 10, claimMs: 60_000 })).resolves.toEqual([]);
+
+    await gaps.claimDue({ limit: 10, claimMs: 60_000 });
+    await client.query('UPDATE trade_gap SET next_attempt_at = now() WHERE id = $1', [gap.id]);
+    await expect(gaps.claimDue({ limit: 10, claimMs: 60_000 })).resolves.toEqual([expect.objectContaining({ id: gap.id })]);
+  });
+
+  it('claims no gap of a symbol no longer tracked, and claims it again once the symbol is added back', async () => {
+    const tracked = new TrackedSymbolRepository(client);
+    await tracked.add('ETHUSDT');
+    const { gap } = await gaps.record({ symbol: 'ETHUSDT', fromId: 1, toId: 10, reason: 'r' });
+    await tracked.remove('ETHUSDT');
+    await expect(gaps.claimDue({ limit: 10, claimMs: 60_000 })).resolves.toEqual([]);
+    await tracked.add('ETHUSDT');
+    await expect(gaps.claimDue({ limit: 10, claimMs: 60_000 })).resolves.toEqual([expect.objectContaining({ id: gap.id })]);
+  });
+
+  it('moves a gap past the trades stored so far and keeps it claimed while it is being filled', async () => {
+    const { gap } = await gaps.record({ symbol: 'BTCUSDT', fromId: 1, toId: 5_000, reason: 'r' });
+    await expect(gaps.checkpoint({ id: gap.id, fromId: 1_001, claimMs: 60_000 })).resolves.toBe(true);
+    const [open] = await gaps.listOpen('BTCUSDT');
+    expect(open.fromId).toBe(1_001);
+    expect(open.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    await expect(gaps.checkpoint({ id: gap.id, fromId: 500, claimMs: 60_000 })).resolves.toBe(true);
+    expect((await gaps.listOpen('BTCUSDT'))[0].fromId).toBe(1_001);
+    await expect(gaps.checkpoint({ id: gap.id, fromId: 5_001, claimMs: 60_000 })).resolves.toBe(false);
   });
 });

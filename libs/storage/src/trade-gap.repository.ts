@@ -210,6 +210,40 @@ export class TradeGapRepository {
   }
 
   /**
+   * Takes the gaps due a retry now, of symbols still tracked, oldest first, and postpones each by `claimMs` in the same
+   * statement (on PostgreSQL's clock), so the sweeps of other instances do not take them too; a claimer that dies
+   * leaves them due again once the claim runs out. A removed symbol's gaps wait until it is added again.
+   */
+  async claimDue({ limit, claimMs }: { limit: number; claimMs: number }): Promise<TradeGapRecord[]> {
+    const { rows } = await this.db.query<TradeGapRow>(
+      `UPDATE trade_gap SET next_attempt_at = now() + $2 * interval '1 millisecond'
+        WHERE id IN (
+          SELECT g.id FROM trade_gap g
+          JOIN tracked_symbol t ON t.symbol = g.symbol AND t.removed_at IS NULL
+          WHERE g.resolved_at IS NULL AND g.next_attempt_at <= now()
+          ORDER BY g.next_attempt_at, g.id LIMIT $1
+          FOR UPDATE OF g SKIP LOCKED)
+        RETURNING ${GAP_COLUMNS}`,
+      [limit, claimMs],
+    );
+    return rows.map(mapRow).sort((a, b) => a.id - b.id);
+  }
+
+  /**
+   * A fill's progress: the open gap now starts at `fromId` (the trades below are stored) and stays claimed for
+   * `claimMs` more. False when the gap is unknown, resolved, or `fromId` lies past its end.
+   */
+  async checkpoint({ id, fromId, claimMs }: { id: number; fromId: number; claimMs: number }): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE trade_gap SET from_id = greatest(from_id, $2),
+              next_attempt_at = greatest(next_attempt_at, now() + $3 * interval '1 millisecond')
+        WHERE id = $1 AND resolved_at IS NULL AND (to_id IS NULL OR to_id >= $2)`,
+      [id, fromId, claimMs],
+    );
+    return rowCount === 1;
+  }
+
+  /**
    * Moves an open gap's first id up to `fromId`: a fill that ended short stored the trades below it. False when the
    * gap is unknown, resolved, already starts there or later, or would be left empty.
    */

@@ -88,11 +88,13 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
     gapRepository = gaps,
     wanted = true,
     ownPipeline = false,
+    waitForRestMs = config.ingest.backfillWaitForRestMs,
   }: {
     rest: BinanceRestClient;
     gapRepository?: TradeGapRepository;
     wanted?: boolean;
     ownPipeline?: boolean;
+    waitForRestMs?: number;
   }): Backfill {
     const ledger = new GapLedger(gapRepository, tracked);
     const queue = new BackfillQueue(ledger);
@@ -100,7 +102,8 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
       ? new WritePipeline(config, prices, new TradeCopyWriter(db), new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService), ledger, queue)
       : pipeline;
     const trackedList = { isActive: () => wanted } as unknown as TrackedSymbolsService;
-    const runner = new BackfillRunner(config, queue, ledger, new AggTradesPager(rest), filled, new TradeSequencer(), trackedList);
+    const runnerConfig = testConfig({ ...config, ingest: { ...config.ingest, backfillWaitForRestMs: waitForRestMs } });
+    const runner = new BackfillRunner(runnerConfig, queue, ledger, new AggTradesPager(rest), filled, new TradeSequencer(), trackedList);
     runner.start();
     return { ledger, queue, runner, pipeline: filled };
   }
@@ -359,4 +362,28 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
       await sweeping.runner.stop();
     }
   }, 15_000);
+
+
+  it('moves a long fill\'s gap past each page once stored, so an instance killed mid-fill leaves only the rest', async () => {
+    const first = emulator.emitTrades('ATOMUSDT', 1_000)[0].aggTradeId;
+    // Far beyond what has traded: the fill holds page after page as the market trades, waiting for REST in between.
+    const filling = newBackfill({ rest, waitForRestMs: 20_000 });
+    try {
+      filling.queue.push({ kind: 'range', symbol: 'ATOMUSDT', fromId: first, toId: first + 100_000, reason: 'test: long gap' });
+      const [open] = await waitFor(
+        async () => {
+          const gapsOpen = await gaps.listOpen('ATOMUSDT');
+          return gapsOpen.length === 1 && gapsOpen[0].fromId >= first + 1_000 ? gapsOpen : null;
+        },
+        { what: 'the gap moved past the first page', timeoutMs: 5_000, intervalMs: 50 },
+      );
+      expect(open.toId).toBe(first + 100_000);
+      const stored = await storedIds('ATOMUSDT');
+      expect(stored.slice(0, open.fromId - first)).toEqual(Array.from({ length: open.fromId - first }, (_, index) => first + index));
+      // Held by its filler meanwhile: no other instance's sweep takes it.
+      expect(open.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 10_000);
+    } finally {
+      void filling.runner.stop();
+    }
+  });
 });

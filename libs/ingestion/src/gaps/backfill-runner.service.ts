@@ -194,7 +194,7 @@ export class BackfillRunner {
   private async sweep(): Promise<void> {
     await this.ledger.recordKept();
     try {
-      for (const gap of await this.ledger.due(DUE_GAPS_PER_SWEEP)) {
+      for (const gap of await this.ledger.claimDue(DUE_GAPS_PER_SWEEP)) {
         this.queue.push({ kind: 'gap', gapId: gap.id, symbol: gap.symbol, fromId: gap.fromId, toId: gap.toId, reason: gap.reason });
       }
     } catch (error) {

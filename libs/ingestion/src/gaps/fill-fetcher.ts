@@ -90,6 +90,7 @@ export class FillFetcher {
             fill.accepted = { fromId: fill.accepted?.fromId ?? wanted[0].tradeId, toId: wanted[taken - 1].tradeId };
             this.held += taken;
             cursor = wanted[taken - 1].tradeId + 1;
+            this.checkpointOnceStored(fill, cursor);
           }
           if (taken < wanted.length) {
             return { kind: 'short', from: wanted[taken].tradeId, why: 'the history buffer is full' };
@@ -112,6 +113,18 @@ export class FillFetcher {
     } catch (error) {
       return { kind: 'failed', from: cursor, why: (error as Error).message };
     }
+  }
+
+  /**
+   * Once the trades held so far are stored, the fill's gap starts at `next`: an instance killed mid-fill leaves only
+   * the rest to its next owner, and the gap stays claimed while this one works on it. Lanes store in order, so
+   * `whenStored` settling true covers every page held up to now.
+   */
+  private checkpointOnceStored(fill: QueuedFill, next: number): void {
+    const { pipeline, ledger } = this.params;
+    void Promise.all([fill.recorded, pipeline.whenStored(fill.job.symbol)]).then(async ([, stored]) => {
+      if (stored && fill.gapId !== undefined) await ledger.checkpoint(fill.gapId, next);
+    });
   }
 
   /**

@@ -150,9 +150,16 @@ export class GapLedger {
     }
   }
 
-  /** Gaps due a retry now, oldest first. */
-  due(limit: number): Promise<TradeGapRecord[]> {
-    return this.gaps.due(new Date(), limit);
+  /** Gaps due a retry now, oldest first, of symbols still tracked: claimed for this instance for a retry delay. */
+  claimDue(limit: number): Promise<TradeGapRecord[]> {
+    return this.gaps.claimDue({ limit, claimMs: GAP_RETRY_DELAY_MS });
+  }
+
+  /** A fill's progress: its gap starts at `fromId` now, and stays claimed for another retry delay. */
+  async checkpoint(gapId: number, fromId: number): Promise<void> {
+    await this.gaps
+      .checkpoint({ id: gapId, fromId, claimMs: GAP_RETRY_DELAY_MS })
+      .catch((error: Error) => this.logger.debug(`gap ${gapId} progress not saved, a restart fetches it again: ${error.message}`));
   }
 
   /** Drops gaps resolved long ago, at most once per interval. */
