@@ -19,7 +19,8 @@ COPY --from=build --chown=node:node /app/dist ./dist
 COPY --from=build --chown=node:node /app/prisma ./prisma
 USER node
 EXPOSE 3000
+# Liveness (/health/live): unhealthy means hung, worth a restart; a store outage only fails /health/ready (README "Health").
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # --max-semi-space-size: see README "Memory".
 CMD ["node", "--max-semi-space-size=8", "dist/apps/api/src/main.js"]

@@ -62,6 +62,16 @@ export class BinanceRestClient {
     return Math.max(0, this.pausedUntil - Date.now());
   }
 
+  /** Epoch ms the latest pause (a 429's or a ban's Retry-After) ends or ended; 0 if there was none. */
+  pauseEndsAt(): number {
+    return this.pausedUntil;
+  }
+
+  /** How long one request may take at most once it is sent. */
+  get requestDeadlineMs(): number {
+    return this.requestTimeoutMs;
+  }
+
   private async request<T>(path: string, weight: number): Promise<T> {
     await this.waitForBudget(weight);
     this.usedWeight += weight;

@@ -3,6 +3,7 @@ export * from './backoff';
 export * from './sliding-window-limiter';
 export * from './symbol';
 export * from './trade-sequencer';
+export * from './loop-progress';
 export * from './ownership-plan';
 export * from './settles-within';
 export * from './candle';

@@ -15,10 +15,10 @@ export interface ClientRateLimitParams {
 /**
  * Limits requests per client (remote address) in front of everything the server answers: the price fast path, which
  * answers before Fastify sees a request, and the framework's routes alike, so one count covers both. A request over
- * the limit gets 429 with `Retry-After` and the API's error body. `/health` and `/metrics` are not counted: they are
- * for orchestrators and scrapers, which must see the service however busy it is. A live push is one request, however
- * long it is held. An allowed request costs a map lookup and some arithmetic: nothing is allocated for it.
- * Install it after the fast path, so it wraps that too.
+ * the limit gets 429 with `Retry-After` and the API's error body. `/health`, `/health/live`, `/health/ready` and
+ * `/metrics` are not counted: they are for orchestrators and scrapers, which must see the service however busy it is.
+ * A live push is one request, however long it is held. An allowed request costs a map lookup and some arithmetic:
+ * nothing is allocated for it. Install it after the fast path, so it wraps that too.
  */
 export function installClientRateLimit({ server, limits, cors }: ClientRateLimitParams): void {
   const limiter = new ClientRateLimiter(limits);
@@ -36,7 +36,7 @@ export function installClientRateLimit({ server, limits, cors }: ClientRateLimit
   server.removeAllListeners('request');
   server.on('request', (request: IncomingMessage, response: ServerResponse) => {
     const url = request.url ?? '';
-    if (!isPath(url, '/health') && !isPath(url, '/metrics')) {
+    if (!isPath(url, '/health') && !isPath(url, '/health/live') && !isPath(url, '/health/ready') && !isPath(url, '/metrics')) {
       const retryAfterSeconds = limiter.take(request.socket.remoteAddress ?? '', performance.now());
       if (retryAfterSeconds > 0) {
         const headers = { 'content-type': JSON_TYPE, 'content-length': contentLength, 'retry-after': String(retryAfterSeconds) };

@@ -11,6 +11,7 @@ import { BackfillQueue } from './gaps/backfill-queue';
 import { BackfillRunner } from './gaps/backfill-runner.service';
 import { GapLedger } from './gaps/gap-ledger.service';
 import { IngestionLifecycle } from './lifecycle/ingestion-lifecycle.service';
+import { IngestionProgress } from './lifecycle/ingestion-progress.service';
 import { StreamSupervisor } from './live/stream-supervisor.service';
 import { TrackedSymbolsService } from './tracking/tracked-symbols.service';
 import { LatestPriceSeeder } from './write/latest-price-seeder';
@@ -37,6 +38,7 @@ import { WritePipeline } from './write/write-pipeline.service';
     BackfillRunner,
     GapLedger,
     IngestionLifecycle,
+    IngestionProgress,
     LatestPriceSeeder,
     LatestPriceView,
     OwnershipCoordinator,
@@ -45,6 +47,6 @@ import { WritePipeline } from './write/write-pipeline.service';
     TrackedSymbolsService,
     WritePipeline,
   ],
-  exports: [BinanceRestClient, BackfillRunner, LatestPriceView, StreamStatusView, StreamSupervisor, TrackedSymbolsService, WritePipeline],
+  exports: [BinanceRestClient, BackfillRunner, IngestionProgress, LatestPriceView, StreamStatusView, StreamSupervisor, TrackedSymbolsService, WritePipeline],
 })
 export class IngestionModule {}

@@ -1,4 +1,7 @@
+export * from './health-verdict';
 export * from './health.service';
+export * from './liveness.policy';
+export * from './readiness.policy';
 export * from './metrics.service';
 export * from './price-push.service';
 export * from './price-subscription';

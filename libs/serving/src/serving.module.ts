@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { IngestionModule } from '@binance-rates/ingestion';
 import { CacheModule } from '@binance-rates/cache';
 import { StorageModule } from '@binance-rates/storage';
+import { EventLoopDelayMonitor } from './event-loop-delay.monitor';
 import { HealthService } from './health.service';
 import { MetricsService } from './metrics.service';
 import { PricePushService } from './price-push.service';
@@ -11,7 +12,7 @@ import { SymbolsService } from './symbols.service';
 /** What the API serves, read from the ingestion's state and the stores: symbols, history, live push, health, metrics. */
 @Module({
   imports: [IngestionModule, CacheModule, StorageModule],
-  providers: [HealthService, MetricsService, PricePushService, SymbolListingService, SymbolsService],
+  providers: [EventLoopDelayMonitor, HealthService, MetricsService, PricePushService, SymbolListingService, SymbolsService],
   exports: [HealthService, MetricsService, PricePushService, SymbolsService],
 })
 export class ServingModule {}

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { InstanceRegistryStore, LeaseManager, StreamStatusStore } from '@binance-rates/cache';
-import { planOwnership } from '@binance-rates/domain';
+import { LoopProgress, planOwnership } from '@binance-rates/domain';
 import { StreamSupervisor } from '../live/stream-supervisor.service';
 import { TrackedSymbolsChange, TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { OrphanWatch } from './orphan-watch';
@@ -41,6 +41,8 @@ export class OwnershipCoordinator {
   private settleUntil = 0;
   private announced = false;
   private lastPeriodicAt = 0;
+  /** When the last round ended, failed ones included: for liveness, a round is due every LEASE_RENEW_MS. */
+  private lastRoundEndedAt = Date.now();
   private orphaned = new Set<string>();
   private changeTimer: NodeJS.Timeout | null = null;
   private readonly orphans: OrphanWatch;
@@ -92,6 +94,11 @@ export class OwnershipCoordinator {
     await this.instances.announce(this.me).catch(() => undefined);
   }
 
+  /** For liveness: the next round is owed from the end of the last one; nothing once the rounds have stopped. */
+  progress(): LoopProgress {
+    return { waitingSince: this.stopping ? null : this.lastRoundEndedAt, stepWithinMs: this.config.cluster.leaseRenewMs };
+  }
+
   /** Changes arrive in bursts (2,000 symbols added at once): one round per short window serves them all. */
   private tickSoon(): void {
     this.changeTimer ??= setTimeout(() => {
@@ -110,6 +117,7 @@ export class OwnershipCoordinator {
       .catch((error: Error) => this.logger.warn(`ownership round failed: ${error.message}`))
       .finally(() => {
         this.ticking = null;
+        this.lastRoundEndedAt = Date.now();
         if (this.tickAgain && !this.stopping) {
           this.tickAgain = false;
           void this.tick();

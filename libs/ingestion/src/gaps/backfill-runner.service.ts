@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { TradeSequencer } from '@binance-rates/domain';
+import { LoopProgress, TradeSequencer } from '@binance-rates/domain';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { WritePipeline } from '../write/write-pipeline.service';
 import { AggTradesPager } from './agg-trades-pager';
@@ -72,6 +72,16 @@ export class BackfillRunner {
 
   stats(): { queued: number; unrecorded: number; filledTrades: number } {
     return { queued: this.queue.size, unrecorded: this.ledger.keptCount, filledTrades: this.fetcher.heldTrades };
+  }
+
+  /** For liveness: the REST page in flight, if any (a fill's pauses while REST trails are not owed steps). */
+  progress(): LoopProgress {
+    return this.pager.progress();
+  }
+
+  /** How long REST is paused for (a ban's or a 429's Retry-After), 0 when it is not. */
+  restPausedForMs(): number {
+    return this.pager.pausedForMs();
   }
 
   /** Nothing queued, fetched, being recorded or waiting for its trades to be stored. */

@@ -21,6 +21,13 @@ export interface SymbolStreamState {
   since: number;
 }
 
+/** The symbols this instance streams, and those not live past their subscribe grace (since when each is not live). */
+export interface StreamedSymbolsHealth {
+  streamed: number;
+  live: number;
+  late: Array<{ symbol: string; since: number }>;
+}
+
 /**
  * Runs the live path for the symbols this instance streams: Binance stream → sequencer (duplicates ignored, gaps
  * found) → write pipeline; gaps and interruptions go to the backfill queue. The sequencer is shared with the
@@ -141,6 +148,21 @@ export class StreamSupervisor {
       }
     }
     return true;
+  }
+
+  /** For readiness: how many of the symbols streamed here are live, and which are late (past the subscribe grace). */
+  streamedHealth(): StreamedSymbolsHealth {
+    const now = Date.now();
+    const late: StreamedSymbolsHealth['late'] = [];
+    let live = 0;
+    for (const [symbol, state] of this.states) {
+      if (state.live) {
+        live += 1;
+      } else if (now - state.since > SUBSCRIBE_GRACE_MS) {
+        late.push({ symbol, since: state.since });
+      }
+    }
+    return { streamed: this.states.size, live, late };
   }
 
   status(): StreamClientStatus | null {

@@ -1,4 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { LoopProgress } from '@binance-rates/domain';
 import { TrackedSymbolRepository } from '@binance-rates/storage';
 
 export interface TrackedSymbolsChange {
@@ -23,6 +24,8 @@ export class TrackedSymbolsService {
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
   private failing = false;
+  /** When the last refresh ended, failed ones included: for liveness, one is due every REFRESH_INTERVAL_MS. */
+  private lastRefreshEndedAt = Date.now();
   private stamp: string | null = null;
   /** Bumped by local changes, so a reload that raced one is thrown away instead of undoing it. */
   private localChanges = 0;
@@ -78,8 +81,14 @@ export class TrackedSymbolsService {
   refresh(): Promise<void> {
     this.refreshing ??= this.load().finally(() => {
       this.refreshing = null;
+      this.lastRefreshEndedAt = Date.now();
     });
     return this.refreshing;
+  }
+
+  /** For liveness: the next refresh is owed from the end of the last one while the periodic refresh runs. */
+  progress(): LoopProgress {
+    return { waitingSince: this.timer === null ? null : this.lastRefreshEndedAt, stepWithinMs: REFRESH_INTERVAL_MS };
   }
 
   private notify(change: TrackedSymbolsChange): void {
@@ -90,6 +99,7 @@ export class TrackedSymbolsService {
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.timer = null;
   }
 
   private async load(): Promise<void> {

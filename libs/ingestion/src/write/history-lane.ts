@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { AggTrade } from '@binance-rates/domain';
+import { AggTrade, LoopProgress } from '@binance-rates/domain';
 import { SealedTradeRows, TradeCopyBatch } from '@binance-rates/storage';
 import { RetryingFlush } from './retrying-flush';
 
@@ -12,6 +12,12 @@ export interface HistoryLaneOptions {
   /** When it returns a promise, the next batch is written only after it settles. */
   gate: () => Promise<unknown> | null;
 }
+
+/**
+ * How long one batch write may take: a checkout waits at most 5 s for a connection (DatabaseClient), and a batch's
+ * COPY itself takes well under a second.
+ */
+const WRITE_WITHIN_MS = 5_000;
 
 /**
  * One writer of history to PostgreSQL: trades are encoded into COPY rows as they arrive (the backlog is bytes, not
@@ -59,6 +65,16 @@ export class HistoryLane {
 
   get healthy(): boolean {
     return this.flusher.healthy;
+  }
+
+  /** Epoch ms since writes fail, null while they succeed. */
+  get failingSince(): number | null {
+    return this.flusher.failingSince;
+  }
+
+  /** For liveness: a write in flight or due, and since when. */
+  progress(): LoopProgress {
+    return this.flusher.progress(WRITE_WITHIN_MS);
   }
 
   /** Throws a RangeError, leaving the lane as it was, for a trade that cannot be stored (see TradeCopyBatch). */

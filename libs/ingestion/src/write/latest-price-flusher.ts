@@ -1,10 +1,12 @@
 import { Logger } from '@nestjs/common';
 import { LatestPriceStore } from '@binance-rates/cache';
-import { AggTrade, LatestPrice } from '@binance-rates/domain';
+import { AggTrade, LatestPrice, LoopProgress } from '@binance-rates/domain';
 import { RetryingFlush } from './retrying-flush';
 
 /** A price is written this soon after its trade; trades arriving meanwhile coalesce into one write per symbol. */
 const FLUSH_DELAY_MS = 1;
+/** How long one write may take: Redis commands fail after the client's connect timeout (5 s) and two retries. */
+const WRITE_WITHIN_MS = 5_000;
 
 /** Each symbol's newest trade waiting to be written: live ones, and backfilled ones (see LatestPriceStore.setIfNewer). */
 interface PendingPrices {
@@ -59,6 +61,16 @@ export class LatestPriceFlusher {
 
   get healthy(): boolean {
     return this.flusher.healthy;
+  }
+
+  /** Epoch ms since writes fail, null while they succeed. */
+  get failingSince(): number | null {
+    return this.flusher.failingSince;
+  }
+
+  /** For liveness: a write in flight or due, and since when. */
+  progress(): LoopProgress {
+    return this.flusher.progress(WRITE_WITHIN_MS);
   }
 
   /** Nothing waits to be written and no write is in flight. */

@@ -227,4 +227,59 @@ describe('RetryingFlush', () => {
       { batch: 'b', at: 10 },
     ]);
   });
+
+  describe('progress, for liveness', () => {
+    it('owes nothing while idle, and a scheduled write from when it is due', () => {
+      const flush = new RetryingFlush(new FakeTarget('a'));
+      expect(flush.progress(5_000)).toEqual({ waitingSince: null, stepWithinMs: 5_000 });
+      flush.within(300);
+      expect(flush.progress(5_000).waitingSince).toBe(300);
+    });
+
+    it('keeps ending its steps while the store refuses every write: each failure is a step, the retry owed from when it is due', async () => {
+      const target = new FakeTarget('a');
+      target.failNext = 1_000;
+      const flush = new RetryingFlush(target);
+      void flush.flush();
+      await jest.advanceTimersByTimeAsync(60_000);
+      const { waitingSince } = flush.progress(5_000);
+      // The next retry is at most the 5 s backoff away, never a write started long ago.
+      expect(waitingSince).not.toBeNull();
+      expect(Math.abs(Date.now() - (waitingSince as number))).toBeLessThanOrEqual(5_000);
+      expect(flush.healthy).toBe(false);
+      expect(flush.failingSince).toBe(0);
+    });
+
+    it('owes the step from the start of a write that never settles', async () => {
+      const target = new FakeTarget('a');
+      target.manual = true;
+      const flush = new RetryingFlush(target);
+      await jest.advanceTimersByTimeAsync(1_000);
+      void flush.flush();
+      await jest.advanceTimersByTimeAsync(60_000);
+      expect(flush.progress(5_000).waitingSince).toBe(1_000);
+      target.settle('ok');
+      await jest.advanceTimersByTimeAsync(0);
+      expect(flush.progress(5_000).waitingSince).toBeNull();
+    });
+
+    it('says since when writes fail, and forgets it at the first success', async () => {
+      const target = new FakeTarget('a', 'b');
+      target.failNext = 2;
+      const flush = new RetryingFlush(target);
+      await jest.advanceTimersByTimeAsync(50);
+      void flush.flush();
+      await jest.advanceTimersByTimeAsync(100);
+      expect(flush.failingSince).toBe(50);
+      await jest.advanceTimersByTimeAsync(10_000);
+      expect(flush.failingSince).toBeNull();
+    });
+
+    it('owes nothing once stopped', () => {
+      const flush = new RetryingFlush(new FakeTarget('a'));
+      flush.within(100);
+      flush.stop();
+      expect(flush.progress(5_000).waitingSince).toBeNull();
+    });
+  });
 });

@@ -1,3 +1,5 @@
+import { LoopProgress } from '@binance-rates/domain';
+
 /** What a `RetryingFlush` writes: batches taken from a backlog, put back when their write fails. */
 export interface FlushTarget<Batch> {
   /** The next batch to write, or null when nothing waits. */
@@ -25,7 +27,12 @@ export class RetryingFlush<Batch> {
   private inFlight: Promise<void> | null = null;
   private retryMs = 0;
   private stopped = false;
+  /** For liveness (`progress`): when the write in flight started, when the scheduled one is due. Stamped per write. */
+  private startedAt = 0;
+  private dueAt = 0;
   healthy = true;
+  /** Epoch ms of the first failure of the current outage; null while writes succeed. */
+  failingSince: number | null = null;
 
   constructor(private readonly target: FlushTarget<Batch>) {}
 
@@ -45,9 +52,18 @@ export class RetryingFlush<Batch> {
 
   /** Writes within `delayMs` at the latest (an earlier write, or one already due, stays as it is). */
   within(delayMs: number): void {
-    if (!this.stopped) {
-      this.timer ??= setTimeout(() => void this.flush(), delayMs);
+    if (!this.stopped && this.timer === null) {
+      this.schedule(delayMs);
     }
+  }
+
+  /**
+   * Owed since the write in flight started, or since the scheduled one is due; nothing owed when idle or stopped. A
+   * failed write ends its step like a stored one: the retry is a new step.
+   */
+  progress(stepWithinMs: number): LoopProgress {
+    const waitingSince = this.inFlight !== null ? this.startedAt : this.timer !== null ? this.dueAt : null;
+    return { waitingSince, stepWithinMs };
   }
 
   /** Writes the next batch now; while one is in flight, returns that one. */
@@ -63,6 +79,7 @@ export class RetryingFlush<Batch> {
     if (batch === null) {
       return Promise.resolve();
     }
+    this.startedAt = Date.now();
     const inFlight = this.target
       .write(batch)
       .then(() => {
@@ -71,11 +88,13 @@ export class RetryingFlush<Batch> {
           this.target.recovered();
         }
         this.healthy = true;
+        this.failingSince = null;
         this.retryMs = 0;
       })
       .catch((error: Error) => {
         this.target.failed(batch, error, this.healthy);
         this.healthy = false;
+        this.failingSince ??= Date.now();
         this.retryMs = Math.min(Math.max(this.retryMs * 2, RETRY_INITIAL_MS), RETRY_MAX_MS);
       })
       .finally(() => {
@@ -86,11 +105,16 @@ export class RetryingFlush<Batch> {
         this.timer = null;
         const delayMs = this.target.nextDelayMs();
         if (delayMs !== null && !this.stopped) {
-          this.timer = setTimeout(() => void this.flush(), this.retryMs > 0 ? this.retryMs : delayMs);
+          this.schedule(this.retryMs > 0 ? this.retryMs : delayMs);
         }
       });
     this.inFlight = inFlight;
     return inFlight;
+  }
+
+  private schedule(delayMs: number): void {
+    this.dueAt = Date.now() + delayMs;
+    this.timer = setTimeout(() => void this.flush(), delayMs);
   }
 
   /** Schedules nothing more (explicit flushes still work). */

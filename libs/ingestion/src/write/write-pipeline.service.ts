@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore } from '@binance-rates/cache';
-import { AggTrade, IdRange, settlesWithin } from '@binance-rates/domain';
+import { AggTrade, IdRange, LoopProgress, settlesWithin } from '@binance-rates/domain';
 import { TradeCopyWriter } from '@binance-rates/storage';
 import { BackfillQueue } from '../gaps/backfill-queue';
 import { GapLedger } from '../gaps/gap-ledger.service';
@@ -24,6 +24,20 @@ export interface WritePipelineStats {
   latestHealthy: boolean;
 }
 
+/** When each write path began to fail or shed (epoch ms), null while it does not: read by the health probes. */
+export interface WritePipelineHealth {
+  historyFailingSince: number | null;
+  latestFailingSince: number | null;
+  sheddingSince: number | null;
+  pendingTrades: number;
+}
+
+/** Liveness of the write loops: each history lane's and the latest-price flush's write in flight or due. */
+export interface WritePipelineProgress {
+  historyLanes: LoopProgress[];
+  latestPrices: LoopProgress;
+}
+
 /**
  * Once the history buffer is full, trades are shed until it has drained below this share of its bound: one shed
  * range per symbol per episode, rather than a range (and a backfill) each time a stored batch frees a little room.
@@ -44,6 +58,7 @@ export class WritePipeline {
   private readonly maxPending: number;
   private readonly resumeBelow: number;
   private shedding = false;
+  private sheddingSince: number | null = null;
   private readonly latest: LatestPriceFlusher;
   private readonly lanes: HistoryLane[];
   private readonly laneOfSymbol = new Map<string, HistoryLane>();
@@ -107,7 +122,7 @@ export class WritePipeline {
   acceptMany(trades: readonly AggTrade[]): number {
     for (let index = 0; index < trades.length; index += 1) {
       if (this.historyFull()) {
-        this.shedding = true;
+        this.startShedding();
         this.counters.shedTrades += trades.length - index;
         return index;
       }
@@ -144,6 +159,21 @@ export class WritePipeline {
     };
   }
 
+  health(): WritePipelineHealth {
+    let historyFailingSince: number | null = null;
+    for (const lane of this.lanes) {
+      const since = lane.failingSince;
+      if (since !== null && (historyFailingSince === null || since < historyFailingSince)) historyFailingSince = since;
+    }
+    // The flag is cleared by the next trade taken; with no trade arriving, a drained buffer no longer sheds.
+    const sheddingSince = this.historyFull() ? this.sheddingSince : null;
+    return { historyFailingSince, latestFailingSince: this.latest.failingSince, sheddingSince, pendingTrades: this.historyPending };
+  }
+
+  progress(): WritePipelineProgress {
+    return { historyLanes: this.lanes.map((lane) => lane.progress()), latestPrices: this.latest.progress() };
+  }
+
   /**
    * Writes everything accepted so far; true when both stores hold it within the timeout. Returns false at the
    * timeout even while a write is still running (a store that hangs must not hang the caller).
@@ -178,12 +208,13 @@ export class WritePipeline {
   /** Holds the trade for its history lane, or sheds it; false when it cannot be stored at all. */
   private holdHistory(trade: AggTrade): boolean {
     if (this.historyFull()) {
-      this.shedding = true;
+      this.startShedding();
       this.recordShed(trade);
     } else {
       if (this.shedding) {
         // Queued (and so being recorded) before any trade accepted from now on can be stored.
         this.shedding = false;
+        this.sheddingSince = null;
         this.queueShedRanges();
       }
       try {
@@ -201,6 +232,14 @@ export class WritePipeline {
     }
     this.counters.acceptedTrades += 1;
     return true;
+  }
+
+  /** Once per episode, not per shed trade. */
+  private startShedding(): void {
+    if (!this.shedding) {
+      this.shedding = true;
+      this.sheddingSince = Date.now();
+    }
   }
 
   private queueShedRanges(): void {
