@@ -195,7 +195,9 @@ export class TradeGapRepository {
    */
   async resolveFilled(fills: readonly FilledTradeRange[]): Promise<number> {
     const { rowCount } = await this.db.query(
-      `UPDATE trade_gap g SET resolved_at = now()
+      // A fill's own gap gets back the start its progress checkpoints moved: the row keeps the range that was missing.
+      `UPDATE trade_gap g SET resolved_at = now(),
+              from_id = CASE WHEN g.id = f.gap_id THEN least(g.from_id, coalesce(f.from_id, g.from_id)) ELSE g.from_id END
          FROM unnest($1::int[], $2::text[], $3::bigint[], $4::bigint[]) AS f(gap_id, symbol, from_id, to_id)
         WHERE g.resolved_at IS NULL
           AND (g.id = f.gap_id OR (g.symbol = f.symbol AND g.from_id >= f.from_id AND g.to_id <= f.to_id))`,
