@@ -43,4 +43,13 @@ describe('TrackedSymbolsService (real PostgreSQL behind a proxy)', () => {
     await waitFor(() => service.list().includes('ETHUSDT'), { what: 'the symbol added elsewhere in the list', timeoutMs: 10_000, intervalMs: 50 });
     expect(service.list()).toEqual(['BTCUSDT', 'ETHUSDT']);
   });
+
+  it('keeps refreshing when PostgreSQL refused the first load at start: the list arrives once it answers', async () => {
+    await direct.query("INSERT INTO tracked_symbol (symbol) VALUES ('BTCUSDT')");
+    await proxy.cut();
+    await expect(service.start()).rejects.toThrow();
+    expect(service.list()).toEqual([]);
+    await proxy.restore();
+    await waitFor(() => service.list().includes('BTCUSDT'), { what: 'the tracked list loaded after the failed start', timeoutMs: 10_000, intervalMs: 50 });
+  });
 });

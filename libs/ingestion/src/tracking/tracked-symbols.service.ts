@@ -36,9 +36,10 @@ export class TrackedSymbolsService {
     this.listeners.push(listener);
   }
 
+  /** Loads the list; refreshes it from then on, also when this first load fails (it is tried again each interval). */
   async start(): Promise<void> {
+    this.timer ??= setInterval(() => void this.refresh().catch(() => undefined), REFRESH_INTERVAL_MS);
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch(() => undefined), REFRESH_INTERVAL_MS);
   }
 
   isActive(symbol: string): boolean {
