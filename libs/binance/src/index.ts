@@ -6,6 +6,8 @@ export * from './binance-stream-client.options';
 export * from './binance-stream.client';
 export * from './binance-wire.types';
 export * from './binance.limits';
+export * from './input-quarantine';
+export * from './refused-input.error';
 export * from './rest-response.parser';
 export * from './stream-connection';
 export * from './stream-frame.parser';

@@ -3,6 +3,7 @@ import type { RawAggTrade } from './binance-wire.types';
 import { scanCombinedAggTrade } from './agg-trade-frame.scanner';
 import { aggTradeFromStream } from './agg-trade.parser';
 import { parseStreamFrame } from './stream-frame.parser';
+import { RefusedInputError } from './refused-input.error';
 
 describe('parseStreamFrame', () => {
   it('turns a combined aggTrade frame into a domain trade with exact decimal strings', () => {
@@ -234,5 +235,41 @@ describe('scanCombinedAggTrade (the fast path of parseStreamFrame)', () => {
     }
     // Some mutations keep the frame valid (a digit for a digit), so the fast path is exercised here as well.
     expect(accepted).toBeGreaterThan(800);
+  });
+});
+
+describe('parseStreamFrame refusing hostile input', () => {
+  function refusal(text: string): unknown {
+    try {
+      parseStreamFrame(Buffer.from(text));
+    } catch (error) {
+      return error instanceof RefusedInputError ? error.kind : `not a RefusedInputError: ${String(error)}`;
+    }
+    return 'accepted';
+  }
+
+  it('refuses a frame whose symbol is not the one of its stream, on both paths', () => {
+    const mismatched = SAMPLE.replace('"s":"BNBBTC"', '"s":"ETHBTC"');
+    expect(scan(mismatched)).toBeNull();
+    expect(refusal(mismatched)).toBe('symbol_mismatch');
+    expect(refusal(mismatched.replace('"a":12345', '"a": 12345'))).toBe('symbol_mismatch');
+  });
+
+  it('refuses a frame whose symbol only shares its stream name prefix', () => {
+    expect(refusal(SAMPLE.replace('"s":"BNBBTC"', '"s":"BNBBTCX"'))).toBe('symbol_mismatch');
+    expect(refusal(SAMPLE.replace('"s":"BNBBTC"', '"s":"BNBBT"'))).toBe('symbol_mismatch');
+  });
+
+  it.each([
+    ['beyond year 9999', Date.UTC(10000, 0, 1)],
+    ['before Binance existed', 1_000],
+  ])('refuses a trade time %s, on both paths', (_label, time) => {
+    const frame = SAMPLE.replace('"T":1672515782130', `"T":${time}`);
+    expect(scan(frame)).toBeNull();
+    expect(refusal(frame)).toBe('time_out_of_range');
+  });
+
+  it('refuses a malformed trade as malformed', () => {
+    expect(refusal(SAMPLE.replace('"p":"0.00100000"', '"p":"1e5"'))).toBe('malformed');
   });
 });
