@@ -1,5 +1,6 @@
 export * from './agg-trade-frame.scanner';
 export * from './agg-trade.parser';
+export * from './agg-trades.query';
 export * from './binance-rest.client';
 export * from './binance-rest.error';
 export * from './binance-stream-client.options';
