@@ -7,6 +7,11 @@ import type { SealedTradeRows, TradeCopyRow } from './trade-copy-batch';
  */
 
 const TAB = 0x09;
+/** What the lookups below need of a set of symbols (a Set, or the keys of a Map). */
+interface SymbolLookup {
+  has(symbol: string): boolean;
+}
+
 const NEWLINE = 0x0a;
 
 /** Each symbol's run of rows in a sealed payload: `[symbol, start, end, rows]`, in payload order. */
@@ -35,7 +40,7 @@ function startsWithSymbol(payload: Buffer, at: number, symbol: string): boolean 
 }
 
 /** Whether any row of the batch is of a symbol `held` says yes to. */
-export function holdsAnyOf(batch: SealedTradeRows, held: ReadonlySet<string>): boolean {
+export function holdsAnyOf(batch: SealedTradeRows, held: SymbolLookup): boolean {
   for (const [symbol] of symbolRuns(batch.payload)) {
     if (held.has(symbol)) {
       return true;
@@ -44,17 +49,27 @@ export function holdsAnyOf(batch: SealedTradeRows, held: ReadonlySet<string>): b
   return false;
 }
 
-/** Splits a sealed batch in two: the rows of the symbols in `held`, and the others, each a batch of its own. */
-export function partitionSealedRows(batch: SealedTradeRows, held: ReadonlySet<string>): { held: SealedTradeRows; free: SealedTradeRows } {
+/**
+ * Splits a sealed batch in two: the rows of the symbols in `held` and the others, each a batch of its own, and which
+ * symbols the held rows are of.
+ */
+export function partitionSealedRows(
+  batch: SealedTradeRows,
+  held: SymbolLookup,
+): { held: SealedTradeRows; free: SealedTradeRows; heldSymbols: string[] } {
   const parts = { held: { chunks: [] as Buffer[], rows: 0 }, free: { chunks: [] as Buffer[], rows: 0 } };
+  const heldSymbols = new Set<string>();
   for (const [symbol, start, end, rows] of symbolRuns(batch.payload)) {
-    const part = held.has(symbol) ? parts.held : parts.free;
+    const isHeld = held.has(symbol);
+    const part = isHeld ? parts.held : parts.free;
+    if (isHeld) heldSymbols.add(symbol);
     part.chunks.push(batch.payload.subarray(start, end));
     part.rows += rows;
   }
   return {
     held: { payload: Buffer.concat(parts.held.chunks), rows: parts.held.rows },
     free: { payload: Buffer.concat(parts.free.chunks), rows: parts.free.rows },
+    heldSymbols: [...heldSymbols],
   };
 }
 
