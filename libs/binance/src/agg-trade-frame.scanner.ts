@@ -1,4 +1,4 @@
-import { AggTrade, MAX_DECIMAL_DIGITS } from '@binance-rates/domain';
+import { AggTrade, MAX_DECIMAL_DIGITS, TRADE_TIME_RANGE } from '@binance-rates/domain';
 
 /*
  * The byte-level fast path of the stream frame parser, for the one frame that matters for throughput: a combined
@@ -29,6 +29,9 @@ const END = ascii('}}');
 /** Symbols seen, by a hash of their bytes: a frame's symbol is then the same string, not a new one each time. */
 const internedSymbols = new Map<number, string>();
 const MAX_INTERNED_SYMBOLS = 10_000;
+/** Trade times outside these are left to the JSON path, which refuses them (see TRADE_TIME_RANGE). */
+const MIN_TRADE_TIME = TRADE_TIME_RANGE.min;
+const MAX_TRADE_TIME = TRADE_TIME_RANGE.max;
 /** Longest integer taken without JSON.parse: 15 digits stay below 2^53, so the value is exact. */
 const MAX_INTEGER_DIGITS = 15;
 
@@ -37,8 +40,9 @@ let scannedInteger = 0;
 
 /**
  * Reads a combined aggTrade laid out exactly as in the sample at the top of this file. Anything else returns null and goes through JSON.parse: another key order, whitespace, an escape, a control or
- * non-ASCII character in a string, a number that is not a plain integer of at most 15 digits, trailing text, and a
- * symbol, price or quantity that is not well formed (the JSON path refuses those with the reason). So whatever this
+ * non-ASCII character in a string, a number that is not a plain integer of at most 15 digits, trailing text, a symbol
+ * that is not the one of the stream name, a trade time outside TRADE_TIME_RANGE, and a symbol, price or quantity that
+ * is not well formed (the JSON path refuses those with the reason). So whatever this
  * accepts is valid JSON that JSON.parse would read into the very same, well-formed trade.
  */
 export function scanCombinedAggTrade(bytes: Buffer): AggTrade | null {
@@ -54,7 +58,7 @@ export function scanCombinedAggTrade(bytes: Buffer): AggTrade | null {
     return null;
   }
   const symbolStart = at + 6;
-  const symbolEnd = scanSymbol(bytes, symbolStart);
+  const symbolEnd = scanSymbol(bytes, symbolStart, STREAM_HEAD.length, streamEnd - 9 - STREAM_HEAD.length);
   if (symbolEnd < 0 || !matchAt(bytes, symbolEnd + 1, ID_KEY)) {
     return null;
   }
@@ -85,7 +89,7 @@ export function scanCombinedAggTrade(bytes: Buffer): AggTrade | null {
   }
   at = scanInteger(bytes, at + 5);
   const tradeTime = scannedInteger;
-  if (at < 0 || !matchAt(bytes, at, MAKER_KEY)) {
+  if (at < 0 || tradeTime < MIN_TRADE_TIME || tradeTime >= MAX_TRADE_TIME || !matchAt(bytes, at, MAKER_KEY)) {
     return null;
   }
   at = scanBoolean(bytes, at + 5);
@@ -143,16 +147,21 @@ function scanString(bytes: Buffer, from: number): number {
 /** Hash of the symbol `scanSymbol` accepted last (a scratch slot, like `scannedInteger`). */
 let scannedSymbolHash = 0;
 
-/** Index of the quote closing a symbol string starting at `from` (2 to 20 of A-Z and 0-9), or -1. */
-function scanSymbol(bytes: Buffer, from: number): number {
+/**
+ * Index of the quote closing a symbol string starting at `from` (2 to 20 of A-Z and 0-9) that is the upper-case form
+ * of the stream name at `streamAt` (`streamLength` bytes), or -1. Digits and lower-case letters are their upper-case
+ * form with bit 0x20 set, so each byte costs one more comparison; a byte past the stream name is its `@`, which
+ * matches none.
+ */
+function scanSymbol(bytes: Buffer, from: number, streamAt: number, streamLength: number): number {
   let hash = 0x811c9dc5;
   for (let i = from; i < bytes.length && i - from <= 20; i++) {
     const c = bytes[i];
     if (c === 0x22) {
       scannedSymbolHash = hash;
-      return i - from >= 2 ? i : -1;
+      return i - from >= 2 && i - from === streamLength ? i : -1;
     }
-    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) {
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39)) || bytes[streamAt + i - from] !== (c | 0x20)) {
       return -1;
     }
     hash = Math.imul(hash ^ c, 0x01000193);

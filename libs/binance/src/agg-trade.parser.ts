@@ -1,5 +1,6 @@
-import { AggTrade, aggTradeProblem } from '@binance-rates/domain';
+import { AggTrade, aggTradeProblem, isTradeTimePlausible } from '@binance-rates/domain';
 import { RawAggTrade, RawRestAggTrade } from './binance-wire.types';
+import { RefusedInputError } from './refused-input.error';
 
 /*
  * Raw aggregate trades, from either source, into domain trades. Samples:
@@ -28,11 +29,15 @@ export function aggTradeFromRest(symbol: string, raw: RawRestAggTrade): AggTrade
   };
 }
 
-/** Throws for a trade that is not well formed (see aggTradeProblem), so it never reaches a price or the history. */
+/**
+ * Throws a RefusedInputError for a trade that is not well formed (see aggTradeProblem), so it never reaches a price or
+ * the history: `time_out_of_range` when only its time is wrong, `malformed` otherwise.
+ */
 export function requireWellFormed(trade: AggTrade): AggTrade {
   const problem = aggTradeProblem(trade);
   if (problem !== null) {
-    throw new Error(`malformed aggregate trade: ${problem}`);
+    const kind = Number.isSafeInteger(trade.tradeTime) && !isTradeTimePlausible(trade.tradeTime) ? 'time_out_of_range' : 'malformed';
+    throw new RefusedInputError(kind, `malformed aggregate trade: ${problem}`);
   }
   return trade;
 }

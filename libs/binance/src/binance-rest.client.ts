@@ -1,8 +1,11 @@
 import { Logger } from '@nestjs/common';
 import { AggTrade } from '@binance-rates/domain';
+import { AggTradesQuery } from './agg-trades.query';
 import { RawExchangeInfo, RawExchangeInfoSymbol, RawRestAggTrade, RawRestError } from './binance-wire.types';
 import { BinanceRestError } from './binance-rest.error';
 import { AGG_TRADES_PAGE_LIMIT, BINANCE_REST_LIMITS } from './binance.limits';
+import { InputQuarantine } from './input-quarantine';
+import { RefusedInputError } from './refused-input.error';
 import { parseAggTradesResponse, parseExchangeInfoSymbols } from './rest-response.parser';
 
 export interface BinanceRestClientOptions {
@@ -11,15 +14,8 @@ export interface BinanceRestClientOptions {
   weightBudgetPerMinute: number;
   /** Default `BINANCE_REST_LIMITS.requestTimeoutMs`. */
   requestTimeoutMs?: number;
-}
-
-export interface AggTradesQuery {
-  symbol: string;
-  fromId?: number;
-  startTime?: number;
-  endTime?: number;
-  /** Default `AGG_TRADES_PAGE_LIMIT`, also the most Binance returns. */
-  limit?: number;
+  /** Where refused answers are counted; a private one when not given. */
+  quarantine?: InputQuarantine;
 }
 
 const WEIGHT = { aggTrades: 4, exchangeInfo: 20 } as const;
@@ -28,7 +24,8 @@ const DEFAULT_BAN_MS = 120_000;
 /**
  * Binance REST with its limits respected: request weight is tracked from `X-MBX-USED-WEIGHT-1M` and requests wait
  * for the next minute rather than exceed the budget; a 429 pauses every request for `Retry-After`; a 418 (IP ban)
- * pauses for the ban and is logged loudly.
+ * pauses for the ban and is logged loudly. An answer that is too large or not what was asked is refused with a
+ * RefusedInputError and counted in the quarantine.
  */
 export class BinanceRestClient {
   private readonly logger = new Logger(BinanceRestClient.name);
@@ -37,9 +34,11 @@ export class BinanceRestClient {
   private pausedUntil = 0;
 
   private readonly requestTimeoutMs: number;
+  private readonly quarantine: InputQuarantine;
 
   constructor(private readonly options: BinanceRestClientOptions) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? BINANCE_REST_LIMITS.requestTimeoutMs;
+    this.quarantine = options.quarantine ?? new InputQuarantine();
   }
 
   async aggTrades(query: AggTradesQuery): Promise<AggTrade[]> {
@@ -47,13 +46,19 @@ export class BinanceRestClient {
     if (query.fromId !== undefined) params.set('fromId', String(query.fromId));
     if (query.startTime !== undefined) params.set('startTime', String(query.startTime));
     if (query.endTime !== undefined) params.set('endTime', String(query.endTime));
-    const raw = await this.request<RawRestAggTrade[]>(`/api/v3/aggTrades?${params}`, WEIGHT.aggTrades);
-    return parseAggTradesResponse(query.symbol, raw);
+    const path = `/api/v3/aggTrades?${params}`;
+    const raw = await this.request<RawRestAggTrade[]>(path, WEIGHT.aggTrades, BINANCE_REST_LIMITS.maxAggTradesBodyBytes);
+    try {
+      return parseAggTradesResponse(query, raw);
+    } catch (error) {
+      this.quarantine.refuseError(error, `GET ${path}`);
+      throw error;
+    }
   }
 
   /** Every listed symbol in one request (weight 20), cheaper than asking symbol by symbol. */
   async exchangeInfo(): Promise<RawExchangeInfoSymbol[]> {
-    const info = await this.request<RawExchangeInfo>('/api/v3/exchangeInfo', WEIGHT.exchangeInfo);
+    const info = await this.request<RawExchangeInfo>('/api/v3/exchangeInfo', WEIGHT.exchangeInfo, BINANCE_REST_LIMITS.maxExchangeInfoBodyBytes);
     return parseExchangeInfoSymbols(info);
   }
 
@@ -72,7 +77,7 @@ export class BinanceRestClient {
     return this.requestTimeoutMs;
   }
 
-  private async request<T>(path: string, weight: number): Promise<T> {
+  private async request<T>(path: string, weight: number, maxBodyBytes: number): Promise<T> {
     await this.waitForBudget(weight);
     this.usedWeight += weight;
     let response: Response;
@@ -85,7 +90,16 @@ export class BinanceRestClient {
       throw new BinanceRestError(`GET ${path} failed: ${(error as Error).message}`, 0, null);
     }
     this.readWeight(response);
-    const body = await response.text();
+    let body: string;
+    try {
+      body = await readBodyWithin(response, maxBodyBytes);
+    } catch (error) {
+      if (error instanceof RefusedInputError) {
+        this.quarantine.refuseError(error, `GET ${path}`);
+        throw error;
+      }
+      throw new BinanceRestError(`GET ${path} failed reading its body: ${(error as Error).message}`, 0, null);
+    }
     if (response.ok) {
       return JSON.parse(body) as T;
     }
@@ -138,6 +152,40 @@ export class BinanceRestClient {
       await sleep(60_000 - (now % 60_000) + 10);
     }
   }
+}
+
+/**
+ * The body as text, refused with a RefusedInputError once it is known to exceed `maxBytes` (by its Content-Length, or
+ * while it streams in) without reading the rest. The request's timeout signal still bounds the reading.
+ */
+async function readBodyWithin(response: Response, maxBytes: number): Promise<string> {
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  const refuse = (size: string) => {
+    void response.body?.cancel().catch(() => undefined);
+    return new RefusedInputError('body_oversized', `${response.url} answered a body of ${size} bytes, over the ${maxBytes} read`);
+  };
+  if (declared > maxBytes) {
+    throw refuse(String(declared));
+  }
+  if (response.body === null) {
+    return '';
+  }
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) {
+      break;
+    }
+    received += value.byteLength;
+    if (received > maxBytes) {
+      void reader.cancel().catch(() => undefined);
+      throw new RefusedInputError('body_oversized', `${response.url} answered a body of over ${maxBytes} bytes, more than is read`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 function currentMinute(): number {

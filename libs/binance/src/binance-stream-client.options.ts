@@ -1,5 +1,6 @@
 import type { BackoffPolicy } from '@binance-rates/domain';
 import { BINANCE_STREAM_LIMITS } from './binance.limits';
+import type { InputQuarantine } from './input-quarantine';
 import type { LinkWatchdogTimings } from './link.watchdog';
 import type { StreamConnectionTimings } from './stream-connection';
 
@@ -23,9 +24,11 @@ export interface BinanceStreamClientOptions {
   /** Connection opens allowed per `opensWindowMs`; Binance allows 300 attempts per 5 minutes per IP. */
   maxOpensPerWindow?: number;
   opensWindowMs?: number;
+  /** Where refused frames are counted; the client keeps a private one when not given. */
+  quarantine?: InputQuarantine;
 }
 
-export interface ResolvedStreamClientOptions extends Required<Omit<BinanceStreamClientOptions, 'timings'>> {
+export interface ResolvedStreamClientOptions extends Required<Omit<BinanceStreamClientOptions, 'timings' | 'quarantine'>> {
   timings: StreamConnectionTimings;
 }
 

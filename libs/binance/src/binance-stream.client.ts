@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { AggTrade, Backoff, SlidingWindowLimiter, aggTradeStreamName } from '@binance-rates/domain';
 import { BinanceStreamClientOptions, ResolvedStreamClientOptions, withStreamLimitDefaults } from './binance-stream-client.options';
+import { InputQuarantine } from './input-quarantine';
 import { ConnectionState, StreamConnection, StreamConnectionListener } from './stream-connection';
 
 export interface StreamClientListener {
@@ -50,12 +51,14 @@ export class BinanceStreamClient {
   private retiredFramesSent = 0;
   private stopped = false;
   private readonly options: ResolvedStreamClientOptions;
+  private readonly quarantine: InputQuarantine;
 
   constructor(
     options: BinanceStreamClientOptions,
     private readonly listener: StreamClientListener,
   ) {
     this.options = withStreamLimitDefaults(options);
+    this.quarantine = options.quarantine ?? new InputQuarantine();
     this.opens = new SlidingWindowLimiter(this.options.maxOpensPerWindow, this.options.opensWindowMs);
     this.supervisor = setInterval(() => this.superviseAll(), SUPERVISOR_TICK_MS);
   }
@@ -198,6 +201,7 @@ export class BinanceStreamClient {
         maxOutgoingPerSecond: this.options.maxOutgoingPerSecond,
         maxStreamsPerMessage: this.options.maxStreamsPerMessage,
         timings: this.options.timings,
+        quarantine: this.quarantine,
       },
       listener,
       streams,

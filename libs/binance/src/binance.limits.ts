@@ -31,7 +31,20 @@ export const BINANCE_STREAM_LIMITS = Object.freeze({
 export const BINANCE_REST_LIMITS = Object.freeze({
   /** Binance's own backend gives up after 10 s (error -1007); waiting longer for an answer gains nothing. */
   requestTimeoutMs: 10_000,
+  /**
+   * Largest `aggTrades` body read: a full page of 1,000 rows is about 130 kB; anything near 2 MiB is not a page, and
+   * reading it whole would only cost memory.
+   */
+  maxAggTradesBodyBytes: 2 * 1024 * 1024,
+  /** Largest `exchangeInfo` body read: every listed symbol with its filters is a few MB. */
+  maxExchangeInfoBodyBytes: 64 * 1024 * 1024,
 });
+
+/**
+ * Largest stream frame taken (ws `maxPayload`): an aggTrade frame is about 200 bytes and a control answer less; a frame
+ * over this is refused by ws, which closes the connection (code 1009), and the owner reconnects and backfills.
+ */
+export const MAX_STREAM_FRAME_BYTES = 64 * 1024;
 
 /** Most rows `GET /api/v3/aggTrades` returns per request (its default is 500); a backfill page asks for this many. */
 export const AGG_TRADES_PAGE_LIMIT = 1000;

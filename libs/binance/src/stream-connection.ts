@@ -1,6 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { AggTrade, SlidingWindowLimiter } from '@binance-rates/domain';
 import WebSocket from 'ws';
+import { MAX_STREAM_FRAME_BYTES } from './binance.limits';
+import { InputQuarantine } from './input-quarantine';
 import { LinkWatchdog, LinkWatchdogTimings } from './link.watchdog';
 import { parseStreamFrame } from './stream-frame.parser';
 import { SubscriptionLedger } from './subscription.ledger';
@@ -25,6 +27,8 @@ export interface StreamConnectionOptions {
   maxOutgoingPerSecond: number;
   maxStreamsPerMessage: number;
   timings: StreamConnectionTimings;
+  /** Where refused frames are counted (one per kind is logged with a sample). */
+  quarantine: InputQuarantine;
 }
 
 export interface StreamConnectionListener {
@@ -81,12 +85,19 @@ export class StreamConnection {
       // The frame parser reads bytes and refuses anything that is not a well-formed trade, so ws checking every
       // text frame for valid UTF-8 first costs CPU on every trade and buys nothing.
       skipUTF8Validation: true,
+      maxPayload: MAX_STREAM_FRAME_BYTES,
     });
     this.socket.on('open', () => this.handleOpen());
     this.socket.on('message', (data: Buffer, isBinary: boolean) => this.handleMessage(data, isBinary));
     this.socket.on('ping', (payload: Buffer) => this.handlePing(payload));
     this.socket.on('pong', () => this.watchdog.pongReceived(Date.now()));
-    this.socket.on('error', (error: Error) => this.logger.warn(`socket error: ${error.message}`));
+    this.socket.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        // ws refused a frame over maxPayload and closes the connection; the owner reconnects and backfills the gap.
+        options.quarantine.refuse('frame_oversized', `connection ${options.id}: ${error.message}`);
+      }
+      this.logger.warn(`socket error: ${error.message}`);
+    });
     this.socket.on('close', (code: number, reason: Buffer) =>
       this.handleClose(this.closeReason ?? `closed by server: ${code} ${reason.toString() || ''}`.trim()),
     );
@@ -166,7 +177,10 @@ export class StreamConnection {
       // The bytes, not a decoded string: the parser reads aggTrade frames straight from them.
       frame = parseStreamFrame(data);
     } catch (error) {
-      this.logger.warn(`unparseable frame dropped: ${(error as Error).message}`);
+      // Counted per kind and logged once per kind: hostile frames can come at the stream's rate. A refused trade's
+      // id is never seen by the sequencer, so the jump it leaves is backfilled (and refused again there if REST serves
+      // the same trade: the fill fails and its gap stays recorded).
+      this.options.quarantine.refuseError(error, data.toString('latin1', 0, 300));
       return;
     }
     switch (frame.kind) {

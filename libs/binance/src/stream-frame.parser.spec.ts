@@ -1,8 +1,9 @@
-import { aggTradeProblem, type AggTrade } from '@binance-rates/domain';
+import { TRADE_TIME_RANGE, aggTradeProblem, type AggTrade } from '@binance-rates/domain';
 import type { RawAggTrade } from './binance-wire.types';
 import { scanCombinedAggTrade } from './agg-trade-frame.scanner';
 import { aggTradeFromStream } from './agg-trade.parser';
 import { parseStreamFrame } from './stream-frame.parser';
+import { RefusedInputError } from './refused-input.error';
 
 describe('parseStreamFrame', () => {
   it('turns a combined aggTrade frame into a domain trade with exact decimal strings', () => {
@@ -72,7 +73,10 @@ function viaJson(text: string): unknown {
     return 'not an aggTrade';
   }
   const trade = aggTradeFromStream(data);
-  return aggTradeProblem(trade) === null ? { kind: 'aggTrade', trade } : 'throws';
+  // A frame must carry the symbol its stream is for (the part of the stream name before its first '@').
+  const stream = typeof frame['stream'] === 'string' ? frame['stream'] : '';
+  const ofItsStream = stream.slice(0, stream.indexOf('@')) === String(trade.symbol).toLowerCase();
+  return aggTradeProblem(trade) === null && ofItsStream ? { kind: 'aggTrade', trade } : 'throws';
 }
 
 function parsedOrThrows(text: string): unknown {
@@ -101,9 +105,11 @@ function randomFrame(next: () => number): string {
   // One id in 20 has 16 digits, which the fast path leaves to JSON.parse.
   const id = () =>
     next() < 0.05 ? pick([2 ** 53 - 1, 1e15 + int(2 ** 53 - 1e15)]) : pick([0, 1, int(10), int(1e6), int(1e12), 999_999_999_999_999]);
+  // One time in 20 is any id, mostly outside TRADE_TIME_RANGE, which both paths refuse.
+  const time = () => (next() < 0.05 ? id() : TRADE_TIME_RANGE.min + int(TRADE_TIME_RANGE.max - TRADE_TIME_RANGE.min));
   return (
     `{"stream":"${symbol.toLowerCase()}@aggTrade","data":{"e":"aggTrade","E":${id()},"s":"${symbol}","a":${id()},` +
-    `"p":"${decimal()}","q":"${decimal()}","f":${id()},"l":${id()},"T":${id()},"m":${pick([true, false])},` +
+    `"p":"${decimal()}","q":"${decimal()}","f":${id()},"l":${id()},"T":${time()},"m":${pick([true, false])},` +
     `"M":${pick([true, false])}}}`
   );
 }
@@ -232,7 +238,44 @@ describe('scanCombinedAggTrade (the fast path of parseStreamFrame)', () => {
         expect(actual).toStrictEqual(expected);
       }
     }
-    // Some mutations keep the frame valid (a digit for a digit), so the fast path is exercised here as well.
-    expect(accepted).toBeGreaterThan(800);
+    // Some mutations keep the frame valid (a digit for a digit), so the fast path is exercised here as well. Fewer than
+    // before the stream name had to match the symbol and the time its range: a mutation there now refuses the frame.
+    expect(accepted).toBeGreaterThan(500);
+  });
+});
+
+describe('parseStreamFrame refusing hostile input', () => {
+  function refusal(text: string): unknown {
+    try {
+      parseStreamFrame(Buffer.from(text));
+    } catch (error) {
+      return error instanceof RefusedInputError ? error.kind : `not a RefusedInputError: ${String(error)}`;
+    }
+    return 'accepted';
+  }
+
+  it('refuses a frame whose symbol is not the one of its stream, on both paths', () => {
+    const mismatched = SAMPLE.replace('"s":"BNBBTC"', '"s":"ETHBTC"');
+    expect(scan(mismatched)).toBeNull();
+    expect(refusal(mismatched)).toBe('symbol_mismatch');
+    expect(refusal(mismatched.replace('"a":12345', '"a": 12345'))).toBe('symbol_mismatch');
+  });
+
+  it('refuses a frame whose symbol only shares its stream name prefix', () => {
+    expect(refusal(SAMPLE.replace('"s":"BNBBTC"', '"s":"BNBBTCX"'))).toBe('symbol_mismatch');
+    expect(refusal(SAMPLE.replace('"s":"BNBBTC"', '"s":"BNBBT"'))).toBe('symbol_mismatch');
+  });
+
+  it.each([
+    ['beyond year 9999', Date.UTC(10000, 0, 1)],
+    ['before Binance existed', 1_000],
+  ])('refuses a trade time %s, on both paths', (_label, time) => {
+    const frame = SAMPLE.replace('"T":1672515782130', `"T":${time}`);
+    expect(scan(frame)).toBeNull();
+    expect(refusal(frame)).toBe('time_out_of_range');
+  });
+
+  it('refuses a malformed trade as malformed', () => {
+    expect(refusal(SAMPLE.replace('"p":"0.00100000"', '"p":"1e5"'))).toBe('malformed');
   });
 });

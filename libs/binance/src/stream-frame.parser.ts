@@ -2,6 +2,7 @@ import { AggTrade } from '@binance-rates/domain';
 import { aggTradeFromStream, requireWellFormed } from './agg-trade.parser';
 import { scanCombinedAggTrade } from './agg-trade-frame.scanner';
 import { RawAggTrade } from './binance-wire.types';
+import { RefusedInputError } from './refused-input.error';
 
 export type StreamFrame =
   | { kind: 'aggTrade'; trade: AggTrade }
@@ -11,7 +12,9 @@ export type StreamFrame =
   | { kind: 'other'; stream: string | null };
 
 /**
- * Parses one text frame of a combined-stream connection. Pass the frame's bytes as received: a combined aggTrade in
+ * Parses one text frame of a combined-stream connection. Throws a RefusedInputError for an aggTrade that is not well
+ * formed or whose symbol is not the one its stream is for (a frame routed to the wrong stream must not move another
+ * symbol's price or sequence), and a SyntaxError for text that is not JSON. Pass the frame's bytes as received: a combined aggTrade in
  * Binance's own layout is read straight from them, without decoding the frame or JSON.parse; anything else (and a
  * frame given as a string) is decoded as UTF-8 and goes through JSON.parse. Samples:
  * {"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":1672515782136,"s":"BTCUSDT","a":12345,"p":"0.001",
@@ -33,7 +36,11 @@ export function parseStreamFrame(payload: Buffer | string): StreamFrame {
   if (data !== undefined) {
     const event = data['e'];
     if (event === 'aggTrade') {
-      return { kind: 'aggTrade', trade: requireWellFormed(aggTradeFromStream(data as unknown as RawAggTrade)) };
+      const trade = requireWellFormed(aggTradeFromStream(data as unknown as RawAggTrade));
+      if (!isStreamOf(frame['stream'], trade.symbol)) {
+        throw new RefusedInputError('symbol_mismatch', `aggTrade of ${trade.symbol} on stream ${JSON.stringify(frame['stream'])}`);
+      }
+      return { kind: 'aggTrade', trade };
     }
     if (event === 'serverShutdown') {
       return { kind: 'serverShutdown', eventTime: Number(data['E']) };
@@ -56,4 +63,9 @@ export function parseStreamFrame(payload: Buffer | string): StreamFrame {
     return { kind: 'result', id: Number(frame['id']), result: frame['result'] };
   }
   return { kind: 'other', stream: null };
+}
+
+/** Whether `stream` (`btcusdt@aggTrade`, or with a suffix such as `@100ms`) names `symbol`'s stream. */
+function isStreamOf(stream: unknown, symbol: string): boolean {
+  return typeof stream === 'string' && stream.slice(0, stream.indexOf('@')) === symbol.toLowerCase();
 }

@@ -1,4 +1,4 @@
-import { AggTrade, aggTradeProblem } from './agg-trade';
+import { AggTrade, TRADE_TIME_RANGE_TEXT, aggTradeProblem, isTradeTimePlausible } from './agg-trade';
 
 const TRADE: AggTrade = {
   symbol: 'BTCUSDT',
@@ -30,5 +30,14 @@ describe('aggTradeProblem', () => {
     [{ isBuyerMaker: 1 }, 'BTCUSDT#0 isBuyerMaker 1 is not a boolean'],
   ])('refuses %j: %s', (change, problem) => {
     expect(aggTradeProblem({ ...TRADE, ...change } as unknown as AggTrade)).toBe(problem);
+  });
+
+  it.each([
+    ['year 10000, beyond what PostgreSQL stores', Date.UTC(10000, 0, 1)],
+    ['1970, before Binance existed', 5_000],
+    ['2200, far beyond any plausible trade', Date.UTC(2200, 0, 1)],
+  ])('refuses a trade time of %s', (_label, tradeTime) => {
+    expect(aggTradeProblem({ ...TRADE, tradeTime })).toBe(`BTCUSDT#0 tradeTime ${tradeTime} is outside ${TRADE_TIME_RANGE_TEXT}`);
+    expect(isTradeTimePlausible(tradeTime)).toBe(false);
   });
 });

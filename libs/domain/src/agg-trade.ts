@@ -39,6 +39,20 @@ const DECIMAL_TEXT = new RegExp(`^\\d{1,${MAX_DECIMAL_DIGITS}}(?:\\.\\d{1,${MAX_
 const ID_FIELDS = ['tradeId', 'firstTradeId', 'lastTradeId', 'tradeTime'] as const;
 
 /**
+ * Trade times (epoch ms) a trade can plausibly have: from 2017, the year Binance opened, to the start of 2100. Fixed
+ * bounds rather than "now": the frame scanner checks them on every trade, and reading the clock there costs more than
+ * two comparisons. Both lie well inside what PostgreSQL's timestamptz (and JavaScript's Date) hold, so a time past
+ * this check is always storable.
+ */
+export const TRADE_TIME_RANGE = Object.freeze({ min: Date.UTC(2017, 0, 1), max: Date.UTC(2100, 0, 1) });
+export const TRADE_TIME_RANGE_TEXT = '2017-01-01..2100-01-01';
+
+/** True for a trade time inside TRADE_TIME_RANGE (a NaN or non-number is not). */
+export function isTradeTimePlausible(time: number): boolean {
+  return time >= TRADE_TIME_RANGE.min && time < TRADE_TIME_RANGE.max;
+}
+
+/**
  * What makes `trade` unusable as an aggregate trade (a message fit for a log), or null when it is well formed:
  * what comes off the wire is checked before it can move a price or enter the history.
  */
@@ -57,6 +71,9 @@ export function aggTradeProblem(trade: AggTrade): string | null {
     if (typeof value !== 'string' || !DECIMAL_TEXT.test(value)) {
       return `${trade.symbol}#${trade.tradeId} ${field} ${JSON.stringify(value)} is not a decimal`;
     }
+  }
+  if (!isTradeTimePlausible(trade.tradeTime)) {
+    return `${trade.symbol}#${trade.tradeId} tradeTime ${trade.tradeTime} is outside ${TRADE_TIME_RANGE_TEXT}`;
   }
   if (typeof trade.isBuyerMaker !== 'boolean') {
     return `${trade.symbol}#${trade.tradeId} isBuyerMaker ${JSON.stringify(trade.isBuyerMaker)} is not a boolean`;

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { BinanceRestClient } from '@binance-rates/binance';
+import { BinanceRestClient, InputQuarantine } from '@binance-rates/binance';
 import { CacheModule } from '@binance-rates/cache';
 import { TradeSequencer } from '@binance-rates/domain';
 import { StorageModule } from '@binance-rates/storage';
@@ -25,11 +25,17 @@ import { WritePipeline } from './write/write-pipeline.service';
 @Module({
   imports: [CacheModule, StorageModule],
   providers: [
+    // One count of refused input for the stream, REST and the write pipeline, read by /metrics.
+    { provide: InputQuarantine, useFactory: () => new InputQuarantine() },
     {
       provide: BinanceRestClient,
-      inject: [AppConfig],
-      useFactory: (config: AppConfig) =>
-        new BinanceRestClient({ baseUrl: config.binance.restUrl, weightBudgetPerMinute: config.binance.restWeightBudgetPerMinute }),
+      inject: [AppConfig, InputQuarantine],
+      useFactory: (config: AppConfig, quarantine: InputQuarantine) =>
+        new BinanceRestClient({
+          baseUrl: config.binance.restUrl,
+          weightBudgetPerMinute: config.binance.restWeightBudgetPerMinute,
+          quarantine,
+        }),
     },
     // One sequencer: the live stream checks ids against it, the backfill moves it on as it fills.
     { provide: TradeSequencer, useFactory: () => new TradeSequencer() },
@@ -47,6 +53,6 @@ import { WritePipeline } from './write/write-pipeline.service';
     TrackedSymbolsService,
     WritePipeline,
   ],
-  exports: [BinanceRestClient, BackfillRunner, IngestionProgress, LatestPriceView, StreamStatusView, StreamSupervisor, TrackedSymbolsService, WritePipeline],
+  exports: [BinanceRestClient, BackfillRunner, IngestionProgress, InputQuarantine, LatestPriceView, StreamStatusView, StreamSupervisor, TrackedSymbolsService, WritePipeline],
 })
 export class IngestionModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { InputQuarantine } from '@binance-rates/binance';
 import { BackfillRunner, StreamSupervisor, WritePipeline } from '@binance-rates/ingestion';
 import { PricePushService } from './price-push.service';
 
@@ -13,13 +14,32 @@ const PREFIX = 'binance_rates_';
 export class MetricsService {
   private readonly registry = new Registry();
 
-  constructor(pipeline: WritePipeline, backfill: BackfillRunner, supervisor: StreamSupervisor, push: PricePushService) {
+  constructor(
+    pipeline: WritePipeline,
+    backfill: BackfillRunner,
+    supervisor: StreamSupervisor,
+    push: PricePushService,
+    quarantine: InputQuarantine,
+  ) {
     collectDefaultMetrics({ register: this.registry });
     const stream = () => supervisor.status();
     this.counter('trades_accepted_total', 'Trades taken in from the stream and the backfill', () => pipeline.stats().acceptedTrades);
     this.counter('trades_persisted_total', 'Trades in history batches stored in PostgreSQL (one the key already held counts too)', () => pipeline.stats().persistedTrades);
     this.counter('trades_shed_total', 'Trades shed while the history buffer was full: recorded as gaps and backfilled', () => pipeline.stats().shedTrades);
     this.counter('trades_rejected_total', 'Trades refused as not storable', () => pipeline.stats().rejectedTrades);
+    this.labelledCounter(
+      'trades_quarantined_total',
+      'Input refused as hostile or impossible (stream frames, REST answers, rows PostgreSQL refuses), by kind; the first of each kind is logged',
+      'kind',
+      () => quarantine.counts(),
+    );
+    this.counter('stream_ids_stale_total', 'Live trades dropped because their id was at or below the last one (duplicates)', () => supervisor.idStats().staleIds);
+    this.labelledCounter(
+      'stream_id_discontinuities_total',
+      'Live id discontinuities by kind: suspect (jump beyond plausible, dropped), confirmed_jump, outlier, reset',
+      'kind',
+      () => supervisor.idStats().discontinuities,
+    );
     this.counter('trades_backfilled_total', 'Trades fetched over REST to fill gaps', () => backfill.stats().filledTrades);
     this.counter('latest_price_writes_total', 'Latest prices written to Redis (one per symbol per flush)', () => pipeline.stats().latestPriceWrites);
     this.counter('history_write_failures_total', 'Failed history batch writes (retried)', () => pipeline.stats().historyFailures);
@@ -58,6 +78,24 @@ export class MetricsService {
         const value = read();
         this.inc(Math.max(0, value - reported));
         reported = Math.max(reported, value);
+      },
+    });
+  }
+
+  /** A counter per label value, each reported as the difference since the last scrape, like `counter`. */
+  private labelledCounter(name: string, help: string, label: string, read: () => Partial<Record<string, number>>): void {
+    const reported = new Map<string, number>();
+    new Counter({
+      name: PREFIX + name,
+      help,
+      labelNames: [label],
+      registers: [this.registry],
+      collect() {
+        for (const [value, count = 0] of Object.entries(read())) {
+          const before = reported.get(value) ?? 0;
+          this.inc({ [label]: value }, Math.max(0, count - before));
+          reported.set(value, Math.max(before, count));
+        }
       },
     });
   }

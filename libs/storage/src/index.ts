@@ -7,6 +7,7 @@ export { findMigrationsDir } from './schema-engine';
 export * from './statement-timeout.error';
 export * from './storage.module';
 export * from './trade-gap.repository';
+export * from './sealed-trade-rows';
 export * from './trade-copy-batch';
 export * from './trade-copy.writer';
 export * from './trade.repository';

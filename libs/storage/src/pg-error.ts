@@ -14,3 +14,12 @@ export function pgErrorCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null | undefined)?.code;
   return typeof code === 'string' ? code : undefined;
 }
+
+/**
+ * True for a data exception (SQLSTATE class 22: a value out of range, text that is not a number...): the rows
+ * themselves are wrong, so writing them again fails again, unlike a lost connection or a timeout.
+ */
+export function isPgDataError(error: unknown): boolean {
+  const code = pgErrorCode(error);
+  return code !== undefined && code.length === 5 && code.startsWith('22');
+}

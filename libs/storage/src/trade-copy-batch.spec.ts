@@ -80,6 +80,8 @@ describe('TradeCopyBatch', () => {
     ['a non-ASCII price', { price: '1٫5' }, /control, non-ASCII or backslash/],
     ['a fractional trade time', { tradeTime: T0 + 0.5 }, /not whole milliseconds/],
     ['a time Date cannot hold', { tradeTime: 9e15 }, /Invalid time value/],
+    ['a time beyond year 9999, which PostgreSQL cannot read', { tradeTime: Date.UTC(10000, 0, 1) }, /outside the years PostgreSQL stores/],
+    ['a time before year 1', { tradeTime: Date.UTC(-1, 0, 1) }, /outside the years PostgreSQL stores/],
     ['an unsafe id', { lastTradeId: 2 ** 53 }, /not a safe integer/],
   ])('refuses %s and leaves the batch as it was', (_label, overrides, message) => {
     const batch = new TradeCopyBatch();

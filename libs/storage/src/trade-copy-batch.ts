@@ -15,6 +15,14 @@ export interface SealedTradeRows {
   rows: number;
 }
 
+/** One COPY row of a sealed batch, read back: what a row PostgreSQL refused is reported as. */
+export interface TradeCopyRow {
+  symbol: string;
+  tradeId: number;
+  /** The row as COPY text, without its newline. */
+  text: string;
+}
+
 /**
  * The rows of one `COPY agg_trade (symbol, trade_id, price, quantity, first_trade_id, last_trade_id, trade_time,
  * is_buyer_maker) FROM STDIN` in text format, encoded as trades arrive: pending history is held as bytes outside the
@@ -110,7 +118,13 @@ class Segment {
       const ms = ((time % 1000) + 1000) % 1000;
       if (time - ms !== this.second) {
         // Throws a RangeError for a time Date cannot hold, before anything is written.
-        this.secondPrefix = Buffer.from(new Date(time - ms).toISOString().slice(0, -4), 'latin1');
+        const iso = new Date(time - ms).toISOString();
+        // Years past 9999 or before 0 come out as "+010000-…" or "-000001-…", which PostgreSQL refuses (22008) and
+        // would make the whole batch fail again on every retry. Checked once per second of trades, not per trade.
+        if (iso.length !== 24) {
+          throw new RangeError(`trade time ${time} is outside the years PostgreSQL stores`);
+        }
+        this.secondPrefix = Buffer.from(iso.slice(0, -4), 'latin1');
         this.second = time - ms;
       }
       const prefix = this.secondPrefix;

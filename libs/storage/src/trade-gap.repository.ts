@@ -31,7 +31,16 @@ export interface FoundTradeGap {
   fromId: number;
   toId: number | null;
   reason: string;
+  /** When it is due, if not at the `dueAt` of the call that records it (a quarantined trade: practically never). */
+  dueAt?: Date;
 }
+
+/**
+ * A gap whose reason starts with this holds trades that were refused as impossible (quarantined): it is recorded due
+ * far in the future, so no sweep fetches it again, and a fill over its ids does not resolve it, since the trade it
+ * stands for was not stored. Marked by its reason because a new column would need a migration.
+ */
+export const QUARANTINED_GAP_REASON_PREFIX = 'quarantined: ';
 
 /** A finished fill: the gap it was for, if any, and the ids of a symbol it stored, if any (both inclusive). */
 export interface FilledTradeRange {
@@ -118,14 +127,15 @@ export class TradeGapRepository {
       );
       const { rows } = await client.query<{ id: number }>(
         `WITH input AS (
-           SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[]) WITH ORDINALITY AS i (symbol, from_id, to_id, reason, n)
+           SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::timestamptz[])
+             WITH ORDINALITY AS i (symbol, from_id, to_id, reason, due_at, n)
          ), existing AS (
            SELECT DISTINCT ON (i.n) i.n, g.id FROM input i
              JOIN trade_gap g ON g.symbol = i.symbol AND g.from_id = i.from_id AND g.to_id IS NOT DISTINCT FROM i.to_id AND g.resolved_at IS NULL
             ORDER BY i.n, g.id
          ), inserted AS (
            INSERT INTO trade_gap (symbol, from_id, to_id, reason, next_attempt_at)
-           SELECT DISTINCT ON (i.symbol, i.from_id, i.to_id) i.symbol, i.from_id, i.to_id, i.reason, $5::timestamptz
+           SELECT DISTINCT ON (i.symbol, i.from_id, i.to_id) i.symbol, i.from_id, i.to_id, i.reason, i.due_at
              FROM input i WHERE i.n NOT IN (SELECT n FROM existing)
             ORDER BY i.symbol, i.from_id, i.to_id, i.n
            RETURNING id, symbol, from_id, to_id
@@ -134,7 +144,13 @@ export class TradeGapRepository {
            LEFT JOIN existing e ON e.n = i.n
            LEFT JOIN inserted ins ON ins.symbol = i.symbol AND ins.from_id = i.from_id AND ins.to_id IS NOT DISTINCT FROM i.to_id
           ORDER BY i.n`,
-        [found.map((gap) => gap.symbol), found.map((gap) => gap.fromId), found.map((gap) => gap.toId), found.map((gap) => gap.reason), dueAt],
+        [
+          found.map((gap) => gap.symbol),
+          found.map((gap) => gap.fromId),
+          found.map((gap) => gap.toId),
+          found.map((gap) => gap.reason),
+          found.map((gap) => gap.dueAt ?? dueAt),
+        ],
       );
       return rows.map((row) => row.id);
     });
@@ -190,8 +206,8 @@ export class TradeGapRepository {
 
   /**
    * Marks resolved the gaps these fills were for and every other open gap of the same symbol lying wholly inside a
-   * filled range (say, one an instance recorded before it died, filled since by the next owner's own catch-up).
-   * Returns how many were open.
+   * filled range (say, one an instance recorded before it died, filled since by the next owner's own catch-up), except
+   * quarantined ones: their trade was refused, not stored. Returns how many were open.
    */
   async resolveFilled(fills: readonly FilledTradeRange[]): Promise<number> {
     const { rowCount } = await this.db.query(
@@ -200,7 +216,8 @@ export class TradeGapRepository {
               from_id = CASE WHEN g.id = f.gap_id THEN least(g.from_id, coalesce(f.from_id, g.from_id)) ELSE g.from_id END
          FROM unnest($1::int[], $2::text[], $3::bigint[], $4::bigint[]) AS f(gap_id, symbol, from_id, to_id)
         WHERE g.resolved_at IS NULL
-          AND (g.id = f.gap_id OR (g.symbol = f.symbol AND g.from_id >= f.from_id AND g.to_id <= f.to_id))`,
+          AND (g.id = f.gap_id OR (g.symbol = f.symbol AND g.from_id >= f.from_id AND g.to_id <= f.to_id
+                                   AND g.reason NOT LIKE '${QUARANTINED_GAP_REASON_PREFIX}%'))`,
       [
         fills.map((fill) => fill.gapId),
         fills.map((fill) => fill.stored?.symbol ?? null),

@@ -85,7 +85,8 @@ export class FillFetcher {
         }
         if (wanted.length > 0) {
           const taken = pipeline.acceptMany(wanted);
-          sequencer.resumeFrom(job.symbol, wanted[wanted.length - 1].tradeId);
+          const newest = wanted[wanted.length - 1];
+          sequencer.resumeFrom(job.symbol, newest.tradeId, newest.tradeTime);
           if (taken > 0) {
             fill.accepted = { fromId: fill.accepted?.fromId ?? wanted[0].tradeId, toId: wanted[taken - 1].tradeId };
             this.held += taken;

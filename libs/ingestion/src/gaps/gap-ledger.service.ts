@@ -1,6 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { FilledTradeRange, FoundTradeGap, TrackedSymbolRepository, TradeGapRecord, TradeGapRepository } from '@binance-rates/storage';
+import {
+  FilledTradeRange,
+  FoundTradeGap,
+  QUARANTINED_GAP_REASON_PREFIX,
+  TrackedSymbolRepository,
+  TradeGapRecord,
+  TradeGapRepository,
+} from '@binance-rates/storage';
 import { UnfilledRange } from './backfill-job';
+import { HeldRanges, HeldSymbols } from './held-ranges';
 import { WriteBatcher } from './write-batcher';
 
 /** A range found is due a retry this long after it was found, unless its finder fills it first. */
@@ -15,22 +23,38 @@ const GAPS_PER_WRITE = 500;
  */
 const RESOLVED_GAP_RETENTION_MS = 7 * 24 * 60 * 60_000;
 const PRUNE_INTERVAL_MS = 60 * 60_000;
+/** A quarantined trade's gap is due then: never, in practice; it stays visible in trade_gap for anyone looking. */
+const QUARANTINED_DUE_AT = new Date(Date.UTC(9999, 0, 1));
+
+/** A trade refused as impossible, to record as a gap of its one id that is never filled again. */
+export interface QuarantinedTrade {
+  symbol: string;
+  tradeId: number;
+  why: string;
+}
 
 /**
  * The record of what is missing from the history, kept in PostgreSQL so that it outlives this instance: a range is
  * recorded the moment it is found (found together, recorded together), tried and re-tried, and resolved only once its
- * trades are stored. What cannot be recorded now is kept in memory and recorded at the next sweep or at the stop, so
- * a range is never silently dropped. History batches wait while found ranges are being recorded (`recording`), so no
- * trade above a range is stored before its row: a crash in between would leave the hole below the newest stored
- * trade, where a next owner never looks.
+ * trades are stored. History batches wait while found ranges are being recorded (`recording`), so no trade above a
+ * range is stored before its row: a crash in between would leave the hole below the newest stored trade, where a next
+ * owner never looks. It fails closed: a new range PostgreSQL refuses to record holds its symbol's history back
+ * (`heldBack`, read by the history lanes per batch) and is retried until it is recorded; other symbols flow on. An
+ * attempt on a recorded gap that cannot be counted is kept in memory and counted at the next sweep or at the stop.
  */
 @Injectable()
 export class GapLedger {
   private readonly logger = new Logger(GapLedger.name);
-  private readonly recorder = new WriteBatcher<FoundTradeGap, number>(
-    (found) => this.gaps.recordFound(found, new Date(Date.now() + GAP_RETRY_DELAY_MS)),
-    GAPS_PER_WRITE,
-  );
+  private readonly recorder = new WriteBatcher<FoundTradeGap, number>(async (found) => {
+    try {
+      return await this.gaps.recordFound(found, new Date(Date.now() + GAP_RETRY_DELAY_MS));
+    } catch (error) {
+      // Before the batch settles, so a history batch waiting at `recording` already sees its symbols held back.
+      this.held.hold(found);
+      throw error;
+    }
+  }, GAPS_PER_WRITE);
+  private readonly held = new HeldRanges((ranges) => this.gaps.recordFound(ranges, new Date(Date.now() + GAP_RETRY_DELAY_MS)));
   private readonly resolver = new WriteBatcher<FilledTradeRange, void>(async (fills) => {
     await this.gaps.resolveFilled(fills);
     return fills.map(() => undefined);
@@ -57,16 +81,33 @@ export class GapLedger {
   }
 
   get idle(): boolean {
-    return this.recorder.idle;
+    return this.recorder.idle && this.held.count === 0;
   }
 
+  /** Ranges known missing and not yet in trade_gap: kept for the next sweep, or holding their symbol back. */
   get keptCount(): number {
-    return this.kept.length;
+    return this.kept.length + this.held.count;
+  }
+
+  /** Symbols with a range PostgreSQL has not recorded yet: no history of theirs may be stored until it is. */
+  heldBack(): HeldSymbols {
+    return this.held.symbols;
+  }
+
+  /**
+   * Records `trade`'s id as a gap that is never filled again (see QUARANTINED_GAP_REASON_PREFIX), with the found ranges,
+   * so history batches wait for it too. Rejects when PostgreSQL refuses; the symbol is then held back until it is
+   * recorded.
+   */
+  async recordQuarantined({ symbol, tradeId, why }: QuarantinedTrade): Promise<void> {
+    const reason = `${QUARANTINED_GAP_REASON_PREFIX}${why}`;
+    await this.recorder.submit({ symbol, fromId: tradeId, toId: tradeId, reason, dueAt: QUARANTINED_DUE_AT });
   }
 
   /**
    * Records a range found missing, together with whatever else is found meanwhile. Resolves to its gap id, taken in
-   * hand; or to undefined when PostgreSQL refused it (the fill then records it if it fails, the stop if it is cut short).
+   * hand; or to undefined when PostgreSQL refused it: it is then held (its symbol's history waits) and retried until
+   * recorded, without a gap id for the fill, whose stored ids resolve it instead.
    */
   recordFound(range: FoundTradeGap): Promise<number | undefined> {
     return this.recorder.submit(range).then(
@@ -131,6 +172,13 @@ export class GapLedger {
         await this.gaps.markAttempt({ id: range.gapId, ...attempt });
       }
     } catch (recordError) {
+      if (range.gapId === undefined) {
+        // Found by a fill or a catch-up and never recorded: nothing of its symbol is stored above it until it is.
+        const { symbol, fromId, toId, reason } = range;
+        this.held.hold([{ symbol, fromId, toId, reason, dueAt: attempt.nextAttemptAt }]);
+        return;
+      }
+      // Its row exists; only this attempt is not counted yet.
       this.logger.error(`gap ${range.symbol} ${range.fromId}..${range.toId ?? 'now'} kept in memory: ${(recordError as Error).message}`);
       this.kept.push(range);
     }
@@ -178,16 +226,21 @@ export class GapLedger {
     return this.recorder.settled();
   }
 
-  /** At a stop: records every range kept in memory as due at once, and makes the gaps in hand due at once. */
+  /**
+   * At a stop: records every range kept in memory as due at once, and makes the gaps in hand due at once. Held ranges
+   * get one last attempt; none of their symbol's trades above them was stored, so a next owner that cannot see them
+   * still resumes below them, from the last stored trade.
+   */
   async handOver(): Promise<void> {
+    await this.held.stop();
     const kept = this.kept.splice(0);
     const inHand = [...this.inHand];
     await Promise.all([
       ...kept.map((range) => this.recordAttempt(range, 'not filled before this instance stopped', Date.now())),
       this.gaps.makeDue(inHand).catch((error: Error) => this.logger.warn(`gaps being filled stay due later: ${error.message}`)),
     ]);
-    if (this.kept.length > 0) {
-      this.logger.error(`stopping before ${this.kept.length} unfilled ranges were recorded`);
+    if (this.keptCount > 0) {
+      this.logger.error(`stopping before ${this.keptCount} unfilled ranges were recorded`);
     }
   }
 }

@@ -1,12 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { BinanceStreamClient, StreamClientStatus } from '@binance-rates/binance';
+import { BinanceStreamClient, InputQuarantine, StreamClientStatus } from '@binance-rates/binance';
 import { AggTrade, TradeSequencer } from '@binance-rates/domain';
 import { SinceAddedFill, TrackedSymbolRepository, TradeRepository } from '@binance-rates/storage';
+import { AggTradesPager } from '../gaps/agg-trades-pager';
 import { BackfillQueue } from '../gaps/backfill-queue';
 import { BackfillRunner } from '../gaps/backfill-runner.service';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { WritePipeline } from '../write/write-pipeline.service';
+import { IdDiscontinuityCounts, IdJumpCheck } from './id-jump-check';
 
 /** How long a symbol may take to become live after it was added before the stream counts as unhealthy. */
 const SUBSCRIBE_GRACE_MS = 5_000;
@@ -37,7 +39,9 @@ export interface StreamedSymbolsHealth {
  * 1. Before subscribing, resume the sequencer from the last stored trade, if any. A symbol added within the backfill
  *    window whose trades since its addition are not yet marked stored has them fetched: up to the oldest stored trade,
  *    or, with none stored, up to its first live trade.
- * 2. Subscribe. Each live trade is checked against the last id: a jump is a gap, fetched over REST.
+ * 2. Subscribe. Each live trade is checked against the last id: a jump is a gap, fetched over REST; a duplicate is
+ *    counted and dropped; a jump further than time allows is dropped until REST confirms it, and a lower id with a
+ *    newer time (the ids started again) is followed from there (IdJumpCheck).
  * 3. When the stream comes back after an interruption (or at startup) and no live trade has revealed the gap
  *    shortly after, fetch from the last id onward over REST: a quiet symbol may still have missed trades.
  */
@@ -49,6 +53,9 @@ export class StreamSupervisor {
   /** Symbols with no stored trade yet, and when they were added (epoch ms): their first live trade is fetched back to then. */
   private readonly newSince = new Map<string, number>();
   private client: BinanceStreamClient | null = null;
+  private readonly idJumps: IdJumpCheck;
+  /** Live ids at or below the last one followed: duplicates of a reconnect overlap or a renewal, dropped. */
+  private staleIds = 0;
 
   constructor(
     private readonly config: AppConfig,
@@ -59,7 +66,11 @@ export class StreamSupervisor {
     private readonly trades: TradeRepository,
     private readonly tracked: TrackedSymbolsService,
     private readonly trackedRepository: TrackedSymbolRepository,
-  ) {}
+    pager: AggTradesPager,
+    private readonly quarantine: InputQuarantine,
+  ) {
+    this.idJumps = new IdJumpCheck(pager, sequencer, backfill);
+  }
 
   start(): void {
     const { binance } = this.config;
@@ -69,6 +80,7 @@ export class StreamSupervisor {
         streamsPerConnection: binance.streamsPerConnection,
         timings: { pingAfterIdleMs: binance.pingAfterIdleMs, deadAfterIdleMs: binance.deadAfterIdleMs },
         renewAfterMs: binance.renewAfterMs,
+        quarantine: this.quarantine,
       },
       {
         onTrade: (trade) => this.handleTrade(trade),
@@ -100,7 +112,7 @@ export class StreamSupervisor {
     for (const symbol of fresh) {
       const last = lastStored.get(symbol);
       if (last && last.tradeTime >= windowStart) {
-        this.sequencer.resumeFrom(symbol, last.tradeId);
+        this.sequencer.resumeFrom(symbol, last.tradeId, last.tradeTime);
       } else if (last) {
         void this.runner.catchUpFrom(symbol, last);
       }
@@ -122,6 +134,7 @@ export class StreamSupervisor {
     for (const symbol of symbols) {
       client.remove(symbol);
       this.sequencer.forget(symbol);
+      this.idJumps.forget(symbol);
       this.states.delete(symbol);
       this.newSince.delete(symbol);
     }
@@ -169,9 +182,15 @@ export class StreamSupervisor {
     return this.client?.status() ?? null;
   }
 
+  /** Live ids dropped as duplicates, and the id discontinuities met, by kind. */
+  idStats(): { staleIds: number; discontinuities: IdDiscontinuityCounts } {
+    return { staleIds: this.staleIds, discontinuities: this.idJumps.stats() };
+  }
+
   /** Unsubscribes every symbol and closes the connections. */
   stop(): void {
     for (const timer of this.catchUpTimers) clearTimeout(timer);
+    this.idJumps.stop();
     if (this.client) {
       this.unstream(this.client.symbols());
       this.client.stop();
@@ -186,9 +205,19 @@ export class StreamSupervisor {
   }
 
   private handleTrade(trade: AggTrade): void {
-    const verdict = this.sequencer.observe(trade.symbol, trade.tradeId);
+    const verdict = this.sequencer.observe(trade.symbol, trade.tradeId, trade.tradeTime);
     if (verdict.kind === 'stale') {
+      if (this.staleIds++ === 0) {
+        this.logger.log(`duplicate live id ${trade.symbol}#${trade.tradeId} dropped (expected around reconnects; counted, logged once)`);
+      }
       return;
+    }
+    if (verdict.kind === 'suspect') {
+      this.idJumps.suspect(trade, verdict.lastId);
+      return;
+    }
+    if (verdict.kind === 'reset') {
+      this.idJumps.reset(trade, verdict.lastId);
     }
     if (verdict.kind === 'first') {
       const addedAt = this.newSince.get(trade.symbol);

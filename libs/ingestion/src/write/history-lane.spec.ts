@@ -171,4 +171,60 @@ describe('HistoryLane', () => {
     expect(stored).toEqual([3]);
     await expect(lane.whenStored()).resolves.toBe(true);
   });
+
+  it('splits a batch PostgreSQL refuses for a data error, stores the other rows and quarantines the bad one', async () => {
+    const attempts: string[][] = [];
+    const quarantined: string[] = [];
+    const stored: number[] = [];
+    let failures = 0;
+    const lane = new HistoryLane({
+      batchSize: 4,
+      flushIntervalMs: FLUSH_INTERVAL_MS,
+      insert: (payload) => {
+        const rows = rowsOf(payload);
+        attempts.push(rows);
+        return rows.includes('BTCUSDT#3')
+          ? Promise.reject(Object.assign(new Error('date/time field value out of range'), { code: '22008' }))
+          : Promise.resolve();
+      },
+      onStored: (count) => stored.push(count),
+      onFailure: () => (failures += 1),
+      gate: () => null,
+      heldBack: () => new Set(),
+      quarantine: (row) => {
+        quarantined.push(`${row.symbol}#${row.tradeId} ${row.error.message}`);
+        return Promise.resolve();
+      },
+    });
+    pushAll(lane, [1, 2, 3, 4]);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(quarantined).toEqual(['BTCUSDT#3 date/time field value out of range']);
+    expect(stored.reduce((sum, count) => sum + count, 0)).toBe(3);
+    expect(attempts.filter((rows) => !rows.includes('BTCUSDT#3')).flat()).toEqual(['BTCUSDT#1', 'BTCUSDT#2', 'BTCUSDT#4']);
+    expect(failures).toBe(0);
+    await expect(lane.whenStored()).resolves.toBe(true);
+    // The lane keeps flowing.
+    pushAll(lane, [5, 6, 7, 8]);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(attempts[attempts.length - 1]).toEqual(['BTCUSDT#5', 'BTCUSDT#6', 'BTCUSDT#7', 'BTCUSDT#8']);
+  });
+
+  it('holds back the rows of a symbol whose found range is not recorded yet, and writes the others', async () => {
+    const held = new Set(['ETHUSDT']);
+    const { lane, inserts } = laneWith({ heldBack: () => held });
+    lane.push(aggTrade({ symbol: 'ETHUSDT', tradeId: 1 }));
+    lane.push(aggTrade({ tradeId: 1 }));
+    lane.push(aggTrade({ symbol: 'ETHUSDT', tradeId: 2 }));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(inserts.map(({ rows }) => rows)).toEqual([['BTCUSDT#1']]);
+    let stored: boolean | undefined;
+    void lane.whenStored().then((answer) => (stored = answer));
+    await jest.advanceTimersByTimeAsync(5 * FLUSH_INTERVAL_MS);
+    expect(inserts).toHaveLength(1);
+    expect(stored).toBeUndefined();
+    held.clear();
+    await jest.advanceTimersByTimeAsync(2 * FLUSH_INTERVAL_MS);
+    expect(inserts.map(({ rows }) => rows)).toEqual([['BTCUSDT#1'], ['ETHUSDT#1', 'ETHUSDT#2']]);
+    expect(stored).toBe(true);
+  });
 });

@@ -1,17 +1,42 @@
 import { Logger } from '@nestjs/common';
 import { AggTrade, LoopProgress } from '@binance-rates/domain';
-import { SealedTradeRows, TradeCopyBatch } from '@binance-rates/storage';
+import {
+  SealedTradeRows,
+  TradeCopyBatch,
+  TradeCopyRow,
+  halveSealedRows,
+  holdsAnyOf,
+  isPgDataError,
+  partitionSealedRows,
+  readSealedRow,
+} from '@binance-rates/storage';
+import { HeldSymbols } from '../gaps/held-ranges';
 import { RetryingFlush } from './retrying-flush';
+
+/** A row PostgreSQL refused with a data error, alone in its batch by then. */
+export interface RefusedTradeRow extends TradeCopyRow {
+  error: Error;
+}
 
 export interface HistoryLaneOptions {
   batchSize: number;
   flushIntervalMs: number;
   insert: (payload: Buffer, rows: number) => Promise<unknown>;
-  onStored: (count: number) => void;
+  /** A batch is written: `stored` rows are in PostgreSQL, `quarantined` were refused for good (see `quarantine`). */
+  onStored: (stored: number, quarantined: number) => void;
   onFailure: () => void;
   /** When it returns a promise, the next batch is written only after it settles. */
   gate: () => Promise<unknown> | null;
+  /** Symbols none of whose rows may be written yet (a range of theirs is not recorded); none when left out. */
+  heldBack?: () => HeldSymbols;
+  /**
+   * Records a row PostgreSQL refused for a data error, before anything after it in its batch is written; the batch is
+   * retried when it rejects. Without one, such a batch is retried like any failed write.
+   */
+  quarantine?: (row: RefusedTradeRow) => Promise<void>;
 }
+
+const NOTHING_HELD: HeldSymbols = new Set<string>();
 
 /**
  * How long one batch write may take: a checkout waits at most 5 s for a connection (DatabaseClient), and a batch's
@@ -24,6 +49,11 @@ const WRITE_WITHIN_MS = 5_000;
  * objects the garbage collector would have to trace and promote), sealed into batches of at most `batchSize` rows
  * (taking a batch is O(1), however long the backlog), written through a retrying flush. Several lanes, each owning
  * a share of the symbols, write in parallel.
+ *
+ * Two things never stall a lane. The rows of a held-back symbol are split off a batch and kept aside until its range
+ * is recorded, while the rest is written (checked per batch, and only while some symbol is held). A batch PostgreSQL
+ * refuses for a data error (SQLSTATE class 22), which no retry would cure, is halved until the refused rows are alone;
+ * each is quarantined and the others stored.
  */
 export class HistoryLane {
   private readonly logger = new Logger(HistoryLane.name);
@@ -34,6 +64,10 @@ export class HistoryLane {
   private pushedCount = 0;
   private storedCount = 0;
   private readonly storedWaiters: Array<{ upTo: number; settle: (stored: boolean) => void }> = [];
+  /** Rows split off batches while their symbols were held back, with those symbols; still pending. */
+  private readonly heldRows: Array<{ rows: SealedTradeRows; symbols: readonly string[] }> = [];
+  /** Rows of the batch being written that were quarantined, reported when the batch is done. */
+  private quarantinedInWrite = 0;
   private readonly flusher: RetryingFlush<SealedTradeRows>;
   private stopped = false;
 
@@ -42,8 +76,8 @@ export class HistoryLane {
       take: () => this.take(),
       write: (batch) => {
         const gate = options.gate();
-        const insert = () => options.insert(batch.payload, batch.rows);
-        return gate === null ? insert() : gate.then(insert, insert);
+        const write = () => this.write(batch);
+        return gate === null ? write() : gate.then(write, write);
       },
       stored: (batch) => this.stored(batch),
       failed: (batch, error, firstFailure) => {
@@ -115,19 +149,90 @@ export class HistoryLane {
   }
 
   private take(): SealedTradeRows | null {
+    const released = this.heldRows.length === 0 ? null : this.takeReleased();
+    if (released !== null) {
+      return released;
+    }
     if (this.sealed.length === 0) {
       this.sealOpen();
     }
     const batch = this.sealed.shift();
     if (batch === undefined) {
+      if (this.heldRows.length > 0) {
+        // Nothing else to write: look again later whether the held rows may go.
+        this.flusher.within(this.options.flushIntervalMs);
+      }
       return null;
     }
     this.pendingCount -= batch.rows;
     return batch;
   }
 
+  /** Held rows whose symbols are no longer held back, as a batch; null while every one still is. */
+  private takeReleased(): SealedTradeRows | null {
+    const held = this.options.heldBack?.() ?? NOTHING_HELD;
+    for (let index = 0; index < this.heldRows.length; index += 1) {
+      const part = this.heldRows[index];
+      if (part.symbols.every((symbol) => held.has(symbol))) {
+        continue;
+      }
+      const split = partitionSealedRows(part.rows, held);
+      if (split.held.rows > 0) {
+        this.heldRows[index] = { rows: split.held, symbols: split.heldSymbols };
+      } else {
+        this.heldRows.splice(index, 1);
+      }
+      this.pendingCount -= split.free.rows;
+      return split.free;
+    }
+    return null;
+  }
+
+  /**
+   * Writes `batch` after splitting off the rows of held-back symbols (kept aside, still pending); the batch is left
+   * holding what was written, which is what `stored` then counts.
+   */
+  private async write(batch: SealedTradeRows): Promise<void> {
+    this.quarantinedInWrite = 0;
+    const held = this.options.heldBack?.() ?? NOTHING_HELD;
+    if (held.size > 0 && holdsAnyOf(batch, held)) {
+      const split = partitionSealedRows(batch, held);
+      this.heldRows.push({ rows: split.held, symbols: split.heldSymbols });
+      this.pendingCount += split.held.rows;
+      batch.payload = split.free.payload;
+      batch.rows = split.free.rows;
+      if (batch.rows === 0) {
+        return;
+      }
+    }
+    await this.insertQuarantiningRefused(batch);
+  }
+
+  /**
+   * Inserts the rows; when PostgreSQL refuses them for a data error, inserts each half the same way, in order, so a
+   * refused row is quarantined (and its gap recorded) before any row after it is written.
+   */
+  private async insertQuarantiningRefused(batch: SealedTradeRows): Promise<void> {
+    try {
+      await this.options.insert(batch.payload, batch.rows);
+    } catch (error) {
+      if (this.options.quarantine === undefined || !isPgDataError(error)) {
+        throw error;
+      }
+      if (batch.rows === 1) {
+        await this.options.quarantine({ ...readSealedRow(batch), error: error as Error });
+        this.quarantinedInWrite += 1;
+        return;
+      }
+      const [first, second] = halveSealedRows(batch);
+      await this.insertQuarantiningRefused(first);
+      await this.insertQuarantiningRefused(second);
+    }
+  }
+
   private stored(batch: SealedTradeRows): void {
-    this.options.onStored(batch.rows);
+    this.options.onStored(batch.rows - this.quarantinedInWrite, this.quarantinedInWrite);
+    this.quarantinedInWrite = 0;
     this.storedCount += batch.rows;
     while (this.storedWaiters.length > 0 && this.storedWaiters[0].upTo <= this.storedCount) {
       this.storedWaiters.shift()?.settle(true);

@@ -1,8 +1,8 @@
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { AggTrade, LatestPrice, TradeSequencer } from '@binance-rates/domain';
-import { BinanceRestClient } from '@binance-rates/binance';
-import { DatabaseClient, TrackedSymbolRepository, TradeCopyWriter, TradeGapRepository } from '@binance-rates/storage';
+import { BinanceRestClient, InputQuarantine } from '@binance-rates/binance';
+import { DatabaseClient, FoundTradeGap, TrackedSymbolRepository, TradeCopyWriter, TradeGapRepository } from '@binance-rates/storage';
 import {
   TcpProxy,
   TestDatabase,
@@ -77,9 +77,10 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     ingest: Partial<AppConfig['ingest']> = {},
     ledger = new GapLedger(new TradeGapRepository(db), new TrackedSymbolRepository(db)),
     queue: BackfillQueue = new RecordingQueue(ledger),
+    quarantine = new InputQuarantine(),
   ): WritePipeline {
     const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
-    return new WritePipeline({ ...config, ingest: { ...config.ingest, ...ingest } }, prices, new TradeCopyWriter(db), view, ledger, queue);
+    return new WritePipeline({ ...config, ingest: { ...config.ingest, ...ingest } }, prices, new TradeCopyWriter(db), view, ledger, queue, quarantine);
   }
 
   afterAll(async () => {
@@ -264,5 +265,84 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     expect(await bounded.drain()).toBe(true);
     expect(await storedIds('PIPEH')).toEqual([...Array.from({ length: 2_000 }, (_, index) => index + 1), 2_007]);
     bounded.stop();
+  });
+
+  async function gapsOf(symbol: string): Promise<Array<{ from_id: string; to_id: string; reason: string; due_in_years: number }>> {
+    const { rows } = await db.pool.query(
+      `SELECT from_id, to_id, reason, extract(epoch FROM next_attempt_at - now()) / (365.25 * 86400) AS due_in_years
+         FROM trade_gap WHERE symbol = $1 AND resolved_at IS NULL ORDER BY from_id`,
+      [symbol],
+    );
+    return rows.map((row: { from_id: string; to_id: string; reason: string; due_in_years: string }) => ({ ...row, due_in_years: Number(row.due_in_years) }));
+  }
+
+  it('quarantines a trade dated year 10000 among good ones: the others stored, the lane flowing, its id a gap never refilled', async () => {
+    const quarantine = new InputQuarantine();
+    const ledger = new GapLedger(new TradeGapRepository(db), new TrackedSymbolRepository(db));
+    const dated = newPipeline({}, ledger, new RecordingQueue(ledger), quarantine);
+    try {
+      dated.accept(trade('PIPEY', 1));
+      dated.accept({ ...trade('PIPEY', 2), tradeTime: Date.UTC(10000, 0, 1) });
+      dated.accept(trade('PIPEY', 3));
+      expect(await dated.drain(5_000)).toBe(true);
+      expect(await storedIds('PIPEY')).toEqual([1, 3]);
+      dated.accept(trade('PIPEY', 4));
+      expect(await dated.drain(5_000)).toBe(true);
+      expect(await storedIds('PIPEY')).toEqual([1, 3, 4]);
+      expect(quarantine.counts()).toEqual({ not_storable: 1 });
+      await ledger.settled();
+      expect(await gapsOf('PIPEY')).toEqual([
+        { from_id: '2', to_id: '2', reason: expect.stringMatching(/^quarantined: /), due_in_years: expect.any(Number) },
+      ]);
+      expect((await gapsOf('PIPEY'))[0].due_in_years).toBeGreaterThan(50);
+    } finally {
+      dated.stop();
+    }
+  });
+
+  it('splits a batch PostgreSQL refuses for a data error: the bad row quarantined and recorded, the rest stored', async () => {
+    const quarantine = new InputQuarantine();
+    const ledger = new GapLedger(new TradeGapRepository(db), new TrackedSymbolRepository(db));
+    const splitting = newPipeline({}, ledger, new RecordingQueue(ledger), quarantine);
+    try {
+      for (let id = 1; id <= 20; id += 1) {
+        // TradeCopyBatch passes any printable text; PostgreSQL's NUMERIC refuses this one (22P02).
+        splitting.accept(id === 13 ? { ...trade('PIPEZ', id), price: 'abc' } : trade('PIPEZ', id));
+      }
+      expect(await splitting.drain(5_000)).toBe(true);
+      expect(await storedIds('PIPEZ')).toEqual(Array.from({ length: 20 }, (_, index) => index + 1).filter((id) => id !== 13));
+      expect(quarantine.counts()).toEqual({ refused_by_postgres: 1 });
+      expect(await gapsOf('PIPEZ')).toEqual([
+        { from_id: '13', to_id: '13', reason: expect.stringMatching(/^quarantined: /), due_in_years: expect.any(Number) },
+      ]);
+    } finally {
+      splitting.stop();
+    }
+  });
+
+  it('holds back a symbol whose found range could not be recorded until it is, while other symbols flow', async () => {
+    class RefusingGapRepository extends TradeGapRepository {
+      refusing = true;
+      override recordFound(found: readonly FoundTradeGap[], dueAt: Date): Promise<number[]> {
+        return this.refusing ? Promise.reject(new Error('gap write refused')) : super.recordFound(found, dueAt);
+      }
+    }
+    const gaps = new RefusingGapRepository(db);
+    const ledger = new GapLedger(gaps, new TrackedSymbolRepository(db));
+    const holding = newPipeline({}, ledger, new RecordingQueue(ledger));
+    try {
+      await expect(ledger.recordFound({ symbol: 'PIPEHOLD', fromId: 5, toId: 9, reason: 'gap in live stream' })).resolves.toBeUndefined();
+      for (const id of [1, 2, 3, 4, 10, 11, 12]) holding.accept(trade('PIPEHOLD', id));
+      for (let id = 1; id <= 5; id += 1) holding.accept(trade('PIPEFLOW', id));
+      await waitFor(async () => (await storedIds('PIPEFLOW')).length === 5, { what: 'the other symbol stored', timeoutMs: 10_000, intervalMs: 20 });
+      await sleep(500);
+      expect((await storedIds('PIPEHOLD')).filter((id) => id > 9)).toEqual([]);
+      gaps.refusing = false;
+      await waitFor(async () => (await storedIds('PIPEHOLD')).length === 7, { what: 'the held symbol stored', timeoutMs: 15_000, intervalMs: 20 });
+      expect(await gapsOf('PIPEHOLD')).toEqual([{ from_id: '5', to_id: '9', reason: 'gap in live stream', due_in_years: expect.any(Number) }]);
+    } finally {
+      holding.stop();
+      await ledger.handOver();
+    }
   });
 });

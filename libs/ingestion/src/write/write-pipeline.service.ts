@@ -1,11 +1,12 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
+import { InputQuarantine } from '@binance-rates/binance';
 import { LatestPriceStore } from '@binance-rates/cache';
 import { AggTrade, IdRange, LoopProgress, settlesWithin } from '@binance-rates/domain';
 import { TradeCopyWriter } from '@binance-rates/storage';
 import { BackfillQueue } from '../gaps/backfill-queue';
 import { GapLedger } from '../gaps/gap-ledger.service';
-import { HistoryLane } from './history-lane';
+import { HistoryLane, RefusedTradeRow } from './history-lane';
 import { LatestPriceFlusher } from './latest-price-flusher';
 import { LatestPriceView } from './latest-price.view';
 
@@ -15,8 +16,10 @@ export interface WritePipelineStats {
   pendingTrades: number;
   pendingHighWater: number;
   shedTrades: number;
-  /** Trades refused because they could not be stored (malformed text or numbers). */
+  /** Trades refused because they could not be stored (malformed text or numbers, a time PostgreSQL cannot read). */
   rejectedTrades: number;
+  /** Rows PostgreSQL refused with a data error, split out of their batch and quarantined. */
+  refusedRows: number;
   latestPriceWrites: number;
   historyFailures: number;
   latestFailures: number;
@@ -50,11 +53,15 @@ const SHED_REASON = 'shed while storage was behind';
  * coalesced to one write per symbol per flush; the history goes to PostgreSQL in batches, through several lanes
  * that each own a share of the symbols and write in parallel. When PostgreSQL is slow or down, history waits in a
  * bounded buffer; what overflows it is shed and queued as a range to backfill over REST once the buffer has drained,
- * instead of being held in memory without limit. History batches wait while the gap ledger records found ranges.
+ * instead of being held in memory without limit. History batches wait while the gap ledger records found ranges, and
+ * hold back the symbols whose ranges it could not record yet.
+ *
+ * A trade that cannot be stored (refused by the COPY encoder, or by PostgreSQL with a data error) is quarantined: it
+ * is counted in the InputQuarantine, never moves a price, holds nothing up, and its id is recorded as a gap that is
+ * never filled again (`GapLedger.recordQuarantined`), so the hole it leaves stays visible.
  */
 @Injectable()
 export class WritePipeline {
-  private readonly logger = new Logger(WritePipeline.name);
   private readonly maxPending: number;
   private readonly resumeBelow: number;
   private shedding = false;
@@ -72,6 +79,7 @@ export class WritePipeline {
     pendingHighWater: 0,
     shedTrades: 0,
     rejectedTrades: 0,
+    refusedRows: 0,
     historyFailures: 0,
   };
 
@@ -80,8 +88,9 @@ export class WritePipeline {
     latestPrices: LatestPriceStore,
     trades: TradeCopyWriter,
     private readonly view: LatestPriceView,
-    ledger: GapLedger,
+    private readonly ledger: GapLedger,
     private readonly backfill: BackfillQueue,
+    private readonly quarantine: InputQuarantine = new InputQuarantine(),
   ) {
     this.maxPending = config.ingest.maxPendingTrades;
     this.resumeBelow = Math.floor(this.maxPending * RESUME_BELOW_SHARE);
@@ -93,14 +102,16 @@ export class WritePipeline {
           batchSize: config.ingest.historyBatchSize,
           flushIntervalMs: config.ingest.flushIntervalMs,
           insert: (payload, rows) => trades.insertCopyRows(payload, rows),
-          onStored: (count) => {
-            this.counters.persistedTrades += count;
-            this.historyPending -= count;
+          onStored: (stored, quarantined) => {
+            this.counters.persistedTrades += stored;
+            this.historyPending -= stored + quarantined;
           },
           onFailure: () => {
             this.counters.historyFailures += 1;
           },
           gate: () => ledger.recording(),
+          heldBack: () => ledger.heldBack(),
+          quarantine: (row) => this.quarantineRefusedRow(row),
         }),
     );
   }
@@ -222,7 +233,7 @@ export class WritePipeline {
       } catch (error) {
         // The parsers only let through trades that can be stored; this guards the history from anything else.
         this.counters.rejectedTrades += 1;
-        this.logger.error(`trade not accepted: ${(error as Error).message}`);
+        this.quarantineUnstorable(trade, error as Error);
         return false;
       }
       this.historyPending += 1;
@@ -240,6 +251,22 @@ export class WritePipeline {
       this.shedding = true;
       this.sheddingSince = Date.now();
     }
+  }
+
+  /**
+   * A trade the COPY encoder refused: the sequencer has seen its id, so the hole it leaves is recorded as a quarantined
+   * gap (history batches wait for that, and hold the symbol back if it cannot be recorded).
+   */
+  private quarantineUnstorable(trade: AggTrade, error: Error): void {
+    this.quarantine.refuse('not_storable', error.message, JSON.stringify(trade));
+    this.ledger.recordQuarantined({ symbol: trade.symbol, tradeId: trade.tradeId, why: error.message }).catch(() => undefined);
+  }
+
+  /** A row PostgreSQL refused with a data error; the lane writes nothing after it until this settles. */
+  private quarantineRefusedRow(row: RefusedTradeRow): Promise<void> {
+    this.counters.refusedRows += 1;
+    this.quarantine.refuse('refused_by_postgres', `${row.symbol}#${row.tradeId}: ${row.error.message}`, row.text);
+    return this.ledger.recordQuarantined({ symbol: row.symbol, tradeId: row.tradeId, why: row.error.message });
   }
 
   private queueShedRanges(): void {
