@@ -3,7 +3,13 @@ import { ReadinessInput, evaluateReadiness } from './readiness.policy';
 
 const NOW = Date.parse('2026-01-01T00:10:00.000Z');
 
-const writesHealthy: WritePipelineHealth = { historyFailingSince: null, latestFailingSince: null, sheddingSince: null, pendingTrades: 12 };
+const writesHealthy: WritePipelineHealth = {
+  historyFailingSince: null,
+  latestFailingSince: null,
+  sheddingSince: null,
+  heldBack: { since: null, symbols: 0 },
+  pendingTrades: 12,
+};
 
 function streams(streamed: number, lateSymbols: string[], since = NOW - 20_000): StreamedSymbolsHealth {
   return { streamed, live: streamed - lateSymbols.length, late: lateSymbols.map((symbol) => ({ symbol, since })) };
@@ -109,5 +115,16 @@ describe('evaluateReadiness', () => {
   it('is ready while new streams are still inside their subscribe grace, and with none streamed here', () => {
     expect(evaluateReadiness(input({ streams: { streamed: 3, live: 0, late: [] } })).ok).toBe(true);
     expect(evaluateReadiness(input({ streams: { streamed: 0, live: 0, late: [] } })).ok).toBe(true);
+  });
+
+  it('is not ready while symbols\' history is held back because a gap found could not be recorded', () => {
+    const since = NOW - 4_000;
+    const verdict = evaluateReadiness(input({ writes: { ...writesHealthy, heldBack: { since, symbols: 3 } } }));
+    expect(verdict.ok).toBe(false);
+    expect(verdict.checks.historyWrites).toEqual({
+      ok: false,
+      reason: 'the history of 3 symbols is held back: a gap found in it could not be recorded in PostgreSQL yet',
+      since: new Date(since).toISOString(),
+    });
   });
 });

@@ -29,7 +29,13 @@ export function evaluateReadiness(input: ReadinessInput): HealthVerdict<Readines
   return verdictOf({
     postgres: storeCheck('PostgreSQL', input.postgres, input.pingTimeoutMs),
     redis: storeCheck('Redis', input.redis, input.pingTimeoutMs),
-    historyWrites: failingCheck(writes.historyFailingSince, `history writes to PostgreSQL are failing; ${writes.pendingTrades} trades held and retried`),
+    historyWrites:
+      writes.historyFailingSince === null && writes.heldBack.since !== null
+        ? failingCheck(
+            writes.heldBack.since,
+            `the history of ${writes.heldBack.symbols} symbols is held back: a gap found in it could not be recorded in PostgreSQL yet`,
+          )
+        : failingCheck(writes.historyFailingSince, `history writes to PostgreSQL are failing; ${writes.pendingTrades} trades held and retried`),
     latestPriceWrites: failingCheck(writes.latestFailingSince, 'latest-price writes to Redis are failing; the newest prices are held and retried'),
     historyBacklog: failingCheck(
       writes.sheddingSince,

@@ -94,6 +94,11 @@ export class GapLedger {
     return this.held.symbols;
   }
 
+  /** Since when some symbol's history is held back (epoch ms, null while none is), and how many symbols are. */
+  heldBackState(): { since: number | null; symbols: number } {
+    return { since: this.held.heldSince, symbols: this.held.symbols.size };
+  }
+
   /**
    * Records `trade`'s id as a gap that is never filled again (see QUARANTINED_GAP_REASON_PREFIX), with the found ranges,
    * so history batches wait for it too. Rejects when PostgreSQL refuses; the symbol is then held back until it is

@@ -23,6 +23,8 @@ export class HeldRanges {
   private retryMs = 0;
   private recording = false;
   private stopped = false;
+  /** Epoch ms since some symbol is held back; null while none is. */
+  heldSince: number | null = null;
 
   constructor(private readonly record: (ranges: FoundTradeGap[]) => Promise<unknown>) {}
 
@@ -37,6 +39,9 @@ export class HeldRanges {
   }
 
   hold(found: readonly FoundTradeGap[]): void {
+    if (found.length > 0) {
+      this.heldSince ??= Date.now();
+    }
     for (const gap of found) {
       const ranges = this.bySymbol.get(gap.symbol);
       if (ranges === undefined) {
@@ -88,6 +93,9 @@ export class HeldRanges {
         }
       }
       this.retryMs = 0;
+      if (this.bySymbol.size === 0) {
+        this.heldSince = null;
+      }
     } catch (error) {
       this.logger.warn(`${held.length} ranges still not recorded, their symbols held back: ${(error as Error).message}`);
     } finally {

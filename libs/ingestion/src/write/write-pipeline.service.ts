@@ -32,6 +32,8 @@ export interface WritePipelineHealth {
   historyFailingSince: number | null;
   latestFailingSince: number | null;
   sheddingSince: number | null;
+  /** Symbols whose history waits because a gap found in it could not be recorded yet (fail closed). */
+  heldBack: { since: number | null; symbols: number };
   pendingTrades: number;
 }
 
@@ -178,7 +180,13 @@ export class WritePipeline {
     }
     // The flag is cleared by the next trade taken; with no trade arriving, a drained buffer no longer sheds.
     const sheddingSince = this.historyFull() ? this.sheddingSince : null;
-    return { historyFailingSince, latestFailingSince: this.latest.failingSince, sheddingSince, pendingTrades: this.historyPending };
+    return {
+      historyFailingSince,
+      latestFailingSince: this.latest.failingSince,
+      sheddingSince,
+      heldBack: this.ledger.heldBackState(),
+      pendingTrades: this.historyPending,
+    };
   }
 
   progress(): WritePipelineProgress {
