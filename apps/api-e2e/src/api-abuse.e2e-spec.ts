@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
 import { TestDatabase, cleanupRedisPrefix, createEmptyDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
 import { ServiceProcess, startService } from './support/service-process';
+import { serviceEnv } from './support/service-env';
 
 interface Answer {
   status: number;
@@ -100,11 +101,7 @@ describe('binance-rates abuse limits over HTTP (built service + emulator + real 
     emulator = await startEmulator({ port: 0, tradesPerSecondPerSymbol: 10, seed: 12 });
     database = await createEmptyDatabase();
     service = await startService({
-      DATABASE_URL: database.url,
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: prefix,
-      BINANCE_WS_URL: emulator.wsBaseUrl,
-      BINANCE_REST_URL: emulator.restBaseUrl,
+      ...serviceEnv({ databaseUrl: database.url, redisKeyPrefix: prefix, emulator }),
       LOG_LEVEL: 'warn',
       // One request a second after a burst: the test's clients use a burst up quickly and then wait a whole second.
       RATE_LIMIT_PER_SECOND: '1',

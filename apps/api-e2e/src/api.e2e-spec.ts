@@ -4,6 +4,7 @@ import type { AggTrade } from '@binance-rates/domain';
 import { BREAK_SYMBOL, BinanceEmulator, HALTED_SYMBOL, startEmulator } from '@binance-rates/emulator';
 import { TestDatabase, cleanupRedisPrefix, createEmptyDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
 import { ServiceProcess, startService } from './support/service-process';
+import { serviceEnv } from './support/service-env';
 
 interface Currency {
   symbol: string;
@@ -131,11 +132,7 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     emulator = await startEmulator({ port: 0, tradesPerSecondPerSymbol: 20, seed: 7 });
     database = await createEmptyDatabase();
     env = {
-      DATABASE_URL: database.url,
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: prefix,
-      BINANCE_WS_URL: emulator.wsBaseUrl,
-      BINANCE_REST_URL: emulator.restBaseUrl,
+      ...serviceEnv({ databaseUrl: database.url, redisKeyPrefix: prefix, emulator }),
       CORS_ORIGINS: 'http://dashboard.test',
       API_KEYS: `${apiKey},${rotatedApiKey}`,
       LOG_FORMAT: 'json',

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
 import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
 import { ServiceProcess, startService } from './support/service-process';
+import { serviceEnv } from './support/service-env';
 
 interface ProbeBody {
   status: 'ok' | 'fail';
@@ -39,11 +40,7 @@ describe('health probes', () => {
     await pgProxy.start();
     dbUrl.host = `127.0.0.1:${pgProxy.port}`;
     service = await startService({
-      DATABASE_URL: dbUrl.toString(),
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: prefix,
-      BINANCE_WS_URL: emulator.wsBaseUrl,
-      BINANCE_REST_URL: emulator.restBaseUrl,
+      ...serviceEnv({ databaseUrl: dbUrl.toString(), redisKeyPrefix: prefix, emulator }),
     });
   });
 

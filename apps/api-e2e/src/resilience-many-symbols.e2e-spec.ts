@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
 import { TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
 import { ServiceProcess, startService } from './support/service-process';
+import { serviceEnv } from './support/service-env';
 
 interface Currency {
   symbol: string;
@@ -72,11 +73,7 @@ describe('resilience with many symbols and with REST down (built service + emula
     await sql.connect();
     await sql.query('INSERT INTO tracked_symbol (symbol) SELECT unnest($1::text[])', [symbols]);
     service = await startService({
-      DATABASE_URL: database.url,
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: prefix,
-      BINANCE_WS_URL: emulator.wsBaseUrl,
-      BINANCE_REST_URL: emulator.restBaseUrl,
+      ...serviceEnv({ databaseUrl: database.url, redisKeyPrefix: prefix, emulator }),
       STREAMS_PER_CONNECTION: '50',
       REST_WEIGHT_BUDGET_PER_MINUTE: '6000',
       LOG_LEVEL: 'warn',

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
 import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
 import { ServiceProcess, startService } from './support/service-process';
+import { serviceEnv } from './support/service-env';
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'C001USDT', 'C002USDT'];
 /** The issue's target: history written again within 30 s of every open connection going silent. */
@@ -42,11 +43,7 @@ describe('PostgreSQL connections go silent (built service + emulator + real Post
     await pgProxy.start();
     url.host = `127.0.0.1:${pgProxy.port}`;
     service = await startService({
-      DATABASE_URL: url.toString(),
-      REDIS_URL: testRedisUrl(),
-      REDIS_KEY_PREFIX: prefix,
-      BINANCE_WS_URL: emulator.wsBaseUrl,
-      BINANCE_REST_URL: emulator.restBaseUrl,
+      ...serviceEnv({ databaseUrl: url.toString(), redisKeyPrefix: prefix, emulator }),
       REST_WEIGHT_BUDGET_PER_MINUTE: '6000',
     });
   });
