@@ -262,19 +262,6 @@ export class TradeGapRepository {
     return rowCount === 1;
   }
 
-  /**
-   * Moves an open gap's first id up to `fromId`: a fill that ended short stored the trades below it. False when the
-   * gap is unknown, resolved, already starts there or later, or would be left empty.
-   */
-  async moveStart({ id, fromId }: { id: number; fromId: number }): Promise<boolean> {
-    const { rowCount } = await this.db.query(
-      `UPDATE trade_gap SET from_id = $2
-        WHERE id = $1 AND resolved_at IS NULL AND from_id < $2 AND (to_id IS NULL OR to_id >= $2)`,
-      [id, fromId],
-    );
-    return rowCount === 1;
-  }
-
   /** Deletes gaps resolved before `before`; returns how many. Open gaps are never deleted. */
   async pruneResolved(before: Date): Promise<number> {
     const { rowCount } = await this.db.query('DELETE FROM trade_gap WHERE resolved_at < $1', [before]);

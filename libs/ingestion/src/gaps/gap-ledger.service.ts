@@ -151,13 +151,10 @@ export class GapLedger {
 
   /**
    * A fill that ended short, once what it stored is in PostgreSQL: marks resolved every open gap of the symbol inside
-   * that, and moves its own gap's start past it, so the gap holds only the rest (already due a retry).
+   * that, and moves its own gap's start past it (a checkpoint), so the gap holds only the rest (already due a retry).
    */
   async resolvePartlyFilled({ gapId, stored }: { gapId: number | undefined; stored: NonNullable<FilledTradeRange['stored']> }): Promise<void> {
-    await Promise.all([
-      this.resolver.submit({ gapId: null, stored }),
-      gapId !== undefined && this.gaps.moveStart({ id: gapId, fromId: stored.toId + 1 }),
-    ]);
+    await Promise.all([this.resolver.submit({ gapId: null, stored }), gapId !== undefined && this.checkpoint(gapId, stored.toId + 1)]);
   }
 
   markSinceAddedFilled(symbol: string, addedAt: number): Promise<void> {
