@@ -35,12 +35,10 @@ describe('health probes', () => {
     await sql.connect();
     await sql.query('INSERT INTO tracked_symbol (symbol) SELECT unnest($1::text[])', [SYMBOLS]);
     await sql.end();
-    const dbUrl = new URL(database.url);
-    pgProxy = new TcpProxy(dbUrl.hostname, Number(dbUrl.port || 5432));
-    await pgProxy.start();
-    dbUrl.host = `127.0.0.1:${pgProxy.port}`;
+    const proxied = await TcpProxy.inFrontOf(database.url);
+    pgProxy = proxied.proxy;
     service = await startService({
-      ...serviceEnv({ databaseUrl: dbUrl.toString(), redisKeyPrefix: prefix, emulator }),
+      ...serviceEnv({ databaseUrl: proxied.url, redisKeyPrefix: prefix, emulator }),
     });
   });
 

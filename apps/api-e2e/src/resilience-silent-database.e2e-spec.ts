@@ -38,12 +38,10 @@ describe('PostgreSQL connections go silent (built service + emulator + real Post
     sql = new Client({ connectionString: database.url });
     await sql.connect();
     await sql.query('INSERT INTO tracked_symbol (symbol) SELECT unnest($1::text[])', [SYMBOLS]);
-    const url = new URL(database.url);
-    pgProxy = new TcpProxy(url.hostname, Number(url.port || 5432));
-    await pgProxy.start();
-    url.host = `127.0.0.1:${pgProxy.port}`;
+    const proxied = await TcpProxy.inFrontOf(database.url);
+    pgProxy = proxied.proxy;
     service = await startService({
-      ...serviceEnv({ databaseUrl: url.toString(), redisKeyPrefix: prefix, emulator }),
+      ...serviceEnv({ databaseUrl: proxied.url, redisKeyPrefix: prefix, emulator }),
       REST_WEIGHT_BUDGET_PER_MINUTE: '6000',
     });
   });

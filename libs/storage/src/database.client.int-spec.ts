@@ -55,12 +55,9 @@ describe('DatabaseClient', () => {
   });
 
   it('gives up a call on a silent connection, ends its session, and answers the next call on a fresh one', async () => {
-    const url = new URL(db.url);
-    const proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
-    await proxy.start();
-    url.host = `127.0.0.1:${proxy.port}`;
+    const { proxy, url: proxiedUrl } = await TcpProxy.inFrontOf(db.url);
     const proxied = new DatabaseClient(
-      testConfig({ database: { url: url.toString(), poolSize: 3, connectTimeoutMs: 1_000, statementTimeoutMs: 200, callTimeoutMs: 500 } }),
+      testConfig({ database: { url: proxiedUrl, poolSize: 3, connectTimeoutMs: 1_000, statementTimeoutMs: 200, callTimeoutMs: 500 } }),
     );
     const direct = new Client({ connectionString: db.url });
     await direct.connect();

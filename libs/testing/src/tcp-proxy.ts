@@ -15,6 +15,9 @@ interface ProxiedConnection {
  * state, a managed database failing over): the connections open now go silent for good, with no FIN or reset, while
  * new ones pass normally.
  */
+/** The port a URL of these schemes means when it names none. */
+const DEFAULT_PORTS: Record<string, number> = { 'postgresql:': 5432, 'postgres:': 5432, 'redis:': 6379 };
+
 export class TcpProxy {
   private server: Server | null = null;
   private readonly sockets = new Set<Socket>();
@@ -26,6 +29,18 @@ export class TcpProxy {
     private readonly targetHost: string,
     private readonly targetPort: number,
   ) {}
+
+  /**
+   * A started proxy in front of the server a URL names (PostgreSQL or Redis), and the same URL pointed at the proxy,
+   * for a client the test can then cut, freeze or silence.
+   */
+  static async inFrontOf(target: string): Promise<{ proxy: TcpProxy; url: string }> {
+    const url = new URL(target);
+    const proxy = new TcpProxy(url.hostname, Number(url.port || DEFAULT_PORTS[url.protocol]));
+    await proxy.start();
+    url.host = `127.0.0.1:${proxy.port}`;
+    return { proxy, url: url.toString() };
+  }
 
   async start(port = 0): Promise<number> {
     this.server = createServer((client) => {

@@ -6,17 +6,10 @@ import { StreamSupervisor } from '../live/stream-supervisor.service';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { OwnershipCoordinator } from './ownership-coordinator.service';
 import { StreamStatusView } from './stream-status.view';
+import { FakeSupervisor } from './stream-supervisor.fixtures';
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT'];
 
-class FakeSupervisor {
-  readonly streaming = new Set<string>();
-  streamedSymbols = (): string[] => [...this.streaming].sort();
-  isStreaming = (symbol: string): boolean => this.streaming.has(symbol);
-  symbolState = (symbol: string) => (this.streaming.has(symbol) ? { live: true, since: 0 } : undefined);
-  stream = async (symbols: readonly string[]): Promise<void> => symbols.forEach((symbol) => this.streaming.add(symbol));
-  unstream = (symbols: readonly string[]): void => symbols.forEach((symbol) => this.streaming.delete(symbol));
-}
 
 describe('OwnershipCoordinator (real Redis behind a proxy)', () => {
   const prefix = testRedisPrefix();
@@ -27,14 +20,12 @@ describe('OwnershipCoordinator (real Redis behind a proxy)', () => {
   let coordinator: OwnershipCoordinator;
 
   beforeEach(async () => {
-    const url = new URL(testRedisUrl());
-    proxy = new TcpProxy(url.hostname, Number(url.port || 6379));
-    await proxy.start();
-    url.host = `127.0.0.1:${proxy.port}`;
+    const proxied = await TcpProxy.inFrontOf(testRedisUrl());
+    proxy = proxied.proxy;
     direct = new Redis(testRedisUrl());
     const config = testConfig({
       instanceId: 'silent-test',
-      redis: { url: url.toString(), keyPrefix: prefix, commandTimeoutMs: 300 },
+      redis: { url: proxied.url, keyPrefix: prefix, commandTimeoutMs: 300 },
       cluster: { leaseTtlMs: 2_000, leaseRenewMs: 200 },
     });
     client = new RedisClient(config);

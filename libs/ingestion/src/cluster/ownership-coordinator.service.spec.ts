@@ -5,6 +5,7 @@ import { StreamSupervisor } from '../live/stream-supervisor.service';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { OwnershipCoordinator } from './ownership-coordinator.service';
 import { StreamStatusView } from './stream-status.view';
+import { FakeSupervisor } from './stream-supervisor.fixtures';
 
 const RENEW_MS = 1_000;
 const GRACE_MS = 500;
@@ -72,14 +73,6 @@ class FakeInstances {
   }
 }
 
-class FakeSupervisor {
-  readonly streaming = new Set<string>();
-  streamedSymbols = (): string[] => [...this.streaming].sort();
-  isStreaming = (symbol: string): boolean => this.streaming.has(symbol);
-  symbolState = (symbol: string) => (this.streaming.has(symbol) ? { live: true, since: 0 } : undefined);
-  stream = async (symbols: readonly string[]): Promise<void> => symbols.forEach((symbol) => this.streaming.add(symbol));
-  unstream = (symbols: readonly string[]): void => symbols.forEach((symbol) => this.streaming.delete(symbol));
-}
 
 class FakeTracked {
   constructor(public symbols: string[]) {}

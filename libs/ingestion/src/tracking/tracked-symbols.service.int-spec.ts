@@ -14,12 +14,10 @@ describe('TrackedSymbolsService (real PostgreSQL behind a proxy)', () => {
     database = await createTestDatabase();
     direct = new Client({ connectionString: database.url });
     await direct.connect();
-    const url = new URL(database.url);
-    proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
-    await proxy.start();
-    url.host = `127.0.0.1:${proxy.port}`;
+    const proxied = await TcpProxy.inFrontOf(database.url);
+    proxy = proxied.proxy;
     db = new DatabaseClient(
-      testConfig({ database: { url: url.toString(), poolSize: 3, connectTimeoutMs: 1_000, statementTimeoutMs: 500, callTimeoutMs: 1_000 } }),
+      testConfig({ database: { url: proxied.url, poolSize: 3, connectTimeoutMs: 1_000, statementTimeoutMs: 500, callTimeoutMs: 1_000 } }),
     );
     service = new TrackedSymbolsService(new TrackedSymbolRepository(db));
   });

@@ -54,12 +54,10 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    const url = new URL(database.url);
-    proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
-    await proxy.start();
-    url.host = `127.0.0.1:${proxy.port}`;
+    const proxied = await TcpProxy.inFrontOf(database.url);
+    proxy = proxied.proxy;
     config = testConfig({
-      database: { url: url.toString(), poolSize: 4 },
+      database: { url: proxied.url, poolSize: 4 },
       redis: { keyPrefix: prefix },
       ingest: { flushIntervalMs: 10, historyBatchSize: 500, historyWriters: 2, maxPendingTrades: 2_000, backfillWindowMs: 60_000 },
     });

@@ -60,12 +60,10 @@ describe('WritePipeline when every open PostgreSQL connection goes silent', () =
     database = await createTestDatabase();
     direct = new Client({ connectionString: database.url });
     await direct.connect();
-    const url = new URL(database.url);
-    proxy = new TcpProxy(url.hostname, Number(url.port || 5432));
-    await proxy.start();
-    url.host = `127.0.0.1:${proxy.port}`;
+    const proxied = await TcpProxy.inFrontOf(database.url);
+    proxy = proxied.proxy;
     config = testConfig({
-      database: { url: url.toString(), poolSize: 6, connectTimeoutMs: 1_000, statementTimeoutMs: 500, callTimeoutMs: CALL_TIMEOUT_MS },
+      database: { url: proxied.url, poolSize: 6, connectTimeoutMs: 1_000, statementTimeoutMs: 500, callTimeoutMs: CALL_TIMEOUT_MS },
       redis: { keyPrefix: prefix },
       ingest: { flushIntervalMs: 10, historyBatchSize: 200, historyWriters: 2, maxPendingTrades: 10_000, backfillWindowMs: 60_000 },
     });
