@@ -80,11 +80,20 @@ async function ensureTemplate(): Promise<void> {
   });
 }
 
-/** Test databases of jest workers that no longer run, and templates for other migration sets. */
+/**
+ * Templates of other migration sets kept besides the current one, newest first: checkouts on other branches (with
+ * other migrations) may be running their tests against theirs right now.
+ */
+const OTHER_TEMPLATES_KEPT = 4;
+
+/** Test databases of jest workers that no longer run, and all but the newest templates for other migration sets. */
 async function dropAbandonedDatabases(admin: Client, currentTemplate: string, prefix: string): Promise<void> {
   const { rows } = await admin.query<{ datname: string }>(
-    `SELECT datname FROM pg_database WHERE datname LIKE $1 OR (datname LIKE 'rates\\_test\\_template\\_%' AND datname <> $2)`,
-    [`${prefix.replace(/_/g, '\\_')}%`, currentTemplate],
+    `SELECT datname FROM pg_database WHERE datname LIKE $1
+     UNION ALL
+     (SELECT datname FROM pg_database WHERE datname LIKE 'rates\\_test\\_template\\_%' AND datname <> $2
+      ORDER BY oid DESC OFFSET $3)`,
+    [`${prefix.replace(/_/g, '\\_')}%`, currentTemplate, OTHER_TEMPLATES_KEPT],
   );
   for (const { datname } of rows) {
     if (datname.startsWith(prefix)) {
