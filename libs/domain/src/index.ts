@@ -7,3 +7,4 @@ export * from './loop-progress';
 export * from './ownership-plan';
 export * from './settles-within';
 export * from './candle';
+export * from './trade-run';
