@@ -1,3 +1,5 @@
+export * from './blocks/corrupt-trade-run.error';
+export * from './blocks/trade-run.codec';
 export * from './candle.repository';
 export * from './database-call-timeout.error';
 export * from './database.client';
