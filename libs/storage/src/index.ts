@@ -9,6 +9,7 @@ export { findMigrationsDir } from './schema-engine';
 export * from './statement-timeout.error';
 export * from './storage.module';
 export * from './trade-gap.repository';
+export * from './history/block-plan';
 export * from './history/history-compactor';
 export * from './history/legacy-history.converter';
 export * from './history/trade-block-partitions';
