@@ -22,13 +22,16 @@ export class BenchDatabase {
     return databaseUrl(this.name, this.serverUrl);
   }
 
-  /** Stored rows per symbol with trade_id in (afterId, toId]. */
+  /** Stored trades per symbol with ids in (afterId, toId], from the runs and blocks overlapping the window. */
   async countStored(windows: readonly IdWindow[]): Promise<Map<string, number>> {
     const client = await this.connect();
     const { rows } = await client.query<{ symbol: string; stored: number }>(
       `SELECT w.symbol,
-              (SELECT count(*) FROM agg_trade a
-               WHERE a.symbol = w.symbol AND a.trade_id > w.after_id AND a.trade_id <= w.to_id)::float8 AS stored
+              (SELECT coalesce(sum(least(s.last_id, w.to_id) - greatest(s.first_id, w.after_id + 1) + 1), 0)
+               FROM (SELECT first_id, last_id FROM trade_run r WHERE r.symbol = w.symbol AND r.last_id > w.after_id AND r.first_id <= w.to_id
+                     UNION ALL
+                     SELECT first_id, last_id FROM trade_block b WHERE b.symbol = w.symbol AND b.last_id > w.after_id AND b.first_id <= w.to_id) AS s
+              )::float8 AS stored
        FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS w(symbol, after_id, to_id)`,
       [windows.map((w) => w.symbol), windows.map((w) => w.afterId), windows.map((w) => w.toId)],
     );
