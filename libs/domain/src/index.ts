@@ -8,3 +8,8 @@ export * from './ownership-plan';
 export * from './settles-within';
 export * from './candle';
 export * from './trade-run';
+export * from './candle-interval';
+export * from './candle-decimal';
+export * from './candle-partial';
+export * from './candle-fold';
+export * from './candle-trade-runs';

@@ -13,3 +13,4 @@ export * from './trade-copy.writer';
 export * from './trade.repository';
 export * from './tracked-symbol.repository';
 export type { TransactionOptions } from './transaction';
+export * from './candles/candle-rollup.writer';

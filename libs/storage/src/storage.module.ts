@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { CandleRepository } from './candle.repository';
+import { CandleRollupWriter } from './candles/candle-rollup.writer';
 import { DatabaseClient } from './database.client';
 import { TradeCopyWriter } from './trade-copy.writer';
 import { TradeGapRepository } from './trade-gap.repository';
 import { TradeRepository } from './trade.repository';
 import { TrackedSymbolRepository } from './tracked-symbol.repository';
 
-const providers = [DatabaseClient, TrackedSymbolRepository, TradeGapRepository, TradeCopyWriter, TradeRepository, CandleRepository];
+const providers = [DatabaseClient, TrackedSymbolRepository, TradeGapRepository, TradeCopyWriter, TradeRepository, CandleRepository, CandleRollupWriter];
 
 /** PostgreSQL access. Expects `AppConfig` to be provided globally by the application. */
 @Module({ providers, exports: providers })
