@@ -13,3 +13,4 @@ export * from './candle-decimal';
 export * from './candle-partial';
 export * from './candle-fold';
 export * from './candle-trade-runs';
+export * from './candle-fill';

@@ -14,3 +14,4 @@ export * from './trade.repository';
 export * from './tracked-symbol.repository';
 export type { TransactionOptions } from './transaction';
 export * from './candles/candle-rollup.writer';
+export * from './candles/candle-rollup.repository';
