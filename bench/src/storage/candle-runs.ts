@@ -7,20 +7,22 @@ import type { TradeRun } from '@binance-rates/domain';
  */
 export class MarketRuns {
   private seed = 7;
-  private readonly nextIds: number[];
-  private readonly prices: number[];
+  private readonly markets: Array<{ symbol: string; nextId: number; price: number }>;
 
-  constructor(readonly symbols: readonly string[]) {
-    this.nextIds = symbols.map((_, index) => 1_000_000_000 + index * 10_000_000);
-    this.prices = symbols.map((_, index) => 100_000 + index * 37_311);
+  constructor(symbols: readonly string[]) {
+    this.markets = symbols.map((symbol, index) => ({ symbol, nextId: 1_000_000_000 + index * 10_000_000, price: 100_000 + index * 37_311 }));
   }
 
   /** `count` consecutive trades of symbol `index`, spread evenly over `spanMs` from `time`. */
   run(index: number, count: number, time: number, spanMs: number): TradeRun {
-    const firstId = this.nextIds[index]!;
-    this.nextIds[index] = firstId + count;
+    const market = this.markets[index];
+    if (market === undefined) {
+      throw new Error(`no symbol ${index}`);
+    }
+    const firstId = market.nextId;
+    market.nextId = firstId + count;
     const run = {
-      symbol: this.symbols[index]!,
+      symbol: market.symbol,
       firstId,
       count,
       firstTradeId: new Float64Array(count),
@@ -39,8 +41,8 @@ export class MarketRuns {
       run.firstTradeId[i] = (firstId + i) * 3;
       run.lastTradeId[i] = (firstId + i) * 3 + fills - 1;
       run.time[i] = time + Math.floor((i * spanMs) / count);
-      this.prices[index] = Math.max(1, this.prices[index]! + this.next(5) - 2);
-      run.priceUnits[i] = this.prices[index]!;
+      market.price = Math.max(1, market.price + this.next(5) - 2);
+      run.priceUnits[i] = market.price;
       run.quantityUnits[i] = 1 + this.next(200_000);
       run.buyerMaker[i] = this.next(2);
     }

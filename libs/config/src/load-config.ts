@@ -21,6 +21,21 @@ const positiveInt = makeValidator<number>((input) => {
   return value;
 });
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** A whole number of days (`365d`) or hours (`48h`) as milliseconds, or `forever` as 0 (envalid refuses null). */
+const retention = makeValidator<number>((input) => {
+  if (input.trim() === 'forever') {
+    return 0;
+  }
+  const match = /^\s*(\d+)\s*([dh])\s*$/.exec(input);
+  const value = match ? Number(match[1]) * (match[2] === 'd' ? DAY_MS : DAY_MS / 24) : NaN;
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new EnvError(`must be "forever" or a positive number of days or hours such as 365d or 48h, got "${input}"`);
+  }
+  return value;
+});
+
 /** 0 asks the OS for a free port (tests); the service logs the port it got. */
 const listenPort = makeValidator<number>((input) => {
   const value = Number(input);
@@ -156,6 +171,7 @@ const schema = {
   API_KEYS: apiKeys({ default: [] }),
   CANDLES_TIMEOUT_MS: positiveInt({ default: 10_000 }),
   CANDLES_CONCURRENCY: positiveInt({ default: 2 }),
+  CANDLES_RETENTION: retention({ default: 0 }),
   HISTORY_READ_CONCURRENCY: positiveInt({ default: 3 }),
   RATE_LIMIT_PER_SECOND: nonNegativeInt({ default: 100 }),
   RATE_LIMIT_BURST: positiveInt({ default: 200 }),
@@ -226,7 +242,7 @@ export function loadConfig(
     shutdownTimeoutMs: clean.SHUTDOWN_TIMEOUT_MS,
     corsOrigins: Object.freeze([...clean.CORS_ORIGINS]),
     apiKeys: Object.freeze([...clean.API_KEYS]),
-    candles: Object.freeze({ timeoutMs: clean.CANDLES_TIMEOUT_MS, concurrency: clean.CANDLES_CONCURRENCY }),
+    candles: Object.freeze({ timeoutMs: clean.CANDLES_TIMEOUT_MS, concurrency: clean.CANDLES_CONCURRENCY, retentionMs: clean.CANDLES_RETENTION || null }),
     historyReads: Object.freeze({ concurrency: clean.HISTORY_READ_CONCURRENCY }),
     rateLimit: Object.freeze({ perSecond: clean.RATE_LIMIT_PER_SECOND, burst: clean.RATE_LIMIT_BURST }),
     pricePush: Object.freeze({ maxFollows: clean.PRICE_PUSH_MAX_FOLLOWS }),

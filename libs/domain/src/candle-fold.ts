@@ -17,6 +17,7 @@ export class CandleFold {
 
   add(run: TradeRun): void {
     const { count, time, priceUnits, quantityUnits, firstTradeId, lastTradeId, buyerMaker, priceScale, quantityScale } = run;
+    // Every index below is under `count`, within the columns: `as number` drops the `undefined` the compiler assumes.
     const intervalMs = this.intervalMs;
     let candles = this.bySymbol.get(run.symbol);
     if (candles === undefined) {
@@ -26,9 +27,9 @@ export class CandleFold {
     let i = 0;
     while (i < count) {
       const start = i;
-      const openTime = time[i]! - (time[i]! % intervalMs);
+      const openTime = (time[i] as number) - ((time[i] as number) % intervalMs);
       const closesAt = openTime + intervalMs;
-      let high = priceUnits[i]!;
+      let high = priceUnits[i] as number;
       let low = high;
       let volume = 0;
       let quote = 0;
@@ -39,15 +40,15 @@ export class CandleFold {
       let takerVolumeBig = 0n;
       let takerQuoteBig = 0n;
       let trades = 0;
-      for (; i < count && time[i]! < closesAt; i++) {
-        const price = priceUnits[i]!;
-        const quantity = quantityUnits[i]!;
+      for (; i < count && (time[i] as number) < closesAt; i++) {
+        const price = priceUnits[i] as number;
+        const quantity = quantityUnits[i] as number;
         if (price > high) {
           high = price;
         } else if (price < low) {
           low = price;
         }
-        trades += lastTradeId[i]! - firstTradeId[i]! + 1;
+        trades += (lastTradeId[i] as number) - (firstTradeId[i] as number) + 1;
         // A float sum of two safe integers is at most 2^53 − 1 exactly when the true sum is, and then it is exact.
         const product = price * quantity;
         const nextVolume = volume + quantity;
@@ -83,8 +84,8 @@ export class CandleFold {
         openTime,
         firstAggId: run.firstId + start,
         lastAggId: run.firstId + i - 1,
-        open: { units: priceUnits[start]!, scale: priceScale },
-        close: { units: priceUnits[i - 1]!, scale: priceScale },
+        open: { units: priceUnits[start] as number, scale: priceScale },
+        close: { units: priceUnits[i - 1] as number, scale: priceScale },
         high: { units: high, scale: priceScale },
         low: { units: low, scale: priceScale },
         priceTextDecimals: run.priceTextDecimals,
@@ -109,11 +110,7 @@ export class CandleFold {
    * concurrent writers lock rows, so that they never deadlock.
    */
   partials(): CandlePartial[] {
-    const symbols = [...this.bySymbol.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const out: CandlePartial[] = [];
-    for (const symbol of symbols) {
-      out.push(...[...this.bySymbol.get(symbol)!.values()].sort((a, b) => a.openTime - b.openTime));
-    }
-    return out;
+    const bySymbol = [...this.bySymbol.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return bySymbol.flatMap(([, candles]) => [...candles.values()].sort((a, b) => a.openTime - b.openTime));
   }
 }

@@ -12,7 +12,7 @@ export function tradeRunsOf(trades: readonly AggTrade[]): TradeRun[] {
   const runs: TradeRun[] = [];
   let start = 0;
   for (let i = 1; i <= trades.length; i++) {
-    const previous = trades[i - 1]!;
+    const previous = trades[i - 1] as AggTrade;
     const trade = trades[i];
     if (
       trade === undefined ||
@@ -33,9 +33,10 @@ function textDecimals(text: string): number {
   return point < 0 ? 0 : text.length - point - 1;
 }
 
+/** `trades` is not empty. */
 function runOf(trades: readonly AggTrade[]): TradeRun {
   const count = trades.length;
-  const first = trades[0]!;
+  const first = trades[0] as AggTrade;
   const prices = trades.map((trade) => parsed(trade, 'price'));
   const quantities = trades.map((trade) => parsed(trade, 'quantity'));
   const priceScale = Math.max(...prices.map((price) => price.scale));
@@ -47,12 +48,12 @@ function runOf(trades: readonly AggTrade[]): TradeRun {
     firstTradeId: Float64Array.from(trades, (trade) => trade.firstTradeId),
     lastTradeId: Float64Array.from(trades, (trade) => trade.lastTradeId),
     time: Float64Array.from(trades, (trade) => trade.tradeTime),
-    priceUnits: Float64Array.from(prices, (price, i) => scaledTo(price, priceScale, trades[i]!, 'price')),
+    priceUnits: Float64Array.from(prices, (price, i) => scaledTo(price, priceScale, trades[i] as AggTrade, 'price')),
     priceScale,
-    priceTextDecimals: prices[0]!.textDecimals,
-    quantityUnits: Float64Array.from(quantities, (quantity, i) => scaledTo(quantity, quantityScale, trades[i]!, 'quantity')),
+    priceTextDecimals: textDecimals(first.price),
+    quantityUnits: Float64Array.from(quantities, (quantity, i) => scaledTo(quantity, quantityScale, trades[i] as AggTrade, 'quantity')),
     quantityScale,
-    quantityTextDecimals: quantities[0]!.textDecimals,
+    quantityTextDecimals: textDecimals(first.quantity),
     buyerMaker: Uint8Array.from(trades, (trade) => (trade.isBuyerMaker ? 1 : 0)),
   };
   return run;

@@ -47,6 +47,7 @@ interface CandleRow {
 }
 
 const TRADES_PAGE = 1_000;
+const [FINEST_LEVEL] = CANDLE_LEVELS as [CandleLevel, ...CandleLevel[]];
 const SECOND = 1_000;
 
 /**
@@ -140,7 +141,8 @@ export class CandleRepository {
       for (const run of tradeRunsOf(page)) {
         fold.add(run);
       }
-      fromId = page.length > 0 ? page[page.length - 1]!.tradeId + 1 : undefined;
+      const last = page[page.length - 1];
+      fromId = last === undefined ? undefined : last.tradeId + 1;
     } while (page.length === TRADES_PAGE);
     const candles = fold.partials().map((partial) => secondCandleOf(candlePartialText(partial)));
     return withEmptyCandles({ interval: '1s', window: { startTime, endTime }, candles, previousClose: null, tradedAfter: false });
@@ -151,7 +153,7 @@ export class CandleRepository {
 function sourceLevelOf(interval: CandleIntervalName): CandleLevel {
   const rule = CANDLE_INTERVALS[interval];
   const fits = (level: CandleLevel) => (rule.kind === 'month' ? true : rule.ms % level.ms === 0 && rule.originMs % level.ms === 0);
-  return [...CANDLE_LEVELS].reverse().find(fits) ?? CANDLE_LEVELS[0]!;
+  return [...CANDLE_LEVELS].reverse().find(fits) ?? FINEST_LEVEL;
 }
 
 /** SQL of the open time of the `interval` candle holding `source.open_time`. */

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CandleRepository } from './candle.repository';
 import { CandleRollupRepository } from './candles/candle-rollup.repository';
+import { CandleRollupScheduler } from './candles/candle-rollup.scheduler';
 import { CandleRollupWriter } from './candles/candle-rollup.writer';
 import { DatabaseClient } from './database.client';
 import { TradeCopyWriter } from './trade-copy.writer';
@@ -11,5 +12,6 @@ import { TrackedSymbolRepository } from './tracked-symbol.repository';
 const providers = [DatabaseClient, TrackedSymbolRepository, TradeGapRepository, TradeCopyWriter, TradeRepository, CandleRepository, CandleRollupWriter, CandleRollupRepository];
 
 /** PostgreSQL access. Expects `AppConfig` to be provided globally by the application. */
-@Module({ providers, exports: providers })
+@Module({ providers: [...providers, CandleRollupScheduler], exports: providers })
 export class StorageModule {}
+

@@ -6,9 +6,9 @@ import { type AggTrade, type TradeRun, tradeRunsOf } from '@binance-rates/domain
  * write path never would.
  */
 export function tradeRunOf(trades: readonly AggTrade[]): TradeRun {
-  const runs = tradeRunsOf(trades);
-  if (runs.length !== 1) {
-    throw new Error(`tradeRunOf: the ${trades.length} trades make ${runs.length} runs, not one (a new symbol, a missing id or another number of decimals)`);
+  const [run, ...more] = tradeRunsOf(trades);
+  if (run === undefined || more.length > 0) {
+    throw new Error(`tradeRunOf: the ${trades.length} trades make ${more.length + (run ? 1 : 0)} runs, not one (a new symbol, a missing id or another number of decimals)`);
   }
-  return runs[0]!;
+  return run;
 }

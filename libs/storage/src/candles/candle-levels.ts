@@ -21,8 +21,9 @@ export const CANDLE_COLUMNS =
  * id, extremes, sums. Used by the rollup job and by reads, so both merge the same way.
  */
 export function mergedCandleColumns(source: string): string {
-  return `(array_agg(${source}.open ORDER BY ${source}.first_agg_id))[1] AS open, max(${source}.high) AS high, min(${source}.low) AS low,
-    (array_agg(${source}.close ORDER BY ${source}.last_agg_id DESC))[1] AS close, sum(${source}.volume) AS volume,
+  // The open of the least first id as the least of [first id, open] arrays: one pass, no sort per group.
+  return `(min(ARRAY[${source}.first_agg_id::numeric, ${source}.open]))[2] AS open, max(${source}.high) AS high, min(${source}.low) AS low,
+    (max(ARRAY[${source}.last_agg_id::numeric, ${source}.close]))[2] AS close, sum(${source}.volume) AS volume,
     sum(${source}.quote_volume) AS quote_volume, sum(${source}.taker_buy_volume) AS taker_buy_volume,
     sum(${source}.taker_buy_quote_volume) AS taker_buy_quote_volume, sum(${source}.trades)::bigint AS trades,
     sum(${source}.agg_trades)::bigint AS agg_trades, min(${source}.first_agg_id) AS first_agg_id, max(${source}.last_agg_id) AS last_agg_id`;

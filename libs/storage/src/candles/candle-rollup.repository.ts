@@ -43,7 +43,8 @@ export class CandleRollupRepository {
       const fromMs = state.rolled_at_ms === null ? 0 : state.rolled_at_ms - ROLLUP_LOOKBACK_MS;
       const written: Record<string, number> = {};
       for (let i = 1; i < CANDLE_LEVELS.length; i++) {
-        written[CANDLE_LEVELS[i]!.table] = await rollUpLevel(client, { source: CANDLE_LEVELS[i - 1]!, target: CANDLE_LEVELS[i]!, fromMs, pendingIds });
+        const target = CANDLE_LEVELS[i] as CandleLevel;
+        written[target.table] = await rollUpLevel(client, { source: CANDLE_LEVELS[i - 1] as CandleLevel, target, fromMs, pendingIds });
       }
       await client.query(`DELETE FROM candle_rollup_pending WHERE id = ANY($1::bigint[])`, [pendingIds]);
       await client.query(
