@@ -14,12 +14,14 @@ export abstract class AppConfig {
    * empty: those routes are open. Several allow a key to be rotated without downtime.
    */
   abstract readonly apiKeys: readonly string[];
-  /** Candles are aggregated in PostgreSQL when asked: bounded in time and in how many run at once. */
+  /** Candles are read from stored rollups when asked: bounded in time and in how many run at once. */
   abstract readonly candles: {
     /** A candles query still running after this long is cancelled (422: ask for a smaller window). */
     readonly timeoutMs: number;
     /** Candles queries one instance runs at once; up to 32 more wait, further ones get 503. */
     readonly concurrency: number;
+    /** Stored candles that opened longer ago than this are deleted; null keeps them forever. */
+    readonly retentionMs: number | null;
   };
   /**
    * Trade pages and gap lists are read from PostgreSQL when asked: bounded in how many run at once, so however many
