@@ -51,6 +51,7 @@ export class BinanceEmulator implements EmulatorControl {
       defaultTradesPerSecond: resolved.tradesPerSecondPerSymbol,
       historyLimit: resolved.historyLimitPerSymbol,
       seed: resolved.seed,
+      archiveTradesPerDay: resolved.archiveTradesPerDay,
       onTrade: (symbolMarket, trade, eventTime) => streams.publishTrade(symbolMarket, trade, eventTime),
       onBatchEnd: () => streams.flush(),
     });
