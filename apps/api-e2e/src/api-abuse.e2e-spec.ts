@@ -160,7 +160,7 @@ describe('binance-rates abuse limits over HTTP (built service + emulator + real 
     let stalled: Promise<Answer>[] = [];
     try {
       // A lock taken elsewhere holds the one read in PostgreSQL; the next 64 wait in the gate.
-      await locker.query('BEGIN; LOCK TABLE agg_trade IN ACCESS EXCLUSIVE MODE');
+      await locker.query('BEGIN; LOCK TABLE trade_run, trade_block IN ACCESS EXCLUSIVE MODE');
       stalled = Array.from({ length: 65 }, () => send('GET', '/api/currency/BTCUSDT/trades?limit=1', '127.0.0.6'));
       await sleep(1_000);
       const trades = await send('GET', '/api/currency/BTCUSDT/trades?limit=1', '127.0.0.6');

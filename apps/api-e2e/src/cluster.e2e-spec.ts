@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
+import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor, STORED_TRADE_IDS } from '@binance-rates/testing';
 import { ServiceProcess, startService } from './support/service-process';
 
 
@@ -80,7 +80,7 @@ describe('a cluster of instances (separate processes, shared PostgreSQL and Redi
         async () => {
           rows = (
             await client.query(
-              'SELECT symbol, count(*) AS count, min(trade_id) AS min, max(trade_id) AS max FROM agg_trade GROUP BY symbol',
+              `SELECT symbol, count(*) AS count, min(trade_id) AS min, max(trade_id) AS max FROM ${STORED_TRADE_IDS} AS stored GROUP BY symbol`,
             )
           ).rows;
           return symbols.every((symbol) => {

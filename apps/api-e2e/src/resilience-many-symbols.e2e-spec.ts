@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
+import { TestDatabase, cleanupRedisPrefix, createTestDatabase, testRedisPrefix, testRedisUrl, waitFor, STORED_TRADE_IDS } from '@binance-rates/testing';
 import { ServiceProcess, startService } from './support/service-process';
 import { serviceEnv } from './support/service-env';
 
@@ -39,7 +39,7 @@ describe('resilience with many symbols and with REST down (built service + emula
   }
 
   async function history(): Promise<HistoryRow[]> {
-    return (await sql.query<HistoryRow>('SELECT symbol, count(*) AS count, min(trade_id) AS min, max(trade_id) AS max FROM agg_trade GROUP BY symbol')).rows;
+    return (await sql.query<HistoryRow>(`SELECT symbol, count(*) AS count, min(trade_id) AS min, max(trade_id) AS max FROM ${STORED_TRADE_IDS} AS stored GROUP BY symbol`)).rows;
   }
 
   /** Every symbol stored up to the emulator's id of now, count == max - min + 1; returns ids missing (0 = none lost). */

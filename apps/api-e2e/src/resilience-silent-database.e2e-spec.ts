@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
+import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor, STORED_TRADE_IDS } from '@binance-rates/testing';
 import { ServiceProcess, startService } from './support/service-process';
 import { serviceEnv } from './support/service-env';
 
@@ -57,7 +57,7 @@ describe('PostgreSQL connections go silent (built service + emulator + real Post
 
   /** Read past the proxy. */
   async function storedSpans(): Promise<StoredSpan[]> {
-    return (await sql.query<StoredSpan>('SELECT symbol, count(*) AS count, min(trade_id) AS min, max(trade_id) AS max FROM agg_trade GROUP BY symbol')).rows;
+    return (await sql.query<StoredSpan>(`SELECT symbol, count(*) AS count, min(trade_id) AS min, max(trade_id) AS max FROM ${STORED_TRADE_IDS} AS stored GROUP BY symbol`)).rows;
   }
 
   /** Every symbol has a stored trade above the emulator's id at `ids`. */

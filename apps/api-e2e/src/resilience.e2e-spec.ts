@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
+import { TcpProxy, TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor, STORED_TRADE_IDS } from '@binance-rates/testing';
 import { ServiceProcess, startService } from './support/service-process';
 
 interface Currency {
@@ -110,7 +110,7 @@ class Scenario {
       !!row && Number(row.max) >= (targets.get(symbol) as number) && Number(row.count) === Number(row.max) - Number(row.min) + 1;
     await waitFor(
       async () => {
-        rows = (await this.sql.query('SELECT symbol, count(*) AS count, min(trade_id) AS min, max(trade_id) AS max FROM agg_trade GROUP BY symbol')).rows;
+        rows = (await this.sql.query(`SELECT symbol, count(*) AS count, min(trade_id) AS min, max(trade_id) AS max FROM ${STORED_TRADE_IDS} AS stored GROUP BY symbol`)).rows;
         return SYMBOLS.every((symbol) => complete(rows.find((row) => row.symbol === symbol), symbol));
       },
       { timeoutMs, intervalMs: 100, what: 'complete, contiguous history for every symbol' },
@@ -255,7 +255,7 @@ describe('self-healing stream, faults in sequence (built service + emulator + re
       const { rows } = await scenario.sql.query<{ added_at: Date }>('INSERT INTO tracked_symbol (symbol) VALUES ($1) RETURNING added_at', [symbol]);
       const addedAt = rows[0].added_at.getTime();
       const storedCount = async (): Promise<number> =>
-        Number((await scenario.sql.query('SELECT count(*) AS n FROM agg_trade WHERE symbol = $1', [symbol])).rows[0].n);
+        Number((await scenario.sql.query(`SELECT count(*) AS n FROM ${STORED_TRADE_IDS} AS stored WHERE symbol = $1`, [symbol])).rows[0].n);
       await waitFor(async () => (await storedCount()) >= 20, { timeoutMs: 10_000, intervalMs: 100, what: `live trades of ${symbol} stored` });
       await scenario.service?.stop('SIGKILL');
       const restartedAt = Date.now();
@@ -264,7 +264,7 @@ describe('self-healing stream, faults in sequence (built service + emulator + re
       let stored = { min: 0, max: 0, count: 0 };
       await waitFor(
         async () => {
-          const row = (await scenario.sql.query('SELECT min(trade_id) AS min, max(trade_id) AS max, count(*) AS count FROM agg_trade WHERE symbol = $1', [symbol])).rows[0];
+          const row = (await scenario.sql.query(`SELECT min(trade_id) AS min, max(trade_id) AS max, count(*) AS count FROM ${STORED_TRADE_IDS} AS stored WHERE symbol = $1`, [symbol])).rows[0];
           stored = { min: Number(row.min), max: Number(row.max), count: Number(row.count) };
           return stored.min <= (firstSinceAdded?.aggTradeId ?? 0) && stored.count === stored.max - stored.min + 1;
         },

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { BinanceEmulator, createDefaultMarket, startEmulator } from '@binance-rates/emulator';
-import { TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
+import { TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testRedisPrefix, testRedisUrl, waitFor, STORED_TRADE_IDS } from '@binance-rates/testing';
 import { ServiceProcess, startService } from './support/service-process';
 import { serviceEnv } from './support/service-env';
 
@@ -36,10 +36,10 @@ describe('REST trailing the stream (built service + emulator with REST lag + rea
 
   const lastIds = () => new Map(symbols.map((symbol) => [symbol, emulator.lastTradeId(symbol) as number]));
 
-  /** Trades of (from, to] per symbol not in agg_trade, and of those, the ones no open trade_gap covers. */
+  /** Trades of (from, to] per symbol not stored, and of those, the ones no open trade_gap covers. */
   async function missing(from: Map<string, number>, to: Map<string, number>): Promise<Figures> {
     const stored = await sql.query<{ symbol: string; trade_id: string }>(
-      `SELECT t.symbol, t.trade_id FROM agg_trade t
+      `SELECT t.symbol, t.trade_id FROM ${STORED_TRADE_IDS} AS t
          JOIN unnest($1::text[], $2::bigint[], $3::bigint[]) AS w(symbol, after_id, to_id) ON t.symbol = w.symbol
         WHERE t.trade_id > w.after_id AND t.trade_id <= w.to_id`,
       [symbols, symbols.map((symbol) => from.get(symbol)), symbols.map((symbol) => to.get(symbol))],
@@ -77,7 +77,7 @@ describe('REST trailing the stream (built service + emulator with REST lag + rea
       REST_WEIGHT_BUDGET_PER_MINUTE: '6000',
       LOG_LEVEL: 'warn',
     });
-    const storedOf = async () => (await sql.query('SELECT DISTINCT symbol FROM agg_trade')).rowCount;
+    const storedOf = async () => (await sql.query(`SELECT DISTINCT symbol FROM ${STORED_TRADE_IDS} AS stored`)).rowCount;
     await waitFor(async () => (await storedOf()) === SYMBOL_COUNT, { timeoutMs: 15_000, intervalMs: 100, what: 'every symbol storing live trades' });
   });
 

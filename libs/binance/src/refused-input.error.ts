@@ -1,5 +1,5 @@
 /**
- * Why input from Binance (or a row on its way to PostgreSQL) was quarantined instead of used. Metric label values,
+ * Why input from Binance (or a trade on its way to PostgreSQL) was quarantined instead of used. Metric label values,
  * so snake_case and stable.
  */
 export type QuarantineKind =
@@ -17,10 +17,8 @@ export type QuarantineKind =
   | 'page_not_ascending'
   /** A REST `aggTrades` page with more rows than asked, or ids or times outside the range asked for. */
   | 'page_outside_range'
-  /** A trade the COPY encoder cannot write (text it would corrupt, a number or time PostgreSQL cannot read). */
-  | 'not_storable'
-  /** A row PostgreSQL refused with a data error (SQLSTATE class 22), found by splitting its batch. */
-  | 'refused_by_postgres';
+  /** A trade the history batch cannot hold exactly (text that is not a decimal, a number or time beyond what it stores). */
+  | 'not_storable';
 
 /** Input refused as hostile or impossible; `kind` says why, for counting. Knows nothing of HTTP. */
 export class RefusedInputError extends Error {

@@ -99,6 +99,13 @@ export abstract class AppConfig {
     /** After handing a symbol over, keep streaming it this long so the new owner is live before we stop. */
     readonly handoverGraceMs: number;
   };
+  /** How the stored history ages. */
+  abstract readonly history: {
+    /** Trades older than this may be compacted from runs into blocks. */
+    readonly compactAfterMs: number;
+    /** Raw trades older than this are dropped, a whole month partition at a time; null keeps everything. */
+    readonly retentionMs: number | null;
+  };
   abstract readonly ingest: {
     /** How often the write pipeline flushes latest prices to Redis and history to PostgreSQL. */
     readonly flushIntervalMs: number;

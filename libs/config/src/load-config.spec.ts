@@ -23,6 +23,19 @@ describe('loadConfig', () => {
     });
   });
 
+  it('keeps history forever by default, compacts it after 15 minutes, and reads retention as a duration', () => {
+    expect(loadConfig({}, noDotEnv).history).toEqual({ compactAfterMs: 15 * 60_000, retentionMs: null });
+    expect(loadConfig({ HISTORY_RETENTION: '90d', HISTORY_COMPACT_AFTER_MS: '60000' }, noDotEnv).history).toEqual({
+      compactAfterMs: 60_000,
+      retentionMs: 90 * 86_400_000,
+    });
+    expect(loadConfig({ HISTORY_RETENTION: '2y' }, noDotEnv).history.retentionMs).toBe(2 * 365 * 86_400_000);
+    expect(loadConfig({ HISTORY_RETENTION: 'forever' }, noDotEnv).history.retentionMs).toBeNull();
+    for (const bad of ['90', '0d', '-1d', '1.5d', 'a year']) {
+      expect(() => loadConfig({ HISTORY_RETENTION: bad }, noDotEnv)).toThrow(/HISTORY_RETENTION: must be "forever" or a positive duration/);
+    }
+  });
+
   it('takes a shutdown timeout and refuses one that is not a positive number of milliseconds', () => {
     expect(loadConfig({ SHUTDOWN_TIMEOUT_MS: '4000' }, noDotEnv).shutdownTimeoutMs).toBe(4_000);
     expect(() => loadConfig({ SHUTDOWN_TIMEOUT_MS: '0' }, noDotEnv)).toThrow(/SHUTDOWN_TIMEOUT_MS: must be a positive integer/);

@@ -78,6 +78,21 @@ const nonNegativeInt = makeValidator<number>((input) => {
   return value;
 });
 
+const DURATION_UNITS_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 7 * 86_400_000, y: 365 * 86_400_000 };
+
+/** `forever`, or a whole number and a unit: `90d`, `12h`, `2y` (365 days), `1w`, `30m`, `10s`, `500ms`. */
+const retention = makeValidator<number | 'forever'>((input) => {
+  if (input.trim() === 'forever') {
+    return 'forever';
+  }
+  const match = /^(\d+)(ms|s|m|h|d|w|y)$/.exec(input.trim());
+  const value = match === null ? Number.NaN : Number(match[1]) * DURATION_UNITS_MS[match[2]];
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new EnvError(`must be "forever" or a positive duration such as 90d, 12h, 2y (y = 365 days), got "${input}"`);
+  }
+  return value;
+});
+
 /** A URL with one of `protocols`; `check` may add rules (and return the value to keep). */
 function urlValidator(protocols: string[], example: string, check: (url: URL, input: string) => string = (_, input) => input) {
   return makeValidator<string>((input) => {
@@ -148,6 +163,8 @@ const schema = {
   HISTORY_WRITERS: positiveInt({ default: 2 }),
   HISTORY_BATCH_SIZE: positiveInt({ default: 5_000 }),
   MAX_PENDING_TRADES: positiveInt({ default: 500_000 }),
+  HISTORY_COMPACT_AFTER_MS: positiveInt({ default: 15 * 60 * 1000 }),
+  HISTORY_RETENTION: retention({ default: 'forever' }),
   BACKFILL_WINDOW_MS: positiveInt({ default: 24 * 60 * 60 * 1000 }),
   BACKFILL_WAIT_FOR_REST_MS: positiveInt({ default: 10_000 }),
   PRICE_PUSH_INTERVAL_MS: positiveInt({ default: 100 }),
@@ -268,6 +285,7 @@ export function loadConfig(
       fairShareSlack: clean.FAIR_SHARE_SLACK,
       handoverGraceMs: clean.HANDOVER_GRACE_MS,
     }),
+    history: Object.freeze({ compactAfterMs: clean.HISTORY_COMPACT_AFTER_MS, retentionMs: clean.HISTORY_RETENTION === 'forever' ? null : clean.HISTORY_RETENTION }),
     ingest: Object.freeze({
       flushIntervalMs: clean.FLUSH_INTERVAL_MS,
       historyBatchSize: clean.HISTORY_BATCH_SIZE,

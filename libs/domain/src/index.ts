@@ -8,3 +8,6 @@ export * from './ownership-plan';
 export * from './settles-within';
 export * from './candle';
 export * from './trade-run';
+export * from './decimal-units';
+export * from './trade-run-batch';
+export * from './trade-run-ops';

@@ -4,7 +4,8 @@
  * compacted, one block of runs merged), so PostgreSQL pays per run instead of per trade.
  *
  * Prices and quantities are exact decimals held as integers: `priceUnits[i] × 10^-priceScale`. The scale is the
- * fewest decimals that hold every value of the run exactly (0.01-tick prices have scale 2 however Binance pads them),
+ * fewest decimals that hold every value of the run exactly (0.01-tick prices have scale 2 however Binance pads them;
+ * a slice keeps the scale of the run it was cut from),
  * so units stay small and their differences smaller; the text is rebuilt with `priceTextDecimals` decimals, the number
  * Binance printed (always 8 today), so every value reads back exactly as it arrived. A run never mixes two text
  * widths. The column arrays may be longer than `count`; only the first `count` entries belong to the run.

@@ -14,6 +14,7 @@ import { IngestionLifecycle } from './lifecycle/ingestion-lifecycle.service';
 import { IngestionProgress } from './lifecycle/ingestion-progress.service';
 import { StreamSupervisor } from './live/stream-supervisor.service';
 import { TrackedSymbolsService } from './tracking/tracked-symbols.service';
+import { HistoryMaintenance } from './write/history-maintenance.service';
 import { LatestPriceSeeder } from './write/latest-price-seeder';
 import { LatestPriceView } from './write/latest-price.view';
 import { WritePipeline } from './write/write-pipeline.service';
@@ -46,6 +47,7 @@ import { WritePipeline } from './write/write-pipeline.service';
     IngestionLifecycle,
     IngestionProgress,
     LatestPriceSeeder,
+    HistoryMaintenance,
     LatestPriceView,
     OwnershipCoordinator,
     StreamStatusView,

@@ -4,11 +4,11 @@ import { CandleRepository } from './candle.repository';
 import { DatabaseClient } from './database.client';
 import { StatementTimeoutError } from './statement-timeout.error';
 import { insert, openTradeHistory, seedLongHistory, T0, trade, type TradeHistoryDatabase } from './trade.fixtures';
-import { TradeCopyWriter } from './trade-copy.writer';
+import type { TradeHistoryWriter } from './history/trade-history.writer';
 
 describe('CandleRepository', () => {
   let client: DatabaseClient;
-  let writer: TradeCopyWriter;
+  let writer: TradeHistoryWriter;
   let repository: CandleRepository;
 
   let history: TradeHistoryDatabase;

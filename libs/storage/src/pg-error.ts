@@ -4,6 +4,8 @@ export const PgErrorCode = {
   deadlockDetected: '40P01',
   queryCanceled: '57014',
   duplicateDatabase: '42P04',
+  duplicateTable: '42P07',
+  lockNotAvailable: '55P03',
 } as const;
 
 /**

@@ -1,12 +1,25 @@
 import { Module } from '@nestjs/common';
 import { CandleRepository } from './candle.repository';
 import { DatabaseClient } from './database.client';
-import { TradeCopyWriter } from './trade-copy.writer';
+import { HistoryCompactor } from './history/history-compactor';
+import { LegacyHistoryConverter } from './history/legacy-history.converter';
+import { TradeBlockPartitions } from './history/trade-block-partitions';
+import { TradeHistoryWriter } from './history/trade-history.writer';
 import { TradeGapRepository } from './trade-gap.repository';
 import { TradeRepository } from './trade.repository';
 import { TrackedSymbolRepository } from './tracked-symbol.repository';
 
-const providers = [DatabaseClient, TrackedSymbolRepository, TradeGapRepository, TradeCopyWriter, TradeRepository, CandleRepository];
+const providers = [
+  DatabaseClient,
+  TrackedSymbolRepository,
+  TradeGapRepository,
+  TradeBlockPartitions,
+  TradeHistoryWriter,
+  HistoryCompactor,
+  LegacyHistoryConverter,
+  TradeRepository,
+  CandleRepository,
+];
 
 /** PostgreSQL access. Expects `AppConfig` to be provided globally by the application. */
 @Module({ providers, exports: providers })

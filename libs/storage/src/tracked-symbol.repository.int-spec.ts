@@ -1,4 +1,5 @@
-import { createTestDatabase, planNodesOf, sleep, testConfig, type TestDatabase } from '@binance-rates/testing';
+import { aggTrade, createTestDatabase, planNodesOf, sleep, testConfig, type TestDatabase } from '@binance-rates/testing';
+import { historyWriter, insert } from './trade.fixtures';
 import { DatabaseClient } from './database.client';
 import { TrackedSymbolRepository } from './tracked-symbol.repository';
 
@@ -74,12 +75,14 @@ describe('TrackedSymbolRepository', () => {
   });
 
   describe('trades since a symbol was added', () => {
-    const storeTrades = (symbol: string, ids: number[]) =>
-      client.pool.query(
-        `INSERT INTO agg_trade (symbol, trade_id, price, quantity, first_trade_id, last_trade_id, trade_time, is_buyer_maker)
-         SELECT $1, id, 1, 1, id, id, now(), false FROM unnest($2::bigint[]) AS id`,
-        [symbol, ids],
-      );
+    /** Stores the ids 25 at a time, the lower half as blocks and the rest as runs, the two forms history takes. */
+    const storeTrades = async (symbol: string, ids: number[]) => {
+      const trades = [...ids].sort((a, b) => a - b).map((tradeId) => aggTrade({ symbol, tradeId }));
+      const writer = historyWriter(client);
+      for (let from = 0; from < trades.length; from += 25) {
+        await insert(writer, trades.slice(from, from + 25), from < trades.length / 2 ? 'block' : 'run');
+      }
+    };
 
     it('lists recently added symbols not yet marked filled, with their oldest stored trade', async () => {
       await symbols.add('OLDUSDT');
@@ -120,7 +123,7 @@ describe('TrackedSymbolRepository', () => {
     it("finds a symbol's oldest stored trade along the primary key, never sorting its rows", async () => {
       await symbols.add('BTCUSDT');
       await storeTrades('BTCUSDT', Array.from({ length: 20_000 }, (_, index) => index + 1));
-      await client.pool.query('ANALYZE agg_trade');
+      await client.pool.query('ANALYZE trade_run; ANALYZE trade_block');
       const nodes = await planNodesOf(client.pool, () => symbols.sinceAddedUnfilled(['BTCUSDT'], new Date(0)));
       expect(nodes).not.toContain('Sort');
       await expect(symbols.sinceAddedUnfilled(['BTCUSDT'], new Date(0))).resolves.toEqual(

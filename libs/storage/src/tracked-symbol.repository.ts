@@ -90,7 +90,11 @@ export class TrackedSymbolRepository {
       `SELECT t.symbol, t.added_at, f.trade_id AS first_id
          FROM tracked_symbol t
          LEFT JOIN LATERAL (
-           SELECT trade_id::float8 AS trade_id FROM agg_trade WHERE agg_trade.symbol = t.symbol ORDER BY agg_trade.trade_id LIMIT 1
+           SELECT min(first_id)::float8 AS trade_id FROM (
+             (SELECT first_id FROM trade_run r WHERE r.symbol = t.symbol ORDER BY r.first_id LIMIT 1)
+             UNION ALL
+             (SELECT first_id FROM trade_block b WHERE b.symbol = t.symbol ORDER BY b.first_id LIMIT 1)
+           ) AS firsts
          ) AS f ON true
         WHERE t.symbol = ANY($1::text[]) AND t.removed_at IS NULL AND t.since_added_filled_at IS NULL AND t.added_at >= $2`,
       [symbols, addedSince],

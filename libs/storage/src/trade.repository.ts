@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { AggTrade } from '@binance-rates/domain';
+import { type AggTrade, type TradeRun, tradeAt } from '@binance-rates/domain';
+import { decodeRun } from './blocks/trade-run.codec';
 import { DatabaseClient } from './database.client';
-import { idBoundSearch } from './id-bound-search';
-import { epochMs, fromEpochMs } from './sql-time';
+import { historyRowsFrom, idBefore, type StoredHistoryRow } from './history/history-rows.query';
 
 export interface FindTradesParams {
   symbol: string;
@@ -24,99 +24,90 @@ export interface StoredTradePrice extends StoredTradePosition {
   price: string;
 }
 
-const TRADE_COLUMNS = `
-  symbol, trade_id::float8 AS trade_id, price::text AS price, quantity::text AS quantity,
-  first_trade_id::float8 AS first_trade_id, last_trade_id::float8 AS last_trade_id,
-  ${epochMs('trade_time')} AS trade_time, is_buyer_maker`;
-
-interface TradeRow {
-  symbol: string;
-  trade_id: number;
-  price: string;
-  quantity: string;
-  first_trade_id: number;
-  last_trade_id: number;
-  trade_time: number;
-  is_buyer_maker: boolean;
-}
-
 /**
- * Reads of the stored trade history (TradeCopyWriter writes it). Bigint ids are read back as float8, which is exact
- * below 2^53 (Binance ids are far below), and decimals as their exact stored text.
+ * Reads of the stored trade history (TradeHistoryWriter writes it): rows of runs and blocks are read in id order
+ * and decoded here. Runs and blocks never overlap, and a read never goes back to an id it passed, so no trade is
+ * returned twice.
  */
 @Injectable()
 export class TradeRepository {
   constructor(private readonly db: DatabaseClient) {}
 
   /**
-   * Time bounds are turned into id bounds first (see idBoundSearch), so every query walks the primary key from where
-   * its answer starts and stops where it ends; the time conditions stay as filters, so the answer is exact.
+   * Trades in id order from the highest of `fromId` and the first id at `startTime`, up to `endTime`. A time bound
+   * becomes an id to start from (trade time never decreases along a symbol's ids), so the read starts where its
+   * answer starts and stops where it ends, whatever the history's length.
    */
   async findTrades({ symbol, fromId, startTime, endTime, limit }: FindTradesParams): Promise<AggTrade[]> {
-    const values: unknown[] = [symbol];
-    const searches: string[] = [];
-    const where = ['symbol = $1'];
-    if (fromId !== undefined) {
-      values.push(fromId);
-      where.push(`trade_id >= $${values.length}`);
-    }
-    if (startTime !== undefined) {
-      values.push(startTime);
-      const time = fromEpochMs(`$${values.length}`);
-      searches.push(idBoundSearch('start_bound', '<', time));
-      where.push(`trade_id >= (SELECT max(lo) FROM start_bound)`, `trade_time >= ${time}`);
-    }
-    if (endTime !== undefined) {
-      values.push(endTime);
-      const time = fromEpochMs(`$${values.length}`);
-      searches.push(idBoundSearch('end_bound', '<=', time));
-      where.push(`trade_id < (SELECT max(lo) FROM end_bound)`, `trade_time <= ${time}`);
-    }
-    values.push(limit);
-    const withClause = searches.length > 0 ? `WITH RECURSIVE ${searches.join(', ')} ` : '';
-    const { rows } = await this.db.query<TradeRow>(
-      `${withClause}SELECT ${TRADE_COLUMNS} FROM agg_trade WHERE ${where.join(' AND ')} ORDER BY agg_trade.trade_id LIMIT $${values.length}`,
-      values,
-    );
-    return rows.map(mapTrade);
+    return this.db.withClient(async (client) => {
+      let next = Math.max(fromId ?? 0, startTime === undefined ? 0 : await idBefore(client, symbol, startTime));
+      const found: AggTrade[] = [];
+      for (;;) {
+        const rows = await historyRowsFrom(client, symbol, next, limit);
+        for (const row of rows) {
+          const run = decodeRow(symbol, row);
+          for (let index = Math.max(0, next - run.firstId); index < run.count; index += 1) {
+            const time = run.time[index];
+            if (endTime !== undefined && time > endTime) {
+              return found;
+            }
+            if (startTime === undefined || time >= startTime) {
+              found.push(tradeAt(run, index));
+              if (found.length === limit) {
+                return found;
+              }
+            }
+          }
+          next = Math.max(next, row.last_id + 1);
+        }
+        if (rows.length <= limit) {
+          return found;
+        }
+      }
+    });
   }
 
   /** The newest stored trade per symbol; symbols with no history are absent from the map. */
   async lastStoredTrades(symbols: readonly string[]): Promise<Map<string, StoredTradePosition>> {
-    const rows = await this.newestRows(symbols, '');
-    return new Map(rows.map((row) => [row.symbol, { tradeId: row.trade_id, tradeTime: row.trade_time }]));
+    const newest = await this.newestTrades(symbols);
+    return new Map([...newest].map(([symbol, trade]) => [symbol, { tradeId: trade.tradeId, tradeTime: trade.tradeTime }]));
   }
 
   /** The newest stored trade per symbol with its price, e.g. to seed the latest prices; symbols with no history are absent. */
   async lastStoredPrices(symbols: readonly string[]): Promise<Map<string, StoredTradePrice>> {
-    const rows = await this.newestRows(symbols, ', price::text AS price');
-    return new Map(rows.map((row) => [row.symbol, { tradeId: row.trade_id, tradeTime: row.trade_time, price: row.price }]));
+    const newest = await this.newestTrades(symbols);
+    return new Map([...newest].map(([symbol, trade]) => [symbol, { tradeId: trade.tradeId, tradeTime: trade.tradeTime, price: trade.price }]));
   }
 
-  /** One row per symbol with history, read backwards along the primary key: one index probe per symbol. */
-  private async newestRows(symbols: readonly string[], extraColumns: string) {
-    const { rows } = await this.db.query<{ symbol: string; trade_id: number; trade_time: number; price: string }>(
-      `SELECT s.symbol, t.*
+  /** The newest row per symbol from either table, its last trade decoded: two index probes per symbol. */
+  private async newestTrades(symbols: readonly string[]): Promise<Map<string, AggTrade>> {
+    const { rows } = await this.db.query<StoredHistoryRow & { symbol: string }>(
+      `SELECT s.symbol, n.first_id::float8 AS first_id, n.last_id::float8 AS last_id, n.payload
        FROM unnest($1::text[]) AS s(symbol)
        CROSS JOIN LATERAL (
-         SELECT trade_id::float8 AS trade_id, ${epochMs('trade_time')} AS trade_time${extraColumns}
-         FROM agg_trade WHERE agg_trade.symbol = s.symbol ORDER BY agg_trade.trade_id DESC LIMIT 1
-       ) AS t`,
+         (SELECT first_id, last_id, payload FROM trade_run r WHERE r.symbol = s.symbol ORDER BY r.first_id DESC LIMIT 1)
+         UNION ALL
+         (SELECT first_id, last_id, payload FROM trade_block b WHERE b.symbol = s.symbol ORDER BY b.first_id DESC LIMIT 1)
+       ) AS n`,
       [symbols],
     );
-    return rows;
+    // Up to two candidates per symbol, the newest run and the newest block: the later one holds the newest trade.
+    const newest = new Map<string, StoredHistoryRow & { symbol: string }>();
+    for (const row of rows) {
+      const other = newest.get(row.symbol);
+      if (other === undefined || row.first_id > other.first_id) {
+        newest.set(row.symbol, row);
+      }
+    }
+    return new Map(
+      [...newest.values()].map((row) => {
+        const run = decodeRow(row.symbol, row);
+        return [row.symbol, tradeAt(run, run.count - 1)];
+      }),
+    );
   }
 }
 
-function mapTrade(row: TradeRow): AggTrade {
-  return {
-    symbol: row.symbol,
-    tradeId: row.trade_id,
-    price: row.price,
-    quantity: row.quantity,
-    firstTradeId: row.first_trade_id,
-    lastTradeId: row.last_trade_id,
-    tradeTime: row.trade_time,
-    isBuyerMaker: row.is_buyer_maker,
-  };
+function decodeRow(symbol: string, row: StoredHistoryRow): TradeRun {
+  return decodeRun(row.payload, symbol, row.first_id);
 }

@@ -1,5 +1,7 @@
 export * from './agg-trade.factory';
+export * from './market-like-trades';
 export * from './query-plan';
+export * from './stored-trades';
 export * from './tcp-proxy';
 export * from './test-config';
 export * from './test-database';

@@ -1,10 +1,10 @@
 import { AppConfig } from '@binance-rates/config';
-import { TradeSequencer } from '@binance-rates/domain';
+import { TradeRun, TradeSequencer } from '@binance-rates/domain';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { DatabaseClient, TrackedSymbolRepository, TradeCopyWriter, TradeGapRepository } from '@binance-rates/storage';
-import { TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testConfig, testRedisPrefix, testRedisUrl, waitFor } from '@binance-rates/testing';
+import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRepository, TradeHistoryWriter } from '@binance-rates/storage';
+import { TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testConfig, testRedisPrefix, testRedisUrl, waitFor, STORED_TRADE_IDS } from '@binance-rates/testing';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { LatestPriceView } from '../write/latest-price.view';
 import { WritePipeline } from '../write/write-pipeline.service';
@@ -27,7 +27,7 @@ interface GapRow {
 }
 
 /** A history writer that holds every write until `release()`: storage that has fallen behind. */
-class HeldTradeWriter extends TradeCopyWriter {
+class HeldTradeWriter extends TradeHistoryWriter {
   private released!: () => void;
   private readonly releasing = new Promise<void>((resolve) => (this.released = resolve));
 
@@ -35,9 +35,9 @@ class HeldTradeWriter extends TradeCopyWriter {
     this.released();
   }
 
-  override async insertCopyRows(payload: Buffer, rows: number): Promise<number> {
+  override async store(runs: readonly TradeRun[]): Promise<number> {
     await this.releasing;
-    return super.insertCopyRows(payload, rows);
+    return super.store(runs);
   }
 }
 
@@ -82,7 +82,7 @@ describe('BackfillRunner with a fill that ends short of its target (emulator RES
   });
 
   /** A started backfill that waits up to `waitForRestMs` for REST to reach a fill's target, filling its own pipeline. */
-  function newBackfill({ waitForRestMs, maxPendingTrades = 100_000, writer = new TradeCopyWriter(db) }: { waitForRestMs: number; maxPendingTrades?: number; writer?: TradeCopyWriter }): Backfill {
+  function newBackfill({ waitForRestMs, maxPendingTrades = 100_000, writer = new TradeHistoryWriter(db, new TradeBlockPartitions(db)) }: { waitForRestMs: number; maxPendingTrades?: number; writer?: TradeHistoryWriter }): Backfill {
     const config: AppConfig = testConfig({
       database: { url: database.url, poolSize: 4 },
       redis: { keyPrefix: prefix },
@@ -106,7 +106,7 @@ describe('BackfillRunner with a fill that ends short of its target (emulator RES
   }
 
   async function storedIds(symbol: string): Promise<number[]> {
-    const { rows } = await db.pool.query('SELECT trade_id FROM agg_trade WHERE symbol = $1 ORDER BY trade_id', [symbol]);
+    const { rows } = await db.pool.query(`SELECT trade_id FROM ${STORED_TRADE_IDS} AS stored WHERE symbol = $1 ORDER BY trade_id`, [symbol]);
     return rows.map((row: { trade_id: string }) => Number(row.trade_id));
   }
 
@@ -180,7 +180,7 @@ describe('BackfillRunner with a fill that ends short of its target (emulator RES
     emulator.setRestLag(0);
     const emitted = emulator.emitTrades('XRPUSDT', 300);
     const [first, last] = [emitted[0].aggTradeId, emitted[emitted.length - 1].aggTradeId];
-    const writer = new HeldTradeWriter(db);
+    const writer = new HeldTradeWriter(db, new TradeBlockPartitions(db));
     const backfill = newBackfill({ waitForRestMs: 5_000, maxPendingTrades: 100, writer });
     backfill.queue.push({ kind: 'range', symbol: 'XRPUSDT', fromId: first, toId: last, reason: 'test: storage behind' });
     await waitFor(() => backfill.pipeline.stats().shedTrades > 0, { what: 'trades shed', timeoutMs: 5_000, intervalMs: 10 });

@@ -3,7 +3,7 @@ import { TradeSequencer } from '@binance-rates/domain';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { DatabaseClient, TrackedSymbolRepository, TradeCopyWriter, TradeGapRecord, TradeGapRepository } from '@binance-rates/storage';
+import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRecord, TradeGapRepository, TradeHistoryWriter } from '@binance-rates/storage';
 import {
   TcpProxy,
   TestDatabase,
@@ -14,6 +14,7 @@ import {
   testRedisPrefix,
   testRedisUrl,
   waitFor,
+  STORED_TRADE_IDS,
 } from '@binance-rates/testing';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { LatestPriceView } from '../write/latest-price.view';
@@ -99,7 +100,7 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
     const ledger = new GapLedger(gapRepository, tracked);
     const queue = new BackfillQueue(ledger);
     const filled = ownPipeline
-      ? new WritePipeline(config, prices, new TradeCopyWriter(db), new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService), ledger, queue)
+      ? new WritePipeline(config, prices, new TradeHistoryWriter(db, new TradeBlockPartitions(db)), new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService), ledger, queue)
       : pipeline;
     const trackedList = { isActive: () => wanted } as unknown as TrackedSymbolsService;
     const runnerConfig = testConfig({ ...config, ingest: { ...config.ingest, backfillWaitForRestMs: waitForRestMs } });
@@ -143,7 +144,7 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
   }
 
   async function storedIds(symbol: string): Promise<number[]> {
-    const { rows } = await db.pool.query('SELECT trade_id FROM agg_trade WHERE symbol = $1 ORDER BY trade_id', [symbol]);
+    const { rows } = await db.pool.query(`SELECT trade_id FROM ${STORED_TRADE_IDS} AS stored WHERE symbol = $1 ORDER BY trade_id`, [symbol]);
     return rows.map((row: { trade_id: string }) => Number(row.trade_id));
   }
 

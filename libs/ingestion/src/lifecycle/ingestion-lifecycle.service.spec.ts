@@ -4,6 +4,7 @@ import { BackfillRunner } from '../gaps/backfill-runner.service';
 import { GapLedger } from '../gaps/gap-ledger.service';
 import { StreamSupervisor } from '../live/stream-supervisor.service';
 import { TrackedSymbolsListener, TrackedSymbolsService } from '../tracking/tracked-symbols.service';
+import { HistoryMaintenance } from '../write/history-maintenance.service';
 import { LatestPriceSeeder } from '../write/latest-price-seeder';
 import { LatestPriceView } from '../write/latest-price.view';
 import { WritePipeline } from '../write/write-pipeline.service';
@@ -41,6 +42,7 @@ function parts({ drainHangs = false } = {}) {
   };
   const seeder = { start: log('seeder.start'), stop: log('seeder.stop') };
   const ledger = { handOver: async () => void calls.push('ledger.handOver') };
+  const maintenance = { start: log('maintenance.start'), stop: async () => void calls.push('maintenance.stop') };
   const lifecycle = new IngestionLifecycle(
     testConfig({ shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS }),
     tracked as unknown as TrackedSymbolsService,
@@ -51,6 +53,7 @@ function parts({ drainHangs = false } = {}) {
     pipeline as unknown as WritePipeline,
     ledger as unknown as GapLedger,
     seeder as unknown as LatestPriceSeeder,
+    maintenance as unknown as HistoryMaintenance,
   );
   return { lifecycle, calls, change: (added: string[], removed: string[]) => listener?.({ added, removed }) };
 }
@@ -61,7 +64,7 @@ describe('IngestionLifecycle', () => {
   it('starts the parts in order, the first ownership round last, and routes tracked-list changes to the view and the coordinator', async () => {
     const { lifecycle, calls, change } = parts();
     await lifecycle.onApplicationBootstrap();
-    expect(calls).toEqual(['view.start', 'supervisor.start', 'runner.start', 'tracked.start', 'seeder.start', 'coordinator.start']);
+    expect(calls).toEqual(['view.start', 'supervisor.start', 'runner.start', 'tracked.start', 'seeder.start', 'maintenance.start', 'coordinator.start']);
     calls.length = 0;
     change(['BTCUSDT'], []);
     expect(calls).toEqual(['view.applyChange', 'coordinator.applyChange']);
@@ -84,6 +87,7 @@ describe('IngestionLifecycle', () => {
       'view.stop',
       'seeder.stop',
       'supervisor.stop',
+      'maintenance.stop',
       'runner.stop',
       `pipeline.drain(${SHUTDOWN_TIMEOUT_MS * SHUTDOWN_BUDGET.drain})`,
       'pipeline.stop',

@@ -5,6 +5,7 @@ import { GapLedger } from '../gaps/gap-ledger.service';
 import { BackfillRunner } from '../gaps/backfill-runner.service';
 import { StreamSupervisor } from '../live/stream-supervisor.service';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
+import { HistoryMaintenance } from '../write/history-maintenance.service';
 import { LatestPriceSeeder } from '../write/latest-price-seeder';
 import { LatestPriceView } from '../write/latest-price.view';
 import { WritePipeline } from '../write/write-pipeline.service';
@@ -29,7 +30,7 @@ export const SHUTDOWN_BUDGET = {
 
 /**
  * The one owner of the ingestion's start and stop. Start: the price view, the stream supervisor, the backfill runner,
- * the tracked list, the latest-price seeder, then the first ownership round (which starts streaming). Stop: the reverse, each step bounded
+ * the tracked list, the latest-price seeder, the history maintenance, then the first ownership round (which starts streaming). Stop: the reverse, each step bounded
  * by its share of SHUTDOWN_TIMEOUT_MS (`SHUTDOWN_BUDGET`). It also routes changes of the tracked list to the parts
  * that follow them.
  */
@@ -47,6 +48,7 @@ export class IngestionLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly pipeline: WritePipeline,
     private readonly ledger: GapLedger,
     private readonly seeder: LatestPriceSeeder,
+    private readonly maintenance: HistoryMaintenance,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -62,6 +64,7 @@ export class IngestionLifecycle implements OnApplicationBootstrap, BeforeApplica
     this.runner.start();
     await this.tracked.start().catch((error: Error) => this.logger.error(`tracked list not loaded yet: ${error.message}`));
     this.seeder.start();
+    this.maintenance.start();
     await this.coordinator.start();
   }
 
@@ -82,6 +85,8 @@ export class IngestionLifecycle implements OnApplicationBootstrap, BeforeApplica
           this.view.stop();
           this.seeder.stop();
           this.supervisor.stop();
+          // Not awaited: a compaction step cut off by the closing pool rolls back and is done again by someone else.
+          void this.maintenance.stop();
         },
       },
       { name: 'stop the backfill at its next page', share: SHUTDOWN_BUDGET.backfill, run: () => this.runner.stop() },

@@ -1,18 +1,12 @@
+import { type TradeRun, lastIdOf } from '@binance-rates/domain';
 import { aggTrade } from '@binance-rates/testing';
 import { HistoryLane, HistoryLaneOptions } from './history-lane';
 
 const FLUSH_INTERVAL_MS = 1_000;
 
-/** `SYMBOL#id` of each COPY row in a payload, in order. */
-function rowsOf(payload: Buffer): string[] {
-  return payload
-    .toString('latin1')
-    .split('\n')
-    .filter((row) => row !== '')
-    .map((row) => {
-      const [symbol, tradeId] = row.split('\t');
-      return `${symbol}#${tradeId}`;
-    });
+/** `SYMBOL#id` of each trade of the runs, in order. */
+function rowsOf(runs: readonly TradeRun[]): string[] {
+  return runs.flatMap((run) => Array.from({ length: lastIdOf(run) - run.firstId + 1 }, (_, i) => `${run.symbol}#${run.firstId + i}`));
 }
 
 /** A lane whose inserts are recorded (and fail while `failing` says so), with no database behind it. */
@@ -24,8 +18,8 @@ function laneWith(overrides: Partial<HistoryLaneOptions> = {}) {
   const lane = new HistoryLane({
     batchSize: 3,
     flushIntervalMs: FLUSH_INTERVAL_MS,
-    insert: (payload, count) => {
-      inserts.push({ rows: rowsOf(payload), count, at: Date.now() });
+    insert: (runs) => {
+      inserts.push({ rows: rowsOf(runs), count: runs.reduce((sum, run) => sum + run.count, 0), at: Date.now() });
       if (state.failing > 0) {
         state.failing -= 1;
         return Promise.reject(new Error('connection refused'));
@@ -170,43 +164,6 @@ describe('HistoryLane', () => {
     expect(inserts).toEqual([{ rows: ['BTCUSDT#1', 'BTCUSDT#2', 'BTCUSDT#3'], count: 3, at: 0 }]);
     expect(stored).toEqual([3]);
     await expect(lane.whenStored()).resolves.toBe(true);
-  });
-
-  it('splits a batch PostgreSQL refuses for a data error, stores the other rows and quarantines the bad one', async () => {
-    const attempts: string[][] = [];
-    const quarantined: string[] = [];
-    const stored: number[] = [];
-    let failures = 0;
-    const lane = new HistoryLane({
-      batchSize: 4,
-      flushIntervalMs: FLUSH_INTERVAL_MS,
-      insert: (payload) => {
-        const rows = rowsOf(payload);
-        attempts.push(rows);
-        return rows.includes('BTCUSDT#3')
-          ? Promise.reject(Object.assign(new Error('date/time field value out of range'), { code: '22008' }))
-          : Promise.resolve();
-      },
-      onStored: (count) => stored.push(count),
-      onFailure: () => (failures += 1),
-      gate: () => null,
-      heldBack: () => new Set(),
-      quarantine: (row) => {
-        quarantined.push(`${row.symbol}#${row.tradeId} ${row.error.message}`);
-        return Promise.resolve();
-      },
-    });
-    pushAll(lane, [1, 2, 3, 4]);
-    await jest.advanceTimersByTimeAsync(0);
-    expect(quarantined).toEqual(['BTCUSDT#3 date/time field value out of range']);
-    expect(stored.reduce((sum, count) => sum + count, 0)).toBe(3);
-    expect(attempts.filter((rows) => !rows.includes('BTCUSDT#3')).flat()).toEqual(['BTCUSDT#1', 'BTCUSDT#2', 'BTCUSDT#4']);
-    expect(failures).toBe(0);
-    await expect(lane.whenStored()).resolves.toBe(true);
-    // The lane keeps flowing.
-    pushAll(lane, [5, 6, 7, 8]);
-    await jest.advanceTimersByTimeAsync(0);
-    expect(attempts[attempts.length - 1]).toEqual(['BTCUSDT#5', 'BTCUSDT#6', 'BTCUSDT#7', 'BTCUSDT#8']);
   });
 
   it('holds back the rows of a symbol whose found range is not recorded yet, and writes the others', async () => {

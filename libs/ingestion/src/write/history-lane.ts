@@ -1,39 +1,26 @@
 import { Logger } from '@nestjs/common';
-import { AggTrade, LoopProgress } from '@binance-rates/domain';
-import {
-  SealedTradeRows,
-  TradeCopyBatch,
-  TradeCopyRow,
-  halveSealedRows,
-  holdsAnyOf,
-  isPgDataError,
-  partitionSealedRows,
-  readSealedRow,
-} from '@binance-rates/storage';
+import { AggTrade, LoopProgress, TradeRun, TradeRunBatch } from '@binance-rates/domain';
 import { HeldSymbols } from '../gaps/held-ranges';
 import { RetryingFlush } from './retrying-flush';
 
-/** A row PostgreSQL refused with a data error, alone in its batch by then. */
-export interface RefusedTradeRow extends TradeCopyRow {
-  error: Error;
+/** A sealed batch: runs in `COLLATE "C"` symbol order and how many trades they hold. */
+interface SealedRuns {
+  runs: TradeRun[];
+  rows: number;
 }
 
 export interface HistoryLaneOptions {
   batchSize: number;
   flushIntervalMs: number;
-  insert: (payload: Buffer, rows: number) => Promise<unknown>;
-  /** A batch is written: `stored` rows are in PostgreSQL, `quarantined` were refused for good (see `quarantine`). */
-  onStored: (stored: number, quarantined: number) => void;
+  /** Stores the runs (TradeHistoryWriter.store): each trade once, however often it is written. */
+  insert: (runs: readonly TradeRun[]) => Promise<unknown>;
+  /** A batch is written: its `stored` trades are in PostgreSQL. */
+  onStored: (stored: number) => void;
   onFailure: () => void;
   /** When it returns a promise, the next batch is written only after it settles. */
   gate: () => Promise<unknown> | null;
   /** Symbols none of whose rows may be written yet (a range of theirs is not recorded); none when left out. */
   heldBack?: () => HeldSymbols;
-  /**
-   * Records a row PostgreSQL refused for a data error, before anything after it in its batch is written; the batch is
-   * retried when it rejects. Without one, such a batch is retried like any failed write.
-   */
-  quarantine?: (row: RefusedTradeRow) => Promise<void>;
 }
 
 const NOTHING_HELD: HeldSymbols = new Set<string>();
@@ -45,30 +32,27 @@ const NOTHING_HELD: HeldSymbols = new Set<string>();
 const WRITE_WITHIN_MS = 5_000;
 
 /**
- * One writer of history to PostgreSQL: trades are encoded into COPY rows as they arrive (the backlog is bytes, not
- * objects the garbage collector would have to trace and promote), sealed into batches of at most `batchSize` rows
- * (taking a batch is O(1), however long the backlog), written through a retrying flush. Several lanes, each owning
- * a share of the symbols, write in parallel.
+ * One writer of history to PostgreSQL: trades go into columns of numbers as they arrive (the backlog is typed
+ * arrays, not objects the garbage collector would have to trace and promote), sealed into batches of runs of at most
+ * `batchSize` trades (taking a batch is O(1), however long the backlog), written through a retrying flush. Several
+ * lanes, each owning a share of the symbols, write in parallel.
  *
- * Two things never stall a lane. The rows of a held-back symbol are split off a batch and kept aside until its range
- * is recorded, while the rest is written (checked per batch, and only while some symbol is held). A batch PostgreSQL
- * refuses for a data error (SQLSTATE class 22), which no retry would cure, is halved until the refused rows are alone;
- * each is quarantined and the others stored.
+ * A held-back symbol never stalls a lane: its runs are split off a batch and kept aside until its range is recorded,
+ * while the rest is written (checked per batch, and only while some symbol is held). Values PostgreSQL could refuse
+ * are refused earlier, by TradeRunBatch when a trade is pushed, so a batch never fails for its data.
  */
 export class HistoryLane {
   private readonly logger = new Logger(HistoryLane.name);
-  private readonly open = new TradeCopyBatch();
-  private readonly sealed: SealedTradeRows[] = [];
+  private readonly open = new TradeRunBatch();
+  private readonly sealed: SealedRuns[] = [];
   private pendingCount = 0;
   /** Trades pushed and trades stored since the lane began; batches are stored in push order. */
   private pushedCount = 0;
   private storedCount = 0;
   private readonly storedWaiters: Array<{ upTo: number; settle: (stored: boolean) => void }> = [];
-  /** Rows split off batches while their symbols were held back, with those symbols; still pending. */
-  private readonly heldRows: Array<{ rows: SealedTradeRows; symbols: readonly string[] }> = [];
-  /** Rows of the batch being written that were quarantined, reported when the batch is done. */
-  private quarantinedInWrite = 0;
-  private readonly flusher: RetryingFlush<SealedTradeRows>;
+  /** Runs split off batches while their symbols were held back, with those symbols; still pending. */
+  private readonly heldRows: Array<{ rows: SealedRuns; symbols: readonly string[] }> = [];
+  private readonly flusher: RetryingFlush<SealedRuns>;
   private stopped = false;
 
   constructor(private readonly options: HistoryLaneOptions) {
@@ -111,7 +95,7 @@ export class HistoryLane {
     return this.flusher.progress(WRITE_WITHIN_MS);
   }
 
-  /** Throws a RangeError, leaving the lane as it was, for a trade that cannot be stored (see TradeCopyBatch). */
+  /** Throws a RangeError, leaving the lane as it was, for a trade that cannot be stored (see TradeRunBatch). */
   push(trade: AggTrade): void {
     this.open.append(trade);
     this.pendingCount += 1;
@@ -148,7 +132,7 @@ export class HistoryLane {
     }
   }
 
-  private take(): SealedTradeRows | null {
+  private take(): SealedRuns | null {
     const released = this.heldRows.length === 0 ? null : this.takeReleased();
     if (released !== null) {
       return released;
@@ -169,14 +153,14 @@ export class HistoryLane {
   }
 
   /** Held rows whose symbols are no longer held back, as a batch; null while every one still is. */
-  private takeReleased(): SealedTradeRows | null {
+  private takeReleased(): SealedRuns | null {
     const held = this.options.heldBack?.() ?? NOTHING_HELD;
     for (let index = 0; index < this.heldRows.length; index += 1) {
       const part = this.heldRows[index];
       if (part.symbols.every((symbol) => held.has(symbol))) {
         continue;
       }
-      const split = partitionSealedRows(part.rows, held);
+      const split = partitionRuns(part.rows, held);
       if (split.held.rows > 0) {
         this.heldRows[index] = { rows: split.held, symbols: split.heldSymbols };
       } else {
@@ -192,47 +176,23 @@ export class HistoryLane {
    * Writes `batch` after splitting off the rows of held-back symbols (kept aside, still pending); the batch is left
    * holding what was written, which is what `stored` then counts.
    */
-  private async write(batch: SealedTradeRows): Promise<void> {
-    this.quarantinedInWrite = 0;
+  private async write(batch: SealedRuns): Promise<void> {
     const held = this.options.heldBack?.() ?? NOTHING_HELD;
-    if (held.size > 0 && holdsAnyOf(batch, held)) {
-      const split = partitionSealedRows(batch, held);
+    if (held.size > 0 && batch.runs.some((run) => held.has(run.symbol))) {
+      const split = partitionRuns(batch, held);
       this.heldRows.push({ rows: split.held, symbols: split.heldSymbols });
       this.pendingCount += split.held.rows;
-      batch.payload = split.free.payload;
+      batch.runs = split.free.runs;
       batch.rows = split.free.rows;
       if (batch.rows === 0) {
         return;
       }
     }
-    await this.insertQuarantiningRefused(batch);
+    await this.options.insert(batch.runs);
   }
 
-  /**
-   * Inserts the rows; when PostgreSQL refuses them for a data error, inserts each half the same way, in order, so a
-   * refused row is quarantined (and its gap recorded) before any row after it is written.
-   */
-  private async insertQuarantiningRefused(batch: SealedTradeRows): Promise<void> {
-    try {
-      await this.options.insert(batch.payload, batch.rows);
-    } catch (error) {
-      if (this.options.quarantine === undefined || !isPgDataError(error)) {
-        throw error;
-      }
-      if (batch.rows === 1) {
-        await this.options.quarantine({ ...readSealedRow(batch), error: error as Error });
-        this.quarantinedInWrite += 1;
-        return;
-      }
-      const [first, second] = halveSealedRows(batch);
-      await this.insertQuarantiningRefused(first);
-      await this.insertQuarantiningRefused(second);
-    }
-  }
-
-  private stored(batch: SealedTradeRows): void {
-    this.options.onStored(batch.rows - this.quarantinedInWrite, this.quarantinedInWrite);
-    this.quarantinedInWrite = 0;
+  private stored(batch: SealedRuns): void {
+    this.options.onStored(batch.rows);
     this.storedCount += batch.rows;
     while (this.storedWaiters.length > 0 && this.storedWaiters[0].upTo <= this.storedCount) {
       this.storedWaiters.shift()?.settle(true);
@@ -241,7 +201,22 @@ export class HistoryLane {
 
   private sealOpen(): void {
     if (this.open.count > 0) {
-      this.sealed.push(this.open.seal());
+      const rows = this.open.count;
+      this.sealed.push({ runs: this.open.seal(), rows });
     }
   }
+}
+
+/** The runs of the symbols in `held` and the others, each a batch of its own, and which symbols the held ones are of. */
+function partitionRuns(batch: SealedRuns, held: HeldSymbols): { held: SealedRuns; free: SealedRuns; heldSymbols: string[] } {
+  const parts = { held: { runs: [] as TradeRun[], rows: 0 }, free: { runs: [] as TradeRun[], rows: 0 } };
+  const heldSymbols = new Set<string>();
+  for (const run of batch.runs) {
+    const isHeld = held.has(run.symbol);
+    const part = isHeld ? parts.held : parts.free;
+    if (isHeld) heldSymbols.add(run.symbol);
+    part.runs.push(run);
+    part.rows += run.count;
+  }
+  return { held: parts.held, free: parts.free, heldSymbols: [...heldSymbols] };
 }

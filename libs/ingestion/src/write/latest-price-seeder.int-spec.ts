@@ -1,6 +1,6 @@
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
-import { AggTrade, LatestPrice } from '@binance-rates/domain';
-import { DatabaseClient, TrackedSymbolRepository, TradeCopyBatch, TradeCopyWriter, TradeRepository } from '@binance-rates/storage';
+import { AggTrade, LatestPrice, TradeRunBatch } from '@binance-rates/domain';
+import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeHistoryWriter, TradeRepository } from '@binance-rates/storage';
 import {
   TestDatabase,
   aggTrade,
@@ -35,10 +35,9 @@ describe('LatestPriceSeeder (real PostgreSQL and Redis)', () => {
   let seeder: LatestPriceSeeder;
 
   async function store(trades: readonly AggTrade[]): Promise<void> {
-    const batch = new TradeCopyBatch();
+    const batch = new TradeRunBatch();
     for (const each of trades) batch.append(each);
-    const { payload, rows } = batch.seal();
-    await new TradeCopyWriter(db).insertCopyRows(payload, rows);
+    await new TradeHistoryWriter(db, new TradeBlockPartitions(db)).store(batch.seal());
   }
 
   async function latestId(symbol: string): Promise<number | null> {

@@ -2,7 +2,7 @@ import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { AggTrade, LatestPrice, TradeSequencer } from '@binance-rates/domain';
 import { BinanceRestClient, InputQuarantine } from '@binance-rates/binance';
-import { DatabaseClient, FoundTradeGap, TrackedSymbolRepository, TradeCopyWriter, TradeGapRepository } from '@binance-rates/storage';
+import { DatabaseClient, FoundTradeGap, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRepository, TradeHistoryWriter } from '@binance-rates/storage';
 import {
   TcpProxy,
   TestDatabase,
@@ -14,6 +14,7 @@ import {
   testRedisPrefix,
   testRedisUrl,
   waitFor,
+  STORED_TRADE_IDS,
 } from '@binance-rates/testing';
 import { AggTradesPager } from '../gaps/agg-trades-pager';
 import { BackfillJob } from '../gaps/backfill-job';
@@ -78,7 +79,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     quarantine = new InputQuarantine(),
   ): WritePipeline {
     const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
-    return new WritePipeline({ ...config, ingest: { ...config.ingest, ...ingest } }, prices, new TradeCopyWriter(db), view, ledger, queue, quarantine);
+    return new WritePipeline({ ...config, ingest: { ...config.ingest, ...ingest } }, prices, new TradeHistoryWriter(db, new TradeBlockPartitions(db)), view, ledger, queue, quarantine);
   }
 
   afterAll(async () => {
@@ -91,7 +92,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
   });
 
   async function storedIds(symbol: string): Promise<number[]> {
-    const { rows } = await db.pool.query('SELECT trade_id FROM agg_trade WHERE symbol = $1 ORDER BY trade_id', [symbol]);
+    const { rows } = await db.pool.query(`SELECT trade_id FROM ${STORED_TRADE_IDS} AS stored WHERE symbol = $1 ORDER BY trade_id`, [symbol]);
     return rows.map((row: { trade_id: string }) => Number(row.trade_id));
   }
 
@@ -298,18 +299,17 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     }
   });
 
-  it('splits a batch PostgreSQL refuses for a data error: the bad row quarantined and recorded, the rest stored', async () => {
+  it('quarantines a trade whose price is not a decimal among good ones: the others stored, its id a gap never fetched', async () => {
     const quarantine = new InputQuarantine();
     const ledger = new GapLedger(new TradeGapRepository(db), new TrackedSymbolRepository(db));
     const splitting = newPipeline({}, ledger, new RecordingQueue(ledger), quarantine);
     try {
       for (let id = 1; id <= 20; id += 1) {
-        // TradeCopyBatch passes any printable text; PostgreSQL's NUMERIC refuses this one (22P02).
         splitting.accept(id === 13 ? { ...trade('PIPEZ', id), price: 'abc' } : trade('PIPEZ', id));
       }
       expect(await splitting.drain(5_000)).toBe(true);
       expect(await storedIds('PIPEZ')).toEqual(Array.from({ length: 20 }, (_, index) => index + 1).filter((id) => id !== 13));
-      expect(quarantine.counts()).toEqual({ refused_by_postgres: 1 });
+      expect(quarantine.counts()).toEqual({ not_storable: 1 });
       expect(await gapsOf('PIPEZ')).toEqual([
         { from_id: '13', to_id: '13', reason: expect.stringMatching(/^quarantined: /), due_in_years: expect.any(Number) },
       ]);

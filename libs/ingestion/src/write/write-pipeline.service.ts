@@ -3,10 +3,10 @@ import { AppConfig } from '@binance-rates/config';
 import { InputQuarantine } from '@binance-rates/binance';
 import { LatestPriceStore, TradeFeedStore } from '@binance-rates/cache';
 import { AggTrade, IdRange, LoopProgress, settlesWithin } from '@binance-rates/domain';
-import { TradeCopyWriter } from '@binance-rates/storage';
+import { TradeHistoryWriter } from '@binance-rates/storage';
 import { BackfillQueue } from '../gaps/backfill-queue';
 import { GapLedger } from '../gaps/gap-ledger.service';
-import { HistoryLane, RefusedTradeRow } from './history-lane';
+import { HistoryLane } from './history-lane';
 import { LatestPriceFlusher } from './latest-price-flusher';
 import { LatestPriceView } from './latest-price.view';
 import { TradeFeedPublisher } from './trade-feed.publisher';
@@ -19,8 +19,6 @@ export interface WritePipelineStats {
   shedTrades: number;
   /** Trades refused because they could not be stored (malformed text or numbers, a time PostgreSQL cannot read). */
   rejectedTrades: number;
-  /** Rows PostgreSQL refused with a data error, split out of their batch and quarantined. */
-  refusedRows: number;
   latestPriceWrites: number;
   historyFailures: number;
   latestFailures: number;
@@ -59,7 +57,7 @@ const SHED_REASON = 'shed while storage was behind';
  * instead of being held in memory without limit. History batches wait while the gap ledger records found ranges, and
  * hold back the symbols whose ranges it could not record yet.
  *
- * A trade that cannot be stored (refused by the COPY encoder, or by PostgreSQL with a data error) is quarantined: it
+ * A trade that cannot be stored (refused by the history batch: text that is not an exact decimal, a number or time PostgreSQL cannot hold) is quarantined: it
  * is counted in the InputQuarantine, never moves a price, holds nothing up, and its id is recorded as a gap that is
  * never filled again (`GapLedger.recordQuarantined`), so the hole it leaves stays visible.
  */
@@ -84,14 +82,13 @@ export class WritePipeline {
     pendingHighWater: 0,
     shedTrades: 0,
     rejectedTrades: 0,
-    refusedRows: 0,
     historyFailures: 0,
   };
 
   constructor(
     config: AppConfig,
     latestPrices: LatestPriceStore,
-    trades: TradeCopyWriter,
+    trades: TradeHistoryWriter,
     private readonly view: LatestPriceView,
     private readonly ledger: GapLedger,
     private readonly backfill: BackfillQueue,
@@ -108,17 +105,16 @@ export class WritePipeline {
         new HistoryLane({
           batchSize: config.ingest.historyBatchSize,
           flushIntervalMs: config.ingest.flushIntervalMs,
-          insert: (payload, rows) => trades.insertCopyRows(payload, rows),
-          onStored: (stored, quarantined) => {
+          insert: (runs) => trades.store(runs),
+          onStored: (stored) => {
             this.counters.persistedTrades += stored;
-            this.historyPending -= stored + quarantined;
+            this.historyPending -= stored;
           },
           onFailure: () => {
             this.counters.historyFailures += 1;
           },
           gate: () => ledger.recording(),
           heldBack: () => ledger.heldBack(),
-          quarantine: (row) => this.quarantineRefusedRow(row),
         }),
     );
   }
@@ -269,19 +265,12 @@ export class WritePipeline {
   }
 
   /**
-   * A trade the COPY encoder refused: the sequencer has seen its id, so the hole it leaves is recorded as a quarantined
+   * A trade the history batch refused: the sequencer has seen its id, so the hole it leaves is recorded as a quarantined
    * gap (history batches wait for that, and hold the symbol back if it cannot be recorded).
    */
   private quarantineUnstorable(trade: AggTrade, error: Error): void {
     this.quarantine.refuse('not_storable', error.message, JSON.stringify(trade));
     this.ledger.recordQuarantined({ symbol: trade.symbol, tradeId: trade.tradeId, why: error.message }).catch(() => undefined);
-  }
-
-  /** A row PostgreSQL refused with a data error; the lane writes nothing after it until this settles. */
-  private quarantineRefusedRow(row: RefusedTradeRow): Promise<void> {
-    this.counters.refusedRows += 1;
-    this.quarantine.refuse('refused_by_postgres', `${row.symbol}#${row.tradeId}: ${row.error.message}`, row.text);
-    return this.ledger.recordQuarantined({ symbol: row.symbol, tradeId: row.tradeId, why: row.error.message });
   }
 
   private queueShedRanges(): void {

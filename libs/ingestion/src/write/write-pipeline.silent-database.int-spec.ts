@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { AggTrade, settlesWithin } from '@binance-rates/domain';
-import { DatabaseClient, TrackedSymbolRepository, TradeCopyWriter, TradeGapRepository } from '@binance-rates/storage';
+import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRepository, TradeHistoryWriter } from '@binance-rates/storage';
 import {
   TcpProxy,
   TestDatabase,
@@ -13,6 +13,7 @@ import {
   testRedisPrefix,
   testRedisUrl,
   waitFor,
+  STORED_TRADE_IDS,
 } from '@binance-rates/testing';
 import { BackfillJob } from '../gaps/backfill-job';
 import { BackfillQueue } from '../gaps/backfill-queue';
@@ -92,7 +93,7 @@ describe('WritePipeline when every open PostgreSQL connection goes silent', () =
 
   function newPipeline(ledger: GapLedger): WritePipeline {
     const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
-    return new WritePipeline(config, prices, new TradeCopyWriter(db), view, ledger, new RecordingQueue(ledger));
+    return new WritePipeline(config, prices, new TradeHistoryWriter(db, new TradeBlockPartitions(db)), view, ledger, new RecordingQueue(ledger));
   }
 
   function newLedger(): GapLedger {
@@ -101,7 +102,7 @@ describe('WritePipeline when every open PostgreSQL connection goes silent', () =
 
   /** Read past the proxy: the check must not depend on the connections under test. */
   async function storedIds(symbol: string): Promise<number[]> {
-    const { rows } = await direct.query('SELECT trade_id FROM agg_trade WHERE symbol = $1 ORDER BY trade_id', [symbol]);
+    const { rows } = await direct.query(`SELECT trade_id FROM ${STORED_TRADE_IDS} AS stored WHERE symbol = $1 ORDER BY trade_id`, [symbol]);
     return rows.map((row: { trade_id: string }) => Number(row.trade_id));
   }
 

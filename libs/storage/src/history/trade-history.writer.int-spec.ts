@@ -1,13 +1,15 @@
 import type { TestDatabase } from '@binance-rates/testing';
-import { DatabaseClient } from './database.client';
-import { clientFor, insert, openTradeHistory, range, SOME, storedRange, T0, trade, type TradeHistoryDatabase } from './trade.fixtures';
-import { TradeCopyWriter } from './trade-copy.writer';
-import { TradeRepository } from './trade.repository';
+import { DatabaseClient } from '../database.client';
+import { TradeRepository } from '../trade.repository';
+import { clientFor, historyWriter, insert, openTradeHistory, range, SOME, storedRange, T0, trade, type TradeHistoryDatabase } from '../trade.fixtures';
+import { HistoryCompactor } from './history-compactor';
+import { TradeBlockPartitions } from './trade-block-partitions';
+import { TradeHistoryWriter } from './trade-history.writer';
 
-describe('TradeCopyWriter', () => {
+describe('TradeHistoryWriter', () => {
   let db: TestDatabase;
   let client: DatabaseClient;
-  let writer: TradeCopyWriter;
+  let writer: TradeHistoryWriter;
   let trades: TradeRepository;
 
   let history: TradeHistoryDatabase;
@@ -18,7 +20,7 @@ describe('TradeCopyWriter', () => {
 
   afterEach(() => history.close());
 
-  describe('insertCopyRows', () => {
+  describe('store', () => {
     it.each([
       ['a small batch', 10],
       ['a large batch', 1_500],
@@ -42,11 +44,11 @@ describe('TradeCopyWriter', () => {
       await expect(insert(writer, [])).resolves.toBe(0);
     });
 
-    /** Runs the writes two writers on separate pools race with; returns how many rows they stored in all. */
-    async function raceFromTwoPools(writes: (mine: TradeCopyWriter, theirs: TradeCopyWriter) => Promise<number>[]): Promise<number> {
+    /** Runs the writes two writers on separate pools race with; returns how many trades they stored in all. */
+    async function raceFromTwoPools(writes: (mine: TradeHistoryWriter, theirs: TradeHistoryWriter) => Promise<number>[]): Promise<number> {
       const other = clientFor(db.url);
       try {
-        return (await Promise.all(writes(writer, new TradeCopyWriter(other)))).reduce((sum, n) => sum + n, 0);
+        return (await Promise.all(writes(writer, historyWriter(other)))).reduce((sum, n) => sum + n, 0);
       } finally {
         await other.close();
       }
@@ -69,7 +71,7 @@ describe('TradeCopyWriter', () => {
     it.each([
       ['a batch', 700],
       ['a large batch', 1_500],
-    ])('falls back when %s holds rows already stored, keeping the stored ones and adding the rest', async (_label, size) => {
+    ])('trims %s that holds trades already stored, keeping the stored ones and adding the rest', async (_label, size) => {
       await insert(writer, range(400, 600, { price: '1.00000000' }));
 
       await expect(insert(writer, range(1, size))).resolves.toBe(size - 201);
@@ -78,12 +80,11 @@ describe('TradeCopyWriter', () => {
       expect(stored!.price).toBe('1.00000000');
     });
 
-    it('keeps using one connection through direct COPYs and fallbacks, even when the server fails a COPY early', async () => {
+    it('writes through one connection, new trades and overlaps alike', async () => {
       const single = clientFor(db.url, 1);
-      const repository = new TradeCopyWriter(single);
+      const repository = historyWriter(single);
       try {
         await expect(insert(repository, range(1, 5))).resolves.toBe(5);
-        // The conflict is in the first rows while most of the 60k-row payload is still on its way.
         await expect(insert(repository, range(1, 60_000))).resolves.toBe(59_995);
         await expect(insert(repository, range(60_001, 62_000))).resolves.toBe(2_000);
         await expect(insert(repository, range(61_001, 64_000))).resolves.toBe(2_000);
@@ -112,7 +113,7 @@ describe('TradeCopyWriter', () => {
       ]);
     });
 
-    it('stores overlapping multi-symbol COPY batches raced from two pools exactly once, in any order', async () => {
+    it('stores overlapping multi-symbol batches raced from two pools exactly once, in any order', async () => {
       const symbols = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT', '1000SATSUSDT'];
       const interleaved = (from: number, to: number) =>
         range(from, to).flatMap((t) => symbols.map((symbol) => ({ ...t, symbol })));
@@ -129,47 +130,78 @@ describe('TradeCopyWriter', () => {
       }
     });
 
-    it('round-trips prices and quantities exactly', async () => {
-      const values = ['0.00000001', '37000.12000000', '123456789.12345678', '0', '1e-8', '98765432109876543210.123456789'];
+    it('round-trips prices and quantities exactly, as Binance printed them', async () => {
+      const values = ['0.00000001', '37000.12000000', '12345678.12345678', '0', '0.00', '1000', '92233720368.00000000', '0.1'];
       await insert(writer, values.map((value, i) => trade(i + 1, { price: value, quantity: value })));
 
       const stored = await trades.findTrades({ symbol: 'BTCUSDT', limit: 100 });
-      expect(stored.map((t) => t.price)).toEqual([
-        '0.00000001',
-        '37000.12000000',
-        '123456789.12345678',
-        '0',
-        '0.00000001',
-        '98765432109876543210.123456789',
-      ]);
-      expect(stored.map((t) => t.quantity)).toEqual(stored.map((t) => t.price));
+      expect(stored.map((t) => t.price)).toEqual(values);
+      expect(stored.map((t) => t.quantity)).toEqual(values);
     });
 
-    it('round-trips every field through the COPY path as well', async () => {
-      const batch = range(1, SOME, { price: '123456789.12345678', quantity: '0.00000001' });
+    it('round-trips every field', async () => {
+      const batch = range(1, SOME, { price: '12345678.12345678', quantity: '0.00000001' });
       await insert(writer, batch);
       await expect(trades.findTrades({ symbol: 'BTCUSDT', limit: SOME })).resolves.toEqual(batch);
     });
 
-    it('round-trips trade times with any millisecond, before 1970 too, through the COPY path', async () => {
+    it('round-trips trade times with any millisecond, before 1970 too', async () => {
       const times = [T0, T0 + 1, T0 + 9, T0 + 10, T0 + 99, T0 + 100, T0 + 999, T0 + 1_000, 0, -1, -999, -1_000, -1_001];
       const batch = range(1, SOME).map((t, i) => ({ ...t, tradeTime: times[i % times.length]! + i * 1_001 }));
       await insert(writer, batch);
       await expect(trades.findTrades({ symbol: 'BTCUSDT', limit: SOME })).resolves.toEqual(batch);
     });
 
-    it('rejects a trade time that is not whole milliseconds', async () => {
+    it.each([
+      ['a trade time that is not whole milliseconds', { tradeTime: T0 + 0.5 }, /whole milliseconds|safe integer|time/],
+      ['a price that is not a plain decimal', { price: '1e-8' }, /BTCUSDT#8/],
+      ['a price with more digits than it can hold exactly', { price: '98765432109876543210.123456789' }, /BTCUSDT#8/],
+      ['text that is not a number at all', { price: '1\t2' }, /BTCUSDT#8/],
+    ])('refuses %s before anything is written', async (_label, fields, message) => {
       const batch = range(1, SOME);
-      batch[7] = trade(8, { tradeTime: T0 + 0.5 });
-      await expect(insert(writer, batch)).rejects.toThrow(/whole milliseconds/);
+      batch[7] = trade(8, fields);
+      await expect(insert(writer, batch)).rejects.toThrow(message);
       await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: 0, minId: null, maxId: null });
     });
 
-    it('rejects text that would corrupt the COPY stream', async () => {
-      const batch = range(1, SOME);
-      batch[5] = trade(6, { price: '1\t2' });
-      await expect(insert(writer, batch)).rejects.toThrow(/control, non-ASCII or backslash/);
-      await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: 0, minId: null, maxId: null });
+    it('checks trades at or below the watermark against blocks as well as runs', async () => {
+      await insert(writer, range(1, 1_000), 'block');
+      await insert(writer, range(2_001, 3_000));
+      await expect(insert(writer, range(500, 2_500))).resolves.toBe(1_000);
+      await expect(insert(writer, range(1, 3_000), 'block')).resolves.toBe(0);
+      await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: 3_000, minId: 1, maxId: 3_000 });
+      const ids = (await trades.findTrades({ symbol: 'BTCUSDT', limit: 1_000, fromId: 990 })).map((t) => t.tradeId);
+      expect(ids).toEqual(Array.from({ length: 1_000 }, (_, i) => 990 + i));
+    });
+
+    it('stores each trade once while the compactor moves the same ids from runs into blocks', async () => {
+      const other = clientFor(db.url);
+      const compactor = new HistoryCompactor(other, new TradeBlockPartitions(other));
+      try {
+        // Trades an hour apart per 100 ids, all long closed, so every compaction pass has whole hours to move.
+        const hourly = (from: number, to: number) => range(from, to).map((t) => ({ ...t, tradeTime: T0 + Math.floor(t.tradeId / 100) * 3_600_000 }));
+        await insert(writer, hourly(1, 2_000));
+        const writes = [0, 1, 2, 3, 4, 5, 6, 7].map((i) => insert(writer, hourly(i * 400 + 1, i * 400 + 1_200)));
+        const compactions = [0, 1, 2].map(() => compactor.compactBefore(T0 + 1_000 * 3_600_000));
+        const [stored] = await Promise.all([Promise.all(writes), Promise.all(compactions)]);
+        expect(stored.reduce((sum, n) => sum + n, 0)).toBe(4_000 - 2_000);
+        await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: 4_000, minId: 1, maxId: 4_000 });
+        await compactor.compactBefore(T0 + 1_000 * 3_600_000);
+        const { rows } = await client.pool.query('SELECT count(*)::int AS n FROM trade_run');
+        expect(rows[0].n).toBe(0);
+        await expect(trades.findTrades({ symbol: 'BTCUSDT', limit: 4_000 })).resolves.toEqual(hourly(1, 4_000));
+      } finally {
+        await other.close();
+      }
+    });
+
+    it('refuses to write a symbol whose watermark row is gone, then writes it once the retry has made it again', async () => {
+      await insert(writer, range(1, 10));
+      await client.pool.query('DELETE FROM trade_watermark');
+      await expect(insert(writer, range(5, 20))).rejects.toThrow(/no watermark for BTCUSDT/);
+      await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: 10, minId: 1, maxId: 10 });
+      await expect(insert(writer, range(5, 20))).resolves.toBe(10);
+      await expect(storedRange(client, 'BTCUSDT')).resolves.toEqual({ count: 20, minId: 1, maxId: 20 });
     });
   });
 });
