@@ -53,12 +53,13 @@ async function ccxtWs() {
   while (trades.length < options.watchFor) {
     trades.push(...(await exchange.watchTrades(market, undefined, undefined, { name: 'aggTrade' })));
   }
-  let candles = [];
-  while (candles.length < 3) {
-    candles = await exchange.watchOHLCV(market, '1s');
+  // watchOHLCV answers each update (ccxt's newUpdates): the newest version of each candle, by its open time.
+  const candles = new Map();
+  while (candles.size < 4) {
+    for (const candle of await exchange.watchOHLCV(market, '1s')) candles.set(candle[0], candle);
   }
   await exchange.close();
-  return { trades, candles };
+  return { trades, candles: [...candles.values()] };
 }
 
 async function connectorRest() {
@@ -98,6 +99,7 @@ function connectorWs() {
         open: () => stream.kline(symbol, '1s'),
         message: (text) => {
           const { data } = JSON.parse(text);
+          if (data === undefined) return; // the answer to SUBSCRIBE
           if (data.e === 'aggTrade') events.push(data);
           if (data.e === 'kline') klines.push(data);
           if (events.length >= options.watchFor && klines.some((kline) => kline.k.x)) {
