@@ -6,6 +6,10 @@ import { TestDatabase, cleanupRedisPrefix, createEmptyDatabase, sleep, testRedis
 import { ServiceProcess, startService } from './support/service-process';
 import { serviceEnv } from './support/service-env';
 
+/** JSON a probe or the service reports, whose shape each test knows and checks. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Report = any;
+
 const PROBE = join(__dirname, 'support', 'binance-clients.probe.mjs');
 const SYMBOL = 'BTCUSDT';
 const MARKET = 'BTC/USDT';
@@ -19,16 +23,16 @@ interface CcxtTrade {
 }
 
 /** Runs one client in the probe process; resolves with its JSON report. */
-function probe(options: Record<string, unknown>): { child: ChildProcess; result: Promise<Record<string, any>> } {
+function probe(options: Record<string, unknown>): { child: ChildProcess; result: Promise<Report> } {
   const child = spawn(process.execPath, [PROBE, JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let errors = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (errors += chunk.toString()));
-  const result = new Promise<Record<string, any>>((resolve, reject) => {
+  const result = new Promise<Report>((resolve, reject) => {
     child.once('close', () => {
       try {
-        resolve(JSON.parse(output.trim().split('\n').pop() ?? '') as Record<string, any>);
+        resolve(JSON.parse(output.trim().split('\n').pop() ?? '') as Report);
       } catch {
         reject(new Error(`probe wrote no report: ${output}\n${errors}`));
       }
@@ -50,7 +54,7 @@ describe('real Binance clients against the service (built service + emulator + P
   let urls: { baseUrl: string; wsBaseUrl: string };
   let sent: AggTradeRecord[];
 
-  async function own(path: string): Promise<any> {
+  async function own(path: string): Promise<Report> {
     const response = await fetch(`${service.baseUrl}${path}`, { signal: AbortSignal.timeout(10_000) });
     expect(response.status).toBe(200);
     return response.json();
@@ -119,7 +123,7 @@ describe('real Binance clients against the service (built service + emulator + P
     expect(report.error).toBeUndefined();
     expect(Math.abs(report.time - Date.now())).toBeLessThan(10_000);
 
-    const listing = (await (await fetch(`${emulator.restBaseUrl}/api/v3/exchangeInfo?symbol=${SYMBOL}`)).json()).symbols[0];
+    const listing = ((await (await fetch(`${emulator.restBaseUrl}/api/v3/exchangeInfo?symbol=${SYMBOL}`)).json()) as { symbols: unknown[] }).symbols[0];
     expect(report.market).toMatchObject({ id: SYMBOL, symbol: MARKET, spot: true, active: true, info: listing });
 
     const day = sentDay();
@@ -144,7 +148,7 @@ describe('real Binance clients against the service (built service + emulator + P
     const report = await probe({ client: 'connector', mode: 'rest', ...urls, symbol: SYMBOL, market: MARKET, intervals: [], pageBack: 3, pageSize: 3 }).result;
     expect(report.error).toBeUndefined();
     expect(Math.abs(report.time.serverTime - Date.now())).toBeLessThan(10_000);
-    const listing = (await (await fetch(`${emulator.restBaseUrl}/api/v3/exchangeInfo?symbol=${SYMBOL}`)).json()).symbols[0];
+    const listing = ((await (await fetch(`${emulator.restBaseUrl}/api/v3/exchangeInfo?symbol=${SYMBOL}`)).json()) as { symbols: unknown[] }).symbols[0];
     expect(report.exchangeInfo.symbols).toEqual([listing]);
 
     const last = sent[sent.length - 1];
@@ -224,7 +228,7 @@ describe('real Binance clients against the service (built service + emulator + P
       const second = sentSecond(openTime);
       expect([open, high, low, close, volume]).toEqual([second.open, second.high, second.low, second.close, second.volume].map(Number));
     }
-    const closedKlines = (streamed.klines as Array<{ k: Record<string, any> }>).map((event) => event.k).filter((k) => k.x && k.n > 0);
+    const closedKlines = (streamed.klines as Array<{ k: Report }>).map((event) => event.k).filter((k) => k.x && k.n > 0);
     expect(closedKlines.length).toBeGreaterThan(0);
     for (const k of closedKlines) {
       const second = sentSecond(k.t);

@@ -79,7 +79,7 @@ describe('Binance protocol conformance: the service answers as the emulator does
     database = await createEmptyDatabase();
     service = await startService(serviceEnv({ databaseUrl: database.url, redisKeyPrefix: prefix, emulator }));
     await fetch(`${service.baseUrl}/api/currency`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ symbol: SYMBOL }) });
-    await waitFor(async () => (await (await fetch(`${service.baseUrl}/api/currency/${SYMBOL}`)).json()).streamLive === true, {
+    await waitFor(async () => ((await (await fetch(`${service.baseUrl}/api/currency/${SYMBOL}`)).json()) as { streamLive: boolean }).streamLive === true, {
       what: 'the stream live',
       timeoutMs: 15_000,
       intervalMs: 100,
@@ -91,7 +91,7 @@ describe('Binance protocol conformance: the service answers as the emulator does
     firstId = sent[0].aggTradeId;
     times = sent.map((trade) => trade.tradeTime);
     const lastId = sent[sent.length - 1].aggTradeId;
-    await waitFor(async () => (await (await fetch(`${service.baseUrl}/api/currency/${SYMBOL}/trades?fromId=${lastId}`)).json()).length === 1, {
+    await waitFor(async () => ((await (await fetch(`${service.baseUrl}/api/currency/${SYMBOL}/trades?fromId=${lastId}`)).json()) as unknown[]).length === 1, {
       what: 'every trade stored',
       timeoutMs: 10_000,
       intervalMs: 100,
