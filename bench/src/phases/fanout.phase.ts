@@ -84,9 +84,10 @@ export async function runFanout(context: BenchContext): Promise<FanoutResult[]> 
         clientCores: withClients.clients,
         eventsPerSecond,
         megabytesPerSecond: sample.bytes / sample.seconds / 1e6,
-        delayP50Ms: sample.delayP50Ms,
-        delayP99Ms: sample.delayP99Ms,
-        delayMaxMs: sample.delayMaxMs,
+        // NaN (no event) arrives over IPC as null.
+        delayP50Ms: sample.delayP50Ms ?? Number.NaN,
+        delayP99Ms: sample.delayP99Ms ?? Number.NaN,
+        delayMaxMs: sample.delayMaxMs ?? Number.NaN,
         closed: sample.closed,
         closeReasons: sample.closeReasons,
       });

@@ -182,7 +182,7 @@ const schema = {
   BINANCE_API_MAX_CONNECTIONS: positiveInt({ default: 5_000 }),
   BINANCE_API_PING_INTERVAL_MS: positiveInt({ default: 20_000 }),
   BINANCE_API_PONG_TIMEOUT_MS: positiveInt({ default: 60_000 }),
-  BINANCE_API_MAX_BUFFERED_BYTES: positiveInt({ default: 4 * 1024 * 1024 }),
+  BINANCE_API_MAX_BUFFERED_BYTES: positiveInt({ default: 1024 * 1024 }),
   LEASE_TTL_MS: positiveInt({ default: 6_000 }),
   LEASE_RENEW_MS: positiveInt({ default: 1_500 }),
   FAIR_SHARE_SLACK: nonNegativeInt({ default: 1 }),
