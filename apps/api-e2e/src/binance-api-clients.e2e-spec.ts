@@ -126,13 +126,6 @@ describe('real Binance clients against the service (built service + emulator + P
     const listing = ((await (await fetch(`${emulator.restBaseUrl}/api/v3/exchangeInfo?symbol=${SYMBOL}`)).json()) as { symbols: unknown[] }).symbols[0];
     expect(report.market).toMatchObject({ id: SYMBOL, symbol: MARKET, spot: true, active: true, info: listing });
 
-    const day = sentDay();
-    const price = await own(`/api/currency/${SYMBOL}`);
-    expect(report.ticker).toMatchObject({ symbol: MARKET, last: day.last, open: day.open, high: day.high, low: day.low });
-    expect(report.ticker.last).toBe(Number(price.price));
-    expect(report.ticker.baseVolume).toBeCloseTo(day.volume, 8);
-    expect(Number(report.ticker.info.count)).toBe(day.lastId - day.firstId + 1);
-
     const ownTrades = await own(`/api/currency/${SYMBOL}/trades?fromId=${report.trades[0].id}&limit=20`);
     expect(report.trades).toHaveLength(20);
     expect(report.trades.map((trade: CcxtTrade) => Number(trade.id))).toEqual(sent.slice(-20).map((trade) => trade.aggTradeId));
@@ -142,6 +135,14 @@ describe('real Binance clients against the service (built service + emulator + P
     });
     expect(report.tradesSince[0].timestamp).toBeGreaterThanOrEqual(report.trades[5].timestamp);
     report.tradesSince.forEach(expectCcxtTradeSent);
+
+    // The rolling day from the stored 1-minute candles.
+    const day = sentDay();
+    const price = await own(`/api/currency/${SYMBOL}`);
+    expect(report.ticker).toMatchObject({ symbol: MARKET, last: day.last, open: day.open, high: day.high, low: day.low });
+    expect(report.ticker.last).toBe(Number(price.price));
+    expect(report.ticker.baseVolume).toBeCloseTo(day.volume, 8);
+    expect(Number(report.ticker.info.count)).toBe(day.lastId - day.firstId + 1);
   });
 
   it('@binance/connector: time, exchangeInfo, ticker/24hr (FULL and MINI), ticker/price and aggTrades carry the exact strings sent', async () => {
@@ -151,6 +152,10 @@ describe('real Binance clients against the service (built service + emulator + P
     const listing = ((await (await fetch(`${emulator.restBaseUrl}/api/v3/exchangeInfo?symbol=${SYMBOL}`)).json()) as { symbols: unknown[] }).symbols[0];
     expect(report.exchangeInfo.symbols).toEqual([listing]);
 
+    expect(report.aggTrades).toEqual(
+      sent.slice(-20).map((trade) => ({ a: trade.aggTradeId, p: trade.price, q: trade.quantity, f: trade.firstTradeId, l: trade.lastTradeId, T: trade.tradeTime, m: trade.isBuyerMaker, M: true })),
+    );
+    expect(report.unknown).toEqual({ status: 400, data: { code: -1121, msg: 'Invalid symbol.' } });
     const last = sent[sent.length - 1];
     expect(report.price).toEqual({ symbol: SYMBOL, price: last.price });
     expect(report.ticker).toMatchObject({
@@ -176,10 +181,6 @@ describe('real Binance clients against the service (built service + emulator + P
       lastId: report.ticker.lastId,
       count: report.ticker.count,
     });
-    expect(report.aggTrades).toEqual(
-      sent.slice(-20).map((trade) => ({ a: trade.aggTradeId, p: trade.price, q: trade.quantity, f: trade.firstTradeId, l: trade.lastTradeId, T: trade.tradeTime, m: trade.isBuyerMaker, M: true })),
-    );
-    expect(report.unknown).toEqual({ status: 400, data: { code: -1121, msg: 'Invalid symbol.' } });
   });
 
   /** The 1-second candle of the trades sent in [openTime, openTime + 1 s): exact strings, volume summed in 1e-8 units. */
