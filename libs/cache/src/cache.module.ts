@@ -4,9 +4,10 @@ import { LatestPriceStore } from './latest-price.store';
 import { LeaseManager } from './lease-manager';
 import { RedisClient } from './redis.client';
 import { StreamStatusStore } from './stream-status.store';
+import { TradeFeedStore } from './trade-feed.store';
 
 @Module({
-  providers: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, StreamStatusStore],
-  exports: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, StreamStatusStore],
+  providers: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, StreamStatusStore, TradeFeedStore],
+  exports: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, StreamStatusStore, TradeFeedStore],
 })
 export class CacheModule {}

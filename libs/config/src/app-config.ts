@@ -45,6 +45,20 @@ export abstract class AppConfig {
      */
     readonly maxFollows: number;
   };
+  /** The Binance-compatible market-data API (`/api/v3/...`, `/ws`, `/stream`) served beside our own. */
+  abstract readonly binanceApi: {
+    /** A stream of a symbol not tracked yet starts tracking it (as `POST /api/currency` would); off: it stays silent, as Binance's do. */
+    readonly autoTrack: boolean;
+    /** Request weight one client (remote address) may use per minute; Binance allows 6,000. */
+    readonly weightPerMinute: number;
+    /** Stream connections one instance serves at once; more are refused at the upgrade with 503. */
+    readonly maxConnections: number;
+    /** A ping frame to every stream client this often; one that leaves it unanswered for `pongTimeoutMs` is closed. */
+    readonly pingIntervalMs: number;
+    readonly pongTimeoutMs: number;
+    /** A stream client this many bytes behind (unsent backlog) is cut with close 1008, rather than buffered without bound. */
+    readonly maxBufferedBytes: number;
+  };
   abstract readonly database: {
     readonly url: string;
     readonly poolSize: number;

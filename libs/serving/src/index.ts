@@ -7,4 +7,5 @@ export * from './price-push.service';
 export * from './price-subscription';
 export * from './serving.errors';
 export * from './serving.module';
+export * from './symbol-listing.service';
 export * from './symbols.service';

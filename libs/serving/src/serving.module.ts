@@ -13,6 +13,6 @@ import { SymbolsService } from './symbols.service';
 @Module({
   imports: [IngestionModule, CacheModule, StorageModule],
   providers: [EventLoopDelayMonitor, HealthService, MetricsService, PricePushService, SymbolListingService, SymbolsService],
-  exports: [HealthService, MetricsService, PricePushService, SymbolsService],
+  exports: [HealthService, MetricsService, PricePushService, SymbolListingService, SymbolsService],
 })
 export class ServingModule {}

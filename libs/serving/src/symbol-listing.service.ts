@@ -1,18 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { BinanceRestClient } from '@binance-rates/binance';
+import { BinanceRestClient, RawExchangeInfoSymbol } from '@binance-rates/binance';
 import { ExchangeUnavailableError, SymbolNotTradingError, UnknownSymbolError } from './serving.errors';
 
 /** A symbol missing from a listing this fresh is unknown; an older listing is fetched again first. */
 const RECHECK_UNKNOWN_AFTER_MS = 5_000;
 
 /**
- * Answers "can this symbol be tracked?" from Binance's whole exchangeInfo, fetched once and reused for its TTL:
- * adding 2,000 symbols costs one request of weight 20, not 2,000 of them.
+ * Answers "can this symbol be tracked?" and "what does Binance list for it?" from Binance's whole exchangeInfo,
+ * fetched once and reused for its TTL: adding 2,000 symbols costs one request of weight 20, not 2,000 of them.
  */
 @Injectable()
 export class SymbolListingService {
-  private statuses = new Map<string, string>();
+  private entries = new Map<string, RawExchangeInfoSymbol>();
   private fetchedAt = 0;
   private fetching: Promise<void> | null = null;
   private readonly ttlMs: number;
@@ -27,10 +27,10 @@ export class SymbolListingService {
   /** Resolves when the symbol is listed and TRADING; throws a ServingError otherwise. */
   async assertTradable(symbol: string): Promise<void> {
     const age = Date.now() - this.fetchedAt;
-    if (age >= this.ttlMs || (!this.statuses.has(symbol) && age >= RECHECK_UNKNOWN_AFTER_MS)) {
+    if (age >= this.ttlMs || (!this.entries.has(symbol) && age >= RECHECK_UNKNOWN_AFTER_MS)) {
       await this.refresh();
     }
-    const status = this.statuses.get(symbol);
+    const status = this.entries.get(symbol)?.status;
     if (status === undefined) {
       throw new UnknownSymbolError(symbol);
     }
@@ -39,12 +39,31 @@ export class SymbolListingService {
     }
   }
 
+  /**
+   * Binance's exchangeInfo entries of these symbols, in their order (a symbol Binance does not list is left out).
+   * Refreshed once the listing is older than its TTL; if Binance cannot be asked then, the last listing is served,
+   * and only with none at all does it throw ExchangeUnavailableError.
+   */
+  async entriesOf(symbols: readonly string[]): Promise<RawExchangeInfoSymbol[]> {
+    if (Date.now() - this.fetchedAt >= this.ttlMs) {
+      await this.refresh().catch((error: Error) => {
+        if (this.fetchedAt === 0) throw error;
+      });
+    }
+    const entries: RawExchangeInfoSymbol[] = [];
+    for (const symbol of symbols) {
+      const entry = this.entries.get(symbol);
+      if (entry !== undefined) entries.push(entry);
+    }
+    return entries;
+  }
+
   private refresh(): Promise<void> {
     this.fetching ??= this.rest
       .exchangeInfo()
       .then(
         (symbols) => {
-          this.statuses = new Map(symbols.map((entry) => [entry.symbol, entry.status]));
+          this.entries = new Map(symbols.map((entry) => [entry.symbol, entry]));
           this.fetchedAt = Date.now();
         },
         (error: Error) => {
