@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { RawExchangeInfoSymbol } from '@binance-rates/binance';
-import { AggTrade, CANDLE_INTERVALS, Candle, CandleIntervalName, PricePoint } from '@binance-rates/domain';
+import { AggTrade, Candle, CandleIntervalName, PricePoint } from '@binance-rates/domain';
 import { LatestPriceView, TrackedSymbolsService } from '@binance-rates/ingestion';
 import { SymbolListingService, SymbolsService } from '@binance-rates/serving';
 
@@ -77,8 +77,7 @@ export class MarketDataService {
 
   /** Candles of the stored trades, at most `limit` whole intervals (see `candleWindow` for which). */
   candles(query: { symbol: string; interval: CandleIntervalName; startTime?: number; endTime?: number; limit: number }): Promise<Candle[]> {
-    const { interval, ...rest } = query;
-    return this.symbols.candles({ ...rest, intervalMs: CANDLE_INTERVALS[interval] });
+    return this.symbols.candles(query);
   }
 
   /**
