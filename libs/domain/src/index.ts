@@ -11,3 +11,4 @@ export * from './trade-run';
 export * from './decimal-units';
 export * from './trade-run-batch';
 export * from './trade-run-ops';
+export * from './trade-run-columns';

@@ -1,6 +1,7 @@
 import type { AggTrade } from './agg-trade';
 import { DecimalTextReader, POWERS_OF_TEN } from './decimal-units';
 import type { TradeRun } from './trade-run';
+import { allocateColumns, type TradeRunColumns } from './trade-run-columns';
 
 /** Trades a symbol's columns first hold; they double from there. */
 const LANE_INITIAL_TRADES = 64;
@@ -53,21 +54,13 @@ export class TradeRunBatch {
    * where its price or quantity text has another number of decimals, where its time is earlier than the previous
    * trade's, and where one run's common scale would take units past 2^53.
    *
-   * The runs own their arrays (one set of columns per seal, each run a view of its part): the batch never writes to
+   * The runs own their arrays (one buffer per seal, each run's columns views of its part): the batch never writes to
    * them again, so a writer may hold them across awaits and retry them while new trades are appended. The batch is
    * empty afterwards. A symbol keeps its columns for the next batch while this one used at least a quarter of them,
    * so what is kept stays within four times one batch, and drops them once a whole batch passes without it.
    */
   seal(): TradeRun[] {
-    const total = this.trades;
-    const columns = {
-      firstTradeId: new Float64Array(total),
-      lastTradeId: new Float64Array(total),
-      time: new Float64Array(total),
-      priceUnits: new Float64Array(total),
-      quantityUnits: new Float64Array(total),
-      buyerMaker: new Uint8Array(total),
-    };
+    const columns = allocateColumns(this.trades);
     const runs: TradeRun[] = [];
     let offset = 0;
     for (const symbol of [...this.lanes.keys()].sort()) {
@@ -128,8 +121,6 @@ interface RunMark {
   quantityScale: number;
   quantityTextDecimals: number;
 }
-
-type Columns = Pick<TradeRun, 'firstTradeId' | 'lastTradeId' | 'time' | 'priceUnits' | 'quantityUnits' | 'buyerMaker'>;
 
 /** One symbol's pending trades: its columns, the runs finished so far and the state of the run being written. */
 class SymbolLane {
@@ -219,32 +210,35 @@ class SymbolLane {
   }
 
   /** Copies this lane's trades into `columns` from `offset` and adds its runs, as views of them, to `runs`. */
-  moveTo(symbol: string, columns: Columns, offset: number, runs: TradeRun[]): void {
+  moveTo(symbol: string, columns: TradeRunColumns, offset: number, runs: TradeRun[]): void {
     this.finishRun();
-    const length = this.length;
-    columns.firstTradeId.set(this.firstTradeId.subarray(0, length), offset);
-    columns.lastTradeId.set(this.lastTradeId.subarray(0, length), offset);
-    columns.time.set(this.time.subarray(0, length), offset);
-    columns.priceUnits.set(this.priceUnits.subarray(0, length), offset);
-    columns.quantityUnits.set(this.quantityUnits.subarray(0, length), offset);
-    columns.buyerMaker.set(this.buyerMaker.subarray(0, length), offset);
+    const { firstTradeId, lastTradeId, time, priceUnits, quantityUnits, buyerMaker } = columns;
+    // A loop, not set(subarray()): most lanes hold a few trades, where making the views would cost more than copying.
+    for (let index = 0, to = offset; index < this.length; index += 1, to += 1) {
+      firstTradeId[to] = this.firstTradeId[index];
+      lastTradeId[to] = this.lastTradeId[index];
+      time[to] = this.time[index];
+      priceUnits[to] = this.priceUnits[index];
+      quantityUnits[to] = this.quantityUnits[index];
+      buyerMaker[to] = this.buyerMaker[index];
+    }
     for (const mark of this.finished) {
       const from = offset + mark.start;
-      const to = from + mark.count;
+      const count = mark.count;
       runs.push({
         symbol,
         firstId: mark.firstId,
-        count: mark.count,
-        firstTradeId: columns.firstTradeId.subarray(from, to),
-        lastTradeId: columns.lastTradeId.subarray(from, to),
-        time: columns.time.subarray(from, to),
-        priceUnits: columns.priceUnits.subarray(from, to),
+        count,
+        firstTradeId: new Float64Array(firstTradeId.buffer, firstTradeId.byteOffset + from * 8, count),
+        lastTradeId: new Float64Array(lastTradeId.buffer, lastTradeId.byteOffset + from * 8, count),
+        time: new Float64Array(time.buffer, time.byteOffset + from * 8, count),
+        priceUnits: new Float64Array(priceUnits.buffer, priceUnits.byteOffset + from * 8, count),
         priceScale: mark.priceScale,
         priceTextDecimals: mark.priceTextDecimals,
-        quantityUnits: columns.quantityUnits.subarray(from, to),
+        quantityUnits: new Float64Array(quantityUnits.buffer, quantityUnits.byteOffset + from * 8, count),
         quantityScale: mark.quantityScale,
         quantityTextDecimals: mark.quantityTextDecimals,
-        buyerMaker: columns.buyerMaker.subarray(from, to),
+        buyerMaker: new Uint8Array(buyerMaker.buffer, buyerMaker.byteOffset + from, count),
       });
     }
   }

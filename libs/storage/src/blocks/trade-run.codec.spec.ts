@@ -40,9 +40,9 @@ describe('trade run codec', () => {
     expect(runTrades(decoded)).toEqual(trades);
   });
 
-  it('takes at most 7 bytes a trade for market-like blocks', () => {
+  it('takes at most 6 bytes a trade for market-like blocks', () => {
     const payload = encodeRun(runOf(marketLikeTrades({ count: 4_096, seed: 7 })));
-    expect(payload.length / 4_096).toBeLessThan(7);
+    expect(payload.length / 4_096).toBeLessThan(6);
   });
 
   it.each(Array.from({ length: 40 }, (_, seed) => seed))('gives back trades at the edges of every column (seed %d)', (seed) => {
@@ -102,7 +102,10 @@ describe('decoding a damaged payload', () => {
     ['a varint longer than 8 bytes', [1, 1, 0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], /longer than 8 bytes/],
     ['a negative zero', [1, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0], /negative zero/],
     ['a price below zero', [1, 2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0], /price units -1 of #2/],
-    ['maker bits past the last trade', [1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0b10], /bits past the last trade/],
+    ['maker bits past the last trade', [1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0b10], /bits past the last trade/],
+    ['more raw id breaks than trades after the first', [1, 2, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 2, 0, 2], /claims 2 raw id breaks among 2 trades/],
+    ['a raw id break past the last trade', [1, 2, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 2, 0, 0], /break at trade 2 of 2 is out of place/],
+    ['a raw id break of 0', [1, 2, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0], /break at trade 1 of 2 is out of place or 0/],
   ])('refuses %s', (_, bytes, reason) => {
     const error = corrupt(Uint8Array.from(bytes));
     expect(error).toBeInstanceOf(CorruptTradeRunError);
