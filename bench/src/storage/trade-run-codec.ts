@@ -40,7 +40,7 @@ function batchesOf(shape: Shape, trades: number): AggTrade[][] {
     const interleaved: AggTrade[] = [];
     for (let step = 0; step < shape.runLength; step += 1) {
       for (const stream of streams) {
-        interleaved.push(asReceived(stream[batch * shape.runLength + step]!));
+        interleaved.push(asReceived(stream[batch * shape.runLength + step]));
       }
     }
     return interleaved;
@@ -71,7 +71,7 @@ function pass(batches: AggTrade[][], trades: number): Figures {
     const payloads = runs.map(encodeRun);
     const encodedAt = process.hrtime.bigint();
     for (let index = 0; index < payloads.length; index += 1) {
-      decoded += decodeRun(payloads[index]!, runs[index]!.symbol, runs[index]!.firstId).count;
+      decoded += decodeRun(payloads[index], runs[index].symbol, runs[index].firstId).count;
     }
     const decodedAt = process.hrtime.bigint();
     figures.appendSeal += Number(sealedAt - startedAt);
@@ -88,7 +88,7 @@ function pass(batches: AggTrade[][], trades: number): Figures {
 /** "best (median)" of the rounds: the best is the code's cost, the median what other load on the machine made of it. */
 function spread(values: number[]): string {
   const sorted = [...values].sort((a, b) => a - b);
-  return `${sorted[0]!.toFixed(0)} (${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)})`;
+  return `${sorted[0].toFixed(0)} (${sorted[Math.floor(sorted.length / 2)].toFixed(0)})`;
 }
 
 function main(): void {
@@ -105,7 +105,7 @@ function main(): void {
     const results = Array.from({ length: rounds }, () => pass(batches, count));
     process.stdout.write(
       `| ${shape.name} | ${spread(results.map((r) => r.appendSeal))} | ${spread(results.map((r) => r.encode))} | ` +
-        `${spread(results.map((r) => r.decode))} | ${results[0]!.bytes.toFixed(2)} |\n`,
+        `${spread(results.map((r) => r.decode))} | ${results[0].bytes.toFixed(2)} |\n`,
     );
   }
 }

@@ -50,6 +50,14 @@ describe('trade run codec', () => {
     expect(runTrades(roundTrip(runOf(trades)))).toEqual(trades);
   });
 
+  it('gives back raw trade ids that jump forward or back between far-apart trades', () => {
+    const trades = marketLikeTrades({ count: 1_000, seed: 9 }).map((trade, index) =>
+      index < 400 ? trade : index < 700 ? { ...trade, firstTradeId: trade.firstTradeId + 5_000, lastTradeId: trade.lastTradeId + 5_000 } : { ...trade, firstTradeId: trade.firstTradeId - 7, lastTradeId: trade.lastTradeId - 7 },
+    );
+    const payload = encodeRun(runOf(trades));
+    expect(runTrades(decodeRun(payload, 'BTCUSDT', 1))).toEqual(trades);
+  });
+
   it('encodes a slice that starts inside its arrays as the trades it holds', () => {
     const trades = marketLikeTrades({ count: 50, seed: 3 });
     const slice = sliceRun(runOf(trades), 20, 30)!;

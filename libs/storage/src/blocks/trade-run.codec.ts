@@ -32,6 +32,9 @@ let scratch = Buffer.allocUnsafe(64 * 1024);
  */
 export function encodeRun(run: TradeRun): Buffer {
   const count = run.count;
+  if (!(count >= 1)) {
+    throw new RangeError(`${run.symbol} run #${run.firstId} holds no trades`);
+  }
   const { firstTradeId, lastTradeId, time, priceUnits, quantityUnits, buyerMaker } = run;
   const bound = MAX_HEADER_BYTES + count * MAX_TRADE_BYTES;
   if (scratch.length < bound) {
