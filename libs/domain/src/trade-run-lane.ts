@@ -6,6 +6,11 @@ import type { TradeRunColumns } from './trade-run-columns';
 /** Trades a symbol's columns first hold; they double from there. */
 export const LANE_INITIAL_TRADES = 64;
 const MAX_UNITS = Number.MAX_SAFE_INTEGER;
+/**
+ * Lanes this long are copied out with TypedArray.set (a memcpy once the views are made); shorter ones in a loop, where
+ * making six views would cost more than the copy.
+ */
+const COPY_NATIVELY_FROM = 32;
 
 /** Where one finished run lies in its symbol's columns, and its scales. */
 interface RunMark {
@@ -112,14 +117,23 @@ export class TradeRunLane {
   moveTo(symbol: string, columns: TradeRunColumns, offset: number, runs: TradeRun[]): void {
     this.finishRun();
     const { firstTradeId, lastTradeId, time, priceUnits, quantityUnits, buyerMaker } = columns;
-    // A loop, not set(subarray()): most lanes hold a few trades, where making the views would cost more than copying.
-    for (let index = 0, to = offset; index < this.length; index += 1, to += 1) {
-      firstTradeId[to] = this.firstTradeId[index];
-      lastTradeId[to] = this.lastTradeId[index];
-      time[to] = this.time[index];
-      priceUnits[to] = this.priceUnits[index];
-      quantityUnits[to] = this.quantityUnits[index];
-      buyerMaker[to] = this.buyerMaker[index];
+    const length = this.length;
+    if (length >= COPY_NATIVELY_FROM) {
+      firstTradeId.set(this.firstTradeId.subarray(0, length), offset);
+      lastTradeId.set(this.lastTradeId.subarray(0, length), offset);
+      time.set(this.time.subarray(0, length), offset);
+      priceUnits.set(this.priceUnits.subarray(0, length), offset);
+      quantityUnits.set(this.quantityUnits.subarray(0, length), offset);
+      buyerMaker.set(this.buyerMaker.subarray(0, length), offset);
+    } else {
+      for (let index = 0, to = offset; index < length; index += 1, to += 1) {
+        firstTradeId[to] = this.firstTradeId[index];
+        lastTradeId[to] = this.lastTradeId[index];
+        time[to] = this.time[index];
+        priceUnits[to] = this.priceUnits[index];
+        quantityUnits[to] = this.quantityUnits[index];
+        buyerMaker[to] = this.buyerMaker[index];
+      }
     }
     for (const mark of this.finished) {
       const from = offset + mark.start;
