@@ -17,3 +17,4 @@ export * from './candle-partial';
 export * from './candle-fold';
 export * from './candle-trade-runs';
 export * from './candle-fill';
+export * from './trade-run-columns';

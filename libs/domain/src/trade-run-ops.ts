@@ -2,6 +2,7 @@ import type { AggTrade } from './agg-trade';
 import { POWERS_OF_TEN, unitsText } from './decimal-units';
 import { lastIdOf, type TradeRun } from './trade-run';
 import { TradeRunBatch } from './trade-run-batch';
+import { allocateColumns, columnViews } from './trade-run-columns';
 
 /**
  * The trades of `run` with ids from `fromId` to `toId` (both included, clamped to the run) as a view sharing the
@@ -17,17 +18,7 @@ export function sliceRun(run: TradeRun, fromId: number, toId: number): TradeRun 
   if (from === 0 && to === run.count) {
     return run;
   }
-  return {
-    ...run,
-    firstId: run.firstId + from,
-    count: to - from,
-    firstTradeId: run.firstTradeId.subarray(from, to),
-    lastTradeId: run.lastTradeId.subarray(from, to),
-    time: run.time.subarray(from, to),
-    priceUnits: run.priceUnits.subarray(from, to),
-    quantityUnits: run.quantityUnits.subarray(from, to),
-    buyerMaker: run.buyerMaker.subarray(from, to),
-  };
+  return { ...run, firstId: run.firstId + from, count: to - from, ...columnViews(run, from, to - from) };
 }
 
 /**
@@ -59,22 +50,18 @@ export function concatRuns(runs: readonly TradeRun[]): TradeRun {
   const joined = {
     ...head,
     count,
-    firstTradeId: new Float64Array(count),
-    lastTradeId: new Float64Array(count),
-    time: new Float64Array(count),
-    priceUnits: new Float64Array(count),
     priceScale,
-    quantityUnits: new Float64Array(count),
     quantityScale,
-    buyerMaker: new Uint8Array(count),
+    ...allocateColumns(count),
   };
   let offset = 0;
   for (const run of runs) {
     const n = run.count;
-    joined.firstTradeId.set(run.firstTradeId.subarray(0, n), offset);
-    joined.lastTradeId.set(run.lastTradeId.subarray(0, n), offset);
-    joined.time.set(run.time.subarray(0, n), offset);
-    joined.buyerMaker.set(run.buyerMaker.subarray(0, n), offset);
+    const part = columnViews(run, 0, n);
+    joined.firstTradeId.set(part.firstTradeId, offset);
+    joined.lastTradeId.set(part.lastTradeId, offset);
+    joined.time.set(part.time, offset);
+    joined.buyerMaker.set(part.buyerMaker, offset);
     rescaled({ from: run.priceUnits, count: n, factor: POWERS_OF_TEN[priceScale - run.priceScale], to: joined.priceUnits, offset });
     rescaled({
       from: run.quantityUnits,

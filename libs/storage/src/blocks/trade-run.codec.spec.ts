@@ -40,14 +40,22 @@ describe('trade run codec', () => {
     expect(runTrades(decoded)).toEqual(trades);
   });
 
-  it('takes at most 7 bytes a trade for market-like blocks', () => {
+  it('takes at most 6 bytes a trade for market-like blocks', () => {
     const payload = encodeRun(runOf(marketLikeTrades({ count: 4_096, seed: 7 })));
-    expect(payload.length / 4_096).toBeLessThan(7);
+    expect(payload.length / 4_096).toBeLessThan(6);
   });
 
   it.each(Array.from({ length: 40 }, (_, seed) => seed))('gives back trades at the edges of every column (seed %d)', (seed) => {
     const trades = extremeTrades(seed, 1 + (seed % 17));
     expect(runTrades(roundTrip(runOf(trades)))).toEqual(trades);
+  });
+
+  it('gives back raw trade ids that jump forward or back between far-apart trades', () => {
+    const trades = marketLikeTrades({ count: 1_000, seed: 9 }).map((trade, index) =>
+      index < 400 ? trade : index < 700 ? { ...trade, firstTradeId: trade.firstTradeId + 5_000, lastTradeId: trade.lastTradeId + 5_000 } : { ...trade, firstTradeId: trade.firstTradeId - 7, lastTradeId: trade.lastTradeId - 7 },
+    );
+    const payload = encodeRun(runOf(trades));
+    expect(runTrades(decodeRun(payload, 'BTCUSDT', 1))).toEqual(trades);
   });
 
   it('encodes a slice that starts inside its arrays as the trades it holds', () => {
@@ -102,7 +110,10 @@ describe('decoding a damaged payload', () => {
     ['a varint longer than 8 bytes', [1, 1, 0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], /longer than 8 bytes/],
     ['a negative zero', [1, 1, 0, 0, 0, 0, 1, 0, 1, 0, 0, 0, 0], /negative zero/],
     ['a price below zero', [1, 2, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 3, 0, 0, 0], /price units -1 of #2/],
-    ['maker bits past the last trade', [1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0b10], /bits past the last trade/],
+    ['maker bits past the last trade', [1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0b10], /bits past the last trade/],
+    ['more raw id breaks than trades after the first', [1, 2, 0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 2, 0, 2], /claims 2 raw id breaks among 2 trades/],
+    ['a raw id break past the last trade', [1, 2, 0, 0, 0, 0, 1, 0, 0, 0, 1, 1, 2, 0, 0], /break at trade 2 of 2 is out of place/],
+    ['a raw id break of 0', [1, 2, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0], /break at trade 1 of 2 is out of place or 0/],
   ])('refuses %s', (_, bytes, reason) => {
     const error = corrupt(Uint8Array.from(bytes));
     expect(error).toBeInstanceOf(CorruptTradeRunError);

@@ -1,4 +1,4 @@
-import { MAX_TEXT_DECIMALS, type TradeRun } from '@binance-rates/domain';
+import { allocateColumns, MAX_TEXT_DECIMALS, type TradeRun } from '@binance-rates/domain';
 import { CorruptTradeRunError } from './corrupt-trade-run.error';
 import { VarintReader, writeSigned, writeUnsigned } from './varint';
 
@@ -19,18 +19,22 @@ let scratch = Buffer.allocUnsafe(64 * 1024);
  *
  *   format byte (1) · count · price scale, price text decimals, quantity scale, quantity text decimals (a byte each)
  *   · quantity factor (every quantity's units are a multiple of it) · first raw trade id · first time · first price
- *   then per column: raw first id − (previous raw last id + 1)      signed, from the 2nd trade (0 while raw ids follow)
+ *   then per column: raw id breaks: their number, then per break    unsigned trades skipped, signed raw first id −
+ *                                                                   (previous raw last id + 1) (see writeRawIdBreaks)
  *                    raw last id − raw first id                      signed (raw trades in the aggregate, minus 1)
  *                    time − previous time                            unsigned ms, from the 2nd trade
  *                    price units − previous price units              signed, from the 2nd trade
  *                    quantity units ÷ factor                         unsigned
  *                    buyer-maker flags                               8 a byte, low bit first
  *
- * Deltas of nearby values take one byte each, so a realistic trade costs about six bytes. `run` must keep TradeRun's
+ * Deltas of nearby values take one byte each, so a realistic trade costs about five bytes. `run` must keep TradeRun's
  * contract (every run from TradeRunBatch, sliceRun, concatRuns and decodeRun does); a time going back is refused.
  */
 export function encodeRun(run: TradeRun): Buffer {
   const count = run.count;
+  if (!(count >= 1)) {
+    throw new RangeError(`${run.symbol} run #${run.firstId} holds no trades`);
+  }
   const { firstTradeId, lastTradeId, time, priceUnits, quantityUnits, buyerMaker } = run;
   const bound = MAX_HEADER_BYTES + count * MAX_TRADE_BYTES;
   if (scratch.length < bound) {
@@ -48,9 +52,7 @@ export function encodeRun(run: TradeRun): Buffer {
   at = writeUnsigned(bytes, at, firstTradeId[0]);
   at = writeSigned(bytes, at, time[0]);
   at = writeUnsigned(bytes, at, priceUnits[0]);
-  for (let index = 1; index < count; index += 1) {
-    at = writeSigned(bytes, at, firstTradeId[index] - (lastTradeId[index - 1] + 1));
-  }
+  at = writeRawIdBreaks(bytes, at, run);
   for (let index = 0; index < count; index += 1) {
     at = writeSigned(bytes, at, lastTradeId[index] - firstTradeId[index]);
   }
@@ -113,19 +115,12 @@ function decodeColumns(reader: VarintReader, symbol: string, firstId: number): T
   if (factor === 0) {
     throw new Error('its quantity factor is 0');
   }
-  const firstTradeId = new Float64Array(count);
-  const lastTradeId = new Float64Array(count);
-  const time = new Float64Array(count);
-  const priceUnits = new Float64Array(count);
-  const quantityUnits = new Float64Array(count);
-  const buyerMaker = new Uint8Array(count);
+  const { firstTradeId, lastTradeId, time, priceUnits, quantityUnits, buyerMaker } = allocateColumns(count);
   firstTradeId[0] = reader.unsigned();
   time[0] = reader.signed();
   priceUnits[0] = reader.unsigned();
-  // Raw id deltas and spans are read first, then resolved in order: each first raw id follows the previous last one.
-  for (let index = 1; index < count; index += 1) {
-    firstTradeId[index] = reader.signed();
-  }
+  // The breaks land in the zero-filled column first, then resolve in order: each first raw id follows the last one.
+  readRawIdBreaks(reader, firstTradeId, count);
   for (let index = 0; index < count; index += 1) {
     const first = index === 0 ? firstTradeId[0] : lastTradeId[index - 1] + 1 + firstTradeId[index];
     const last = first + reader.signed();
@@ -183,6 +178,48 @@ function decodeColumns(reader: VarintReader, symbol: string, firstId: number): T
     quantityTextDecimals,
     buyerMaker,
   };
+}
+
+/**
+ * Where a trade's first raw id is not the previous trade's last + 1, as (trades since the previous break − 1, raw id
+ * − expected) pairs after their number: Binance's aggregates cover consecutive raw trades, so this is almost always
+ * just a 0, where a value per trade would cost a byte each.
+ */
+function writeRawIdBreaks(bytes: Uint8Array, at: number, run: TradeRun): number {
+  const { firstTradeId, lastTradeId, count } = run;
+  let breaks = 0;
+  for (let index = 1; index < count; index += 1) {
+    breaks += firstTradeId[index] === lastTradeId[index - 1] + 1 ? 0 : 1;
+  }
+  let to = writeUnsigned(bytes, at, breaks);
+  let previous = 0;
+  for (let index = 1; breaks > 0; index += 1) {
+    const offset = firstTradeId[index] - (lastTradeId[index - 1] + 1);
+    if (offset !== 0) {
+      to = writeUnsigned(bytes, to, index - previous - 1);
+      to = writeSigned(bytes, to, offset);
+      previous = index;
+      breaks -= 1;
+    }
+  }
+  return to;
+}
+
+/** Reads what writeRawIdBreaks wrote into `offsets` (zero-filled), refusing breaks past the end or of 0. */
+function readRawIdBreaks(reader: VarintReader, offsets: Float64Array, count: number): void {
+  const breaks = reader.unsigned();
+  if (breaks >= count) {
+    throw new Error(`it claims ${breaks} raw id breaks among ${count} trades`);
+  }
+  let index = 0;
+  for (let left = breaks; left > 0; left -= 1) {
+    index += reader.unsigned() + 1;
+    const offset = reader.signed();
+    if (index >= count || offset === 0) {
+      throw new Error(`its raw id break at trade ${index} of ${count} is out of place or 0`);
+    }
+    offsets[index] = offset;
+  }
 }
 
 /** The greatest common divisor of the first `count` units (1 when all are 0), stopping as soon as it is 1. */
