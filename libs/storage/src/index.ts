@@ -17,3 +17,4 @@ export * from './history/trade-history.writer';
 export * from './trade.repository';
 export * from './tracked-symbol.repository';
 export type { TransactionOptions } from './transaction';
+export * from './archive-import.repository';

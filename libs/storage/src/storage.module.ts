@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ArchiveImportRepository } from './archive-import.repository';
 import { CandleRepository } from './candle.repository';
 import { DatabaseClient } from './database.client';
 import { HistoryCompactor } from './history/history-compactor';
@@ -11,6 +12,7 @@ import { TrackedSymbolRepository } from './tracked-symbol.repository';
 
 const providers = [
   DatabaseClient,
+  ArchiveImportRepository,
   TrackedSymbolRepository,
   TradeGapRepository,
   TradeBlockPartitions,
