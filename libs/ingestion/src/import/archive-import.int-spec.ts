@@ -139,7 +139,7 @@ describe('archive import (emulator archive, real PostgreSQL)', () => {
         if (batches === 5) await proxy.cut();
       },
     }).catch((error: Error) => error);
-    await waitFor(() => batches >= 5, 10_000);
+    await waitFor(() => batches >= 5, { what: 'the first instance cut off in its fifth batch', timeoutMs: 10_000 });
     const before = await imports.get(job.id);
     expect(before?.tradesStored).toBeGreaterThan(0);
     // Cut within the second day's file: one of its batches stored and checkpointed, the rest not.
