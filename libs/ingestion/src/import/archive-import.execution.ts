@@ -175,7 +175,7 @@ export class ArchiveImportExecution {
     const stored = await this.params.writer.store(planBlocks(runs, BLOCK_TRADES), 'block');
     this.stored += stored;
     this.unreported += stored;
-    this.checkpointId = Math.max(this.checkpointId ?? -1, lastIdOf(runs[runs.length - 1]!));
+    this.checkpointId = Math.max(this.checkpointId ?? -1, ...runs.map(lastIdOf));
     await this.report();
   }
 
