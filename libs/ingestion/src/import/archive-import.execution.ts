@@ -1,5 +1,6 @@
 import {
   AggTradeCsvReader,
+  type ArchiveDownload,
   ArchiveError,
   type ArchiveFile,
   archiveFileKey,
@@ -70,6 +71,10 @@ export class ArchiveImportExecution {
   private filesChanged = false;
   private current: string | null = null;
   private lost = false;
+  /** The next file's download, started while the current one is read. */
+  private next: { key: string; download: Promise<ArchiveDownload> } | null = null;
+  /** Aborts a download started ahead that the run ends without reading. */
+  private readonly ahead = new AbortController();
   /** Progress writes go out one after another, so a later state never lands before an earlier one. */
   private reporting: Promise<void> = Promise.resolve();
 
@@ -114,11 +119,12 @@ export class ArchiveImportExecution {
       throw error;
     } finally {
       clearInterval(heartbeat);
+      this.ahead.abort();
     }
   }
 
   private async readFile(file: ArchiveFile, signal: AbortSignal): Promise<void> {
-    const download = await this.params.archive.download(file, { dir: this.params.dir, signal });
+    const download = await this.download(file, signal);
     if (download.kind === 'missing') {
       if (file.period === 'monthly') {
         // Not published yet (early in the next month): its days are read instead.
@@ -130,6 +136,7 @@ export class ArchiveImportExecution {
       }
       return;
     }
+    this.fetchAhead(signal);
     try {
       const name = archiveZipName(file);
       const reader = new AggTradeCsvReader(file.symbol, name);
@@ -165,6 +172,33 @@ export class ArchiveImportExecution {
     } finally {
       await download.discard();
     }
+  }
+
+  /** The file's download, started ahead while the file before it was read, or now. */
+  private download(file: ArchiveFile, signal: AbortSignal): Promise<ArchiveDownload> {
+    const key = archiveFileKey(file);
+    const ahead = this.next;
+    this.next = null;
+    if (ahead?.key === key) {
+      return ahead.download;
+    }
+    ahead?.download.then((unused) => (unused.kind === 'verified' ? unused.discard() : undefined), () => undefined);
+    return this.params.archive.download(file, { dir: this.params.dir, signal });
+  }
+
+  /**
+   * Downloads the next file while this one is read and stored: the download waits on the network (and the archive),
+   * the reading on this process and PostgreSQL, so doing both at once hides the download. One file ahead at most.
+   */
+  private fetchAhead(signal: AbortSignal): void {
+    const key = this.files[this.filesDone + 1];
+    const file = key === undefined ? null : archiveFileOfKey(this.job.symbol, key);
+    if (key === undefined || file === null || signal.aborted) {
+      return;
+    }
+    const download = this.params.archive.download(file, { dir: this.params.dir, signal: AbortSignal.any([signal, this.ahead.signal]) });
+    download.catch(() => undefined);
+    this.next = { key, download };
   }
 
   private async store(runs: ReturnType<TradeRunBatch['seal']>): Promise<void> {
