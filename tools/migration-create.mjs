@@ -32,6 +32,12 @@ const runtime = loadSchemaEngineRuntime();
 const filters = NO_SCHEMA_FILTER;
 const files = [{ path: schemaPath, content: await readFile(schemaPath, 'utf8') }];
 const list = await readMigrationsList(migrationsDir);
+// PGlite is built without lz4: the shadow replays column compression settings without it (the diff never compares
+// them, Prisma cannot express them).
+for (const directory of list.migrationDirectories) {
+  const content = directory.migrationFile.content;
+  if (content.tag === 'ok') content.value = content.value.replace(/\s+COMPRESSION\s+lz4\b/gi, '');
+}
 
 const shadow = new PGlite();
 await shadow.waitReady;

@@ -82,6 +82,8 @@ export abstract class AppConfig {
   abstract readonly binance: {
     readonly wsUrl: string;
     readonly restUrl: string;
+    /** Binance's public data archive (daily and monthly files of aggregate trades), read by history imports. */
+    readonly dataUrl: string;
     readonly exchangeInfoTtlMs: number;
     readonly streamsPerConnection: number;
     /** Send our own ping after this long without any frame. */

@@ -10,6 +10,7 @@ describe('loadConfig', () => {
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.binance.wsUrl).toBe('wss://stream.binance.com:9443');
     expect(config.binance.restUrl).toBe('https://api.binance.com');
+    expect(config.binance.dataUrl).toBe('https://data.binance.vision');
     expect(config.shutdownTimeoutMs).toBe(10_000);
     expect(config.ingest).toEqual({
       flushIntervalMs: 100,
@@ -21,6 +22,11 @@ describe('loadConfig', () => {
       pricePushIntervalMs: 100,
       pricePushMaxClients: 1_000,
     });
+  });
+
+  it('takes the archive URL without a trailing slash and refuses one that is not a URL', () => {
+    expect(loadConfig({ BINANCE_DATA_URL: 'http://127.0.0.1:9443/' }, noDotEnv).binance.dataUrl).toBe('http://127.0.0.1:9443');
+    expect(() => loadConfig({ BINANCE_DATA_URL: 'data.binance.vision' }, noDotEnv)).toThrow(/BINANCE_DATA_URL/);
   });
 
   it('keeps history forever by default, compacts it after 15 minutes, and reads retention as a duration', () => {

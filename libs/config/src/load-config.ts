@@ -153,6 +153,7 @@ const schema = {
   REDIS_COMMAND_TIMEOUT_MS: positiveInt({ default: 3_000 }),
   BINANCE_WS_URL: wsUrl({ default: 'wss://stream.binance.com:9443' }),
   BINANCE_REST_URL: url({ default: 'https://api.binance.com' }),
+  BINANCE_DATA_URL: url({ default: 'https://data.binance.vision' }),
   EXCHANGE_INFO_TTL_MS: positiveInt({ default: 60_000 }),
   STREAMS_PER_CONNECTION: positiveInt({ default: 200 }),
   STREAM_PING_AFTER_IDLE_MS: positiveInt({ default: 5_000 }),
@@ -273,6 +274,7 @@ export function loadConfig(
     binance: Object.freeze({
       wsUrl: clean.BINANCE_WS_URL,
       restUrl: clean.BINANCE_REST_URL.replace(/\/+$/, ''),
+      dataUrl: clean.BINANCE_DATA_URL.replace(/\/+$/, ''),
       exchangeInfoTtlMs: clean.EXCHANGE_INFO_TTL_MS,
       streamsPerConnection: clean.STREAMS_PER_CONNECTION,
       pingAfterIdleMs: clean.STREAM_PING_AFTER_IDLE_MS,

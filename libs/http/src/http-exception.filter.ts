@@ -14,6 +14,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   CANDLES_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
   HISTORY_READS_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
   PUSH_FOLLOWS_FULL: HttpStatus.SERVICE_UNAVAILABLE,
+  IMPORT_RANGE_INVALID: HttpStatus.BAD_REQUEST,
+  IMPORT_NOT_FOUND: HttpStatus.NOT_FOUND,
 };
 
 /** What an error body needs to know of the request it answers. */

@@ -5,12 +5,13 @@ import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyPolicy } from './api-key.policy';
 import { SymbolsController } from './symbols.controller';
 import { HealthController } from './health.controller';
+import { ImportsController } from './imports.controller';
 import { MetricsController } from './metrics.controller';
 import { PriceStreamController } from './price-stream.controller';
 
 @Module({
   imports: [ServingModule],
-  controllers: [SymbolsController, HealthController, MetricsController, PriceStreamController],
+  controllers: [SymbolsController, ImportsController, HealthController, MetricsController, PriceStreamController],
   providers: [{ provide: ApiKeyPolicy, inject: [AppConfig], useFactory: (config: AppConfig) => new ApiKeyPolicy(config.apiKeys) }, ApiKeyGuard],
 })
 export class HttpModule {}

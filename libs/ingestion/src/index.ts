@@ -6,3 +6,6 @@ export * from './live/stream-supervisor.service';
 export * from './tracking/tracked-symbols.service';
 export * from './write/latest-price.view';
 export * from './write/write-pipeline.service';
+export * from './import/archive-import.execution';
+export * from './import/archive-import.runner';
+export * from './import/run-archive-import';

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { BinanceRestClient, InputQuarantine } from '@binance-rates/binance';
+import { BinanceArchiveClient, BinanceRestClient, InputQuarantine } from '@binance-rates/binance';
 import { CacheModule } from '@binance-rates/cache';
 import { TradeSequencer } from '@binance-rates/domain';
 import { StorageModule } from '@binance-rates/storage';
@@ -10,6 +10,7 @@ import { AggTradesPager } from './gaps/agg-trades-pager';
 import { BackfillQueue } from './gaps/backfill-queue';
 import { BackfillRunner } from './gaps/backfill-runner.service';
 import { GapLedger } from './gaps/gap-ledger.service';
+import { ArchiveImportRunner } from './import/archive-import.runner';
 import { IngestionLifecycle } from './lifecycle/ingestion-lifecycle.service';
 import { IngestionProgress } from './lifecycle/ingestion-progress.service';
 import { StreamSupervisor } from './live/stream-supervisor.service';
@@ -38,6 +39,8 @@ import { WritePipeline } from './write/write-pipeline.service';
           quarantine,
         }),
     },
+    { provide: BinanceArchiveClient, inject: [AppConfig], useFactory: (config: AppConfig) => new BinanceArchiveClient({ baseUrl: config.binance.dataUrl }) },
+    ArchiveImportRunner,
     // One sequencer: the live stream checks ids against it, the backfill moves it on as it fills.
     { provide: TradeSequencer, useFactory: () => new TradeSequencer() },
     AggTradesPager,
@@ -55,6 +58,6 @@ import { WritePipeline } from './write/write-pipeline.service';
     TrackedSymbolsService,
     WritePipeline,
   ],
-  exports: [BinanceRestClient, BackfillRunner, IngestionProgress, InputQuarantine, LatestPriceView, StreamStatusView, StreamSupervisor, TrackedSymbolsService, WritePipeline],
+  exports: [ArchiveImportRunner, BinanceRestClient, BackfillRunner, IngestionProgress, InputQuarantine, LatestPriceView, StreamStatusView, StreamSupervisor, TrackedSymbolsService, WritePipeline],
 })
 export class IngestionModule {}

@@ -1,5 +1,6 @@
 export * from './health-verdict';
 export * from './health.service';
+export * from './imports.service';
 export * from './liveness.policy';
 export * from './readiness.policy';
 export * from './metrics.service';

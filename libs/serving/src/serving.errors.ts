@@ -88,3 +88,20 @@ export class PushFollowsFullError extends ServingError {
     );
   }
 }
+
+/** A history import asked for days that cannot be imported: not real dates, in the wrong order, in the future or too many. */
+export class ImportRangeInvalidError extends ServingError {
+  override readonly name = 'ImportRangeInvalidError';
+  readonly code = 'IMPORT_RANGE_INVALID';
+  constructor(problem: string) {
+    super(problem);
+  }
+}
+
+export class ImportNotFoundError extends ServingError {
+  override readonly name = 'ImportNotFoundError';
+  readonly code = 'IMPORT_NOT_FOUND';
+  constructor(symbol: string, id: number) {
+    super(`${symbol} has no import ${id}`);
+  }
+}

@@ -4,6 +4,7 @@ import { CacheModule } from '@binance-rates/cache';
 import { StorageModule } from '@binance-rates/storage';
 import { EventLoopDelayMonitor } from './event-loop-delay.monitor';
 import { HealthService } from './health.service';
+import { ImportsService } from './imports.service';
 import { MetricsService } from './metrics.service';
 import { PricePushService } from './price-push.service';
 import { SymbolListingService } from './symbol-listing.service';
@@ -12,7 +13,7 @@ import { SymbolsService } from './symbols.service';
 /** What the API serves, read from the ingestion's state and the stores: symbols, history, live push, health, metrics. */
 @Module({
   imports: [IngestionModule, CacheModule, StorageModule],
-  providers: [EventLoopDelayMonitor, HealthService, MetricsService, PricePushService, SymbolListingService, SymbolsService],
-  exports: [HealthService, MetricsService, PricePushService, SymbolListingService, SymbolsService],
+  providers: [EventLoopDelayMonitor, HealthService, ImportsService, MetricsService, PricePushService, SymbolListingService, SymbolsService],
+  exports: [HealthService, ImportsService, MetricsService, PricePushService, SymbolListingService, SymbolsService],
 })
 export class ServingModule {}

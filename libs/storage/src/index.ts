@@ -19,3 +19,4 @@ export * from './tracked-symbol.repository';
 export type { TransactionOptions } from './transaction';
 export * from './candles/candle-rollup.writer';
 export * from './candles/candle-rollup.repository';
+export * from './archive-import.repository';

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ArchiveImportRepository } from './archive-import.repository';
 import { CandleRepository } from './candle.repository';
 import { CandleRollupRepository } from './candles/candle-rollup.repository';
 import { CandleRollupScheduler } from './candles/candle-rollup.scheduler';
@@ -14,6 +15,7 @@ import { TrackedSymbolRepository } from './tracked-symbol.repository';
 
 const providers = [
   DatabaseClient,
+  ArchiveImportRepository,
   TrackedSymbolRepository,
   TradeGapRepository,
   TradeBlockPartitions,

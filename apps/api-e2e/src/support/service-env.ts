@@ -17,5 +17,6 @@ export function serviceEnv({
     REDIS_KEY_PREFIX: redisKeyPrefix,
     BINANCE_WS_URL: emulator.wsBaseUrl,
     BINANCE_REST_URL: emulator.restBaseUrl,
+    BINANCE_DATA_URL: emulator.dataBaseUrl,
   };
 }

@@ -2,6 +2,7 @@ import { testConfig } from '@binance-rates/testing';
 import { OwnershipCoordinator } from '../cluster/ownership-coordinator.service';
 import { BackfillRunner } from '../gaps/backfill-runner.service';
 import { GapLedger } from '../gaps/gap-ledger.service';
+import { ArchiveImportRunner } from '../import/archive-import.runner';
 import { StreamSupervisor } from '../live/stream-supervisor.service';
 import { TrackedSymbolsListener, TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { HistoryMaintenance } from '../write/history-maintenance.service';
@@ -43,6 +44,7 @@ function parts({ drainHangs = false } = {}) {
   const seeder = { start: log('seeder.start'), stop: log('seeder.stop') };
   const ledger = { handOver: async () => void calls.push('ledger.handOver') };
   const maintenance = { start: log('maintenance.start'), stop: async () => void calls.push('maintenance.stop') };
+  const importer = { start: log('importer.start'), stop: async () => void calls.push('importer.stop') };
   const lifecycle = new IngestionLifecycle(
     testConfig({ shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS }),
     tracked as unknown as TrackedSymbolsService,
@@ -54,6 +56,7 @@ function parts({ drainHangs = false } = {}) {
     ledger as unknown as GapLedger,
     seeder as unknown as LatestPriceSeeder,
     maintenance as unknown as HistoryMaintenance,
+    importer as unknown as ArchiveImportRunner,
   );
   return { lifecycle, calls, change: (added: string[], removed: string[]) => listener?.({ added, removed }) };
 }
@@ -64,7 +67,7 @@ describe('IngestionLifecycle', () => {
   it('starts the parts in order, the first ownership round last, and routes tracked-list changes to the view and the coordinator', async () => {
     const { lifecycle, calls, change } = parts();
     await lifecycle.onApplicationBootstrap();
-    expect(calls).toEqual(['view.start', 'supervisor.start', 'runner.start', 'tracked.start', 'seeder.start', 'maintenance.start', 'coordinator.start']);
+    expect(calls).toEqual(['view.start', 'supervisor.start', 'runner.start', 'tracked.start', 'seeder.start', 'maintenance.start', 'importer.start', 'coordinator.start']);
     calls.length = 0;
     change(['BTCUSDT'], []);
     expect(calls).toEqual(['view.applyChange', 'coordinator.applyChange']);
@@ -78,7 +81,7 @@ describe('IngestionLifecycle', () => {
     expect(calls).toEqual(['pipeline.forget', 'view.applyChange', 'coordinator.applyChange']);
   });
 
-  it('stops in one sequence: rounds, streams, backfill, drain, gap hand-over, leases', async () => {
+  it('stops in one sequence: rounds, streams, backfill and import, drain, gap hand-over, leases', async () => {
     const { lifecycle, calls } = parts();
     await lifecycle.beforeApplicationShutdown();
     expect(calls).toEqual([
@@ -89,6 +92,7 @@ describe('IngestionLifecycle', () => {
       'supervisor.stop',
       'maintenance.stop',
       'runner.stop',
+      'importer.stop',
       `pipeline.drain(${SHUTDOWN_TIMEOUT_MS * SHUTDOWN_BUDGET.drain})`,
       'pipeline.stop',
       'ledger.handOver',

@@ -3,6 +3,7 @@ import { AppConfig } from '@binance-rates/config';
 import { OwnershipCoordinator } from '../cluster/ownership-coordinator.service';
 import { GapLedger } from '../gaps/gap-ledger.service';
 import { BackfillRunner } from '../gaps/backfill-runner.service';
+import { ArchiveImportRunner } from '../import/archive-import.runner';
 import { StreamSupervisor } from '../live/stream-supervisor.service';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { HistoryMaintenance } from '../write/history-maintenance.service';
@@ -18,7 +19,7 @@ import { ShutdownStep, runShutdownSequence } from './shutdown-sequence';
 export const SHUTDOWN_BUDGET = {
   /** Let a running ownership round finish, so it cannot take or stream anything afterwards. */
   ownershipRounds: 0.1,
-  /** Let the fill being fetched reach its next page; what is still queued is kept for the next owner. */
+  /** Let the fill being fetched reach its next page (what is still queued is kept for the next owner), and give the import back. */
   backfill: 0.1,
   /** Store every trade accepted: the latest prices in Redis, the history in PostgreSQL. */
   drain: 0.45,
@@ -49,6 +50,7 @@ export class IngestionLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly ledger: GapLedger,
     private readonly seeder: LatestPriceSeeder,
     private readonly maintenance: HistoryMaintenance,
+    private readonly importer: ArchiveImportRunner,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -65,6 +67,7 @@ export class IngestionLifecycle implements OnApplicationBootstrap, BeforeApplica
     await this.tracked.start().catch((error: Error) => this.logger.error(`tracked list not loaded yet: ${error.message}`));
     this.seeder.start();
     this.maintenance.start();
+    this.importer.start();
     await this.coordinator.start();
   }
 
@@ -89,7 +92,11 @@ export class IngestionLifecycle implements OnApplicationBootstrap, BeforeApplica
           void this.maintenance.stop();
         },
       },
-      { name: 'stop the backfill at its next page', share: SHUTDOWN_BUDGET.backfill, run: () => this.runner.stop() },
+      {
+        name: 'stop the backfill at its next page and give the import back',
+        share: SHUTDOWN_BUDGET.backfill,
+        run: () => Promise.all([this.runner.stop(), this.importer.stop()]),
+      },
       {
         name: 'store what is held',
         share: SHUTDOWN_BUDGET.drain,
