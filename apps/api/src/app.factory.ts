@@ -15,6 +15,7 @@ import {
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppModule } from './app.module';
+import { serveDashboard } from './dashboard-assets';
 import type { MigrationsWorkerResult } from './migrations.worker';
 
 const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
@@ -26,7 +27,7 @@ const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 
 /**
  * Builds the whole service: migrations applied, Fastify, validation, one error format, CORS if asked, the price fast
- * path, a request limit per client unless turned off, Swagger at /api.
+ * path, a request limit per client unless turned off, the dashboard at /, Swagger at /api.
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   await runMigrations(config.database.url);
@@ -62,12 +63,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
     installClientRateLimit({ server: app.getHttpServer(), limits: config.rateLimit, cors });
   }
   closeLingeringConnections(app, config.shutdownTimeoutMs * 0.1);
+  await serveDashboard(app);
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('binance-rates')
       .setDescription(
-        'Live Binance prices: tracked symbols, their latest price (from Redis) and their full aggregate-trade history (from PostgreSQL).',
+        'Live Binance prices: tracked symbols, their latest price (from Redis) and their full aggregate-trade history (from PostgreSQL). ' +
+          'The [live dashboard](/) shows them in the browser.',
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'One of API_KEYS (only when it is set)' }, API_KEY_BEARER_SCHEME)

@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { InstanceRegistryStore } from './instance-registry.store';
+import { InstanceStatsStore } from './instance-stats.store';
 import { LatestPriceStore } from './latest-price.store';
 import { LeaseManager } from './lease-manager';
 import { RedisClient } from './redis.client';
 import { StreamStatusStore } from './stream-status.store';
 
 @Module({
-  providers: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, StreamStatusStore],
-  exports: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, StreamStatusStore],
+  providers: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, InstanceStatsStore, StreamStatusStore],
+  exports: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, InstanceStatsStore, StreamStatusStore],
 })
 export class CacheModule {}

@@ -3,6 +3,8 @@ import { AppConfig } from '@binance-rates/config';
 import { ServingModule } from '@binance-rates/serving';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyPolicy } from './api-key.policy';
+import { ClusterController } from './cluster.controller';
+import { ListingController } from './listing.controller';
 import { SymbolsController } from './symbols.controller';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
@@ -10,7 +12,7 @@ import { PriceStreamController } from './price-stream.controller';
 
 @Module({
   imports: [ServingModule],
-  controllers: [SymbolsController, HealthController, MetricsController, PriceStreamController],
+  controllers: [SymbolsController, ListingController, HealthController, ClusterController, MetricsController, PriceStreamController],
   providers: [{ provide: ApiKeyPolicy, inject: [AppConfig], useFactory: (config: AppConfig) => new ApiKeyPolicy(config.apiKeys) }, ApiKeyGuard],
 })
 export class HttpModule {}

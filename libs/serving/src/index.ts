@@ -1,3 +1,5 @@
+export * from './cluster-view';
+export * from './cluster-view.service';
 export * from './health-verdict';
 export * from './health.service';
 export * from './liveness.policy';
@@ -7,4 +9,5 @@ export * from './price-push.service';
 export * from './price-subscription';
 export * from './serving.errors';
 export * from './serving.module';
+export * from './symbol-listing.service';
 export * from './symbols.service';

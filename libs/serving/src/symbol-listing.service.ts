@@ -1,17 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { BinanceRestClient } from '@binance-rates/binance';
+import { BinanceRestClient, RawExchangeInfoSymbol } from '@binance-rates/binance';
 import { ExchangeUnavailableError, SymbolNotTradingError, UnknownSymbolError } from './serving.errors';
+
+/** A symbol Binance lists, with its status (only `TRADING` ones can be tracked) and its two assets. */
+export interface ListedSymbol {
+  symbol: string;
+  status: string;
+  baseAsset: string;
+  quoteAsset: string;
+}
 
 /** A symbol missing from a listing this fresh is unknown; an older listing is fetched again first. */
 const RECHECK_UNKNOWN_AFTER_MS = 5_000;
 
 /**
  * Answers "can this symbol be tracked?" from Binance's whole exchangeInfo, fetched once and reused for its TTL:
- * adding 2,000 symbols costs one request of weight 20, not 2,000 of them.
+ * adding 2,000 symbols costs one request of weight 20, not 2,000 of them. The same listing answers searches for
+ * symbols to add.
  */
 @Injectable()
 export class SymbolListingService {
+  private listed: ListedSymbol[] = [];
   private statuses = new Map<string, string>();
   private fetchedAt = 0;
   private fetching: Promise<void> | null = null;
@@ -39,11 +49,27 @@ export class SymbolListingService {
     }
   }
 
+  /**
+   * Listed symbols whose name starts with `prefix` (upper case), TRADING ones first, then by name; the rest of the
+   * names containing it after those.
+   */
+  async search({ prefix, limit }: { prefix: string; limit: number }): Promise<ListedSymbol[]> {
+    if (Date.now() - this.fetchedAt >= this.ttlMs) {
+      await this.refresh();
+    }
+    const starting = this.listed.filter((entry) => entry.symbol.startsWith(prefix));
+    const containing = this.listed.filter((entry) => !entry.symbol.startsWith(prefix) && entry.symbol.includes(prefix));
+    const tradingFirst = (a: ListedSymbol, b: ListedSymbol) =>
+      Number(b.status === 'TRADING') - Number(a.status === 'TRADING') || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0);
+    return [...starting.sort(tradingFirst), ...containing.sort(tradingFirst)].slice(0, limit);
+  }
+
   private refresh(): Promise<void> {
     this.fetching ??= this.rest
       .exchangeInfo()
       .then(
         (symbols) => {
+          this.listed = symbols.map(toListedSymbol);
           this.statuses = new Map(symbols.map((entry) => [entry.symbol, entry.status]));
           this.fetchedAt = Date.now();
         },
@@ -56,4 +82,9 @@ export class SymbolListingService {
       });
     return this.fetching;
   }
+}
+
+/** Only the fields the API shows: Binance's entries carry filters and permissions too. */
+function toListedSymbol({ symbol, status, baseAsset, quoteAsset }: RawExchangeInfoSymbol): ListedSymbol {
+  return { symbol, status, baseAsset, quoteAsset };
 }
