@@ -42,7 +42,8 @@ export class ChartPanel {
   private candles: Candle[] = [];
   /** Bumped on every symbol or interval change: answers to an older selection are dropped. */
   private generation = 0;
-  private loadingOlder = false;
+  /** The older page being asked for, by the selection it is for: a load for an older selection never blocks a new one. */
+  private olderLoad: { generation: number } | null = null;
   private noOlder = false;
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
   private volumeColors = { up: '', down: '' };
@@ -52,7 +53,13 @@ export class ChartPanel {
     private readonly text: ChartText,
     private readonly api: ApiClient,
   ) {
-    this.chart = createChart(container, {
+    // The library lays its canvases out in a table of its own: hidden from assistive technology, which gets the
+    // container's label (what is drawn) and the legend instead.
+    const canvasHost = document.createElement('div');
+    canvasHost.className = 'chart-canvas';
+    canvasHost.setAttribute('aria-hidden', 'true');
+    container.append(canvasHost);
+    this.chart = createChart(canvasHost, {
       autoSize: true,
       layout: { attributionLogo: false, fontFamily: 'inherit' },
       crosshair: { mode: CrosshairMode.Normal },
@@ -130,9 +137,11 @@ export class ChartPanel {
   }
 
   private async loadOlder(): Promise<void> {
-    if (this.loadingOlder || this.noOlder || this.candles.length === 0 || this.symbol === null) return;
+    if (this.olderLoad?.generation === this.generation || this.noOlder || this.candles.length === 0 || this.symbol === null) return;
     const generation = this.generation;
-    this.loadingOlder = true;
+    const load = { generation };
+    this.olderLoad = load;
+    let loaded = false;
     try {
       const endTime = this.candles[0].openTime - 1;
       const answer = await this.api.get<CandleAnswer[]>(this.candlesPath({ limit: PAGE, endTime }));
@@ -143,11 +152,15 @@ export class ChartPanel {
       }
       this.candles = mergeCandles(answer.map(toCandle), this.candles);
       this.draw();
+      loaded = true;
     } catch {
       // Scrolling again asks again.
     } finally {
-      this.loadingOlder = false;
+      if (this.olderLoad === load) this.olderLoad = null;
     }
+    // The view may still be at the edge (a range event during the load was not acted on): keep going.
+    const range = this.chart.timeScale().getVisibleLogicalRange();
+    if (loaded && range && range.from < LOAD_OLDER_WITHIN_BARS) void this.loadOlder();
   }
 
   private draw(): void {

@@ -131,7 +131,7 @@ export class CoinBoard {
       return;
     }
     row.change.textContent = formatPercent(stats.change);
-    row.change.className = `num ${stats.change > 0 ? 'up' : stats.change < 0 ? 'down' : ''}`;
+    row.change.className = stats.change > 0 ? 'up' : stats.change < 0 ? 'down' : '';
     row.range.textContent = `${trim(stats.low)} – ${trim(stats.high)}`;
     const partial = Date.now() + this.clockOffsetMs - stats.since < 23 * 3_600_000;
     row.change.title = partial ? `since ${new Date(stats.since).toLocaleString()} (history is shorter than 24 h)` : 'over the last 24 h';
@@ -143,11 +143,12 @@ export class CoinBoard {
     const removeButton = el('button', { type: 'button', class: 'remove-button', 'aria-label': `Remove ${symbol}`, title: `Remove ${symbol}` }, '✕');
     removeButton.addEventListener('click', () => this.actions.remove(symbol));
     const price = el('span', { class: 'price' }, '—');
-    const change = el('td', { class: 'num' }, '—');
-    const range = el('td', { class: 'num wide-only' }, '—');
+    // The range sits under the change, in the same cell: one column less, so the table fits beside the chart and on a phone.
+    const change = el('span', {}, '—');
+    const range = el('span', { class: 'range' }, '—');
     const age = el('td', { class: 'num age' }, '—');
     const stream = el('span', { class: 'stream unknown' }, 'unknown');
-    const tr = el('tr', { 'data-symbol': symbol }, el('th', { scope: 'row' }, select), el('td', { class: 'num' }, price), change, range, age, el('td', {}, stream), el('td', {}, removeButton));
+    const tr = el('tr', { 'data-symbol': symbol }, el('th', { scope: 'row' }, select), el('td', { class: 'num' }, price), el('td', { class: 'num day' }, change, range), age, el('td', {}, stream), el('td', {}, removeButton));
     const row: Row = { symbol, tr, select, price, change, range, age, stream, value: null, tradeTime: null, dayCandles: null };
     price.addEventListener('animationend', () => price.classList.remove('flash-up', 'flash-down'));
     this.rows.set(symbol, row);
