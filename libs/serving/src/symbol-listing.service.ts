@@ -57,11 +57,7 @@ export class SymbolListingService {
     if (Date.now() - this.fetchedAt >= this.ttlMs) {
       await this.refresh();
     }
-    const starting = this.listed.filter((entry) => entry.symbol.startsWith(prefix));
-    const containing = this.listed.filter((entry) => !entry.symbol.startsWith(prefix) && entry.symbol.includes(prefix));
-    const tradingFirst = (a: ListedSymbol, b: ListedSymbol) =>
-      Number(b.status === 'TRADING') - Number(a.status === 'TRADING') || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0);
-    return [...starting.sort(tradingFirst), ...containing.sort(tradingFirst)].slice(0, limit);
+    return rankListed({ listed: this.listed, prefix, limit });
   }
 
   private refresh(): Promise<void> {
@@ -82,6 +78,15 @@ export class SymbolListingService {
       });
     return this.fetching;
   }
+}
+
+/** Names starting with `prefix` before names only containing it; within each, TRADING first, then by name. */
+export function rankListed({ listed, prefix, limit }: { listed: readonly ListedSymbol[]; prefix: string; limit: number }): ListedSymbol[] {
+  const starting = listed.filter((entry) => entry.symbol.startsWith(prefix));
+  const containing = listed.filter((entry) => !entry.symbol.startsWith(prefix) && entry.symbol.includes(prefix));
+  const tradingFirst = (a: ListedSymbol, b: ListedSymbol) =>
+    Number(b.status === 'TRADING') - Number(a.status === 'TRADING') || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0);
+  return [...starting.sort(tradingFirst), ...containing.sort(tradingFirst)].slice(0, limit);
 }
 
 /** Only the fields the API shows: Binance's entries carry filters and permissions too. */
