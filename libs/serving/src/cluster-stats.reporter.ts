@@ -41,7 +41,7 @@ export class ClusterStatsReporter implements OnModuleInit, OnModuleDestroy {
   }
 
   /** This instance's stats now; the trade rate is taken over the time since the previous call. */
-  sample(now = Date.now()): InstanceStats {
+  private sample(now = Date.now()): InstanceStats {
     const pipeline = this.pipeline.stats();
     const stream = this.supervisor.status();
     const previous = this.previous;
