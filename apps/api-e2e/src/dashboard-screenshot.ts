@@ -12,11 +12,14 @@ import { storeHistoryBefore } from './support/stored-history';
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT', 'XRPUSDT'];
 
 async function main(out: string): Promise<void> {
-  const stack = await startDashboardStack({ tradesPerSecond: 4 });
+  // Five hours of BTCUSDT history before it is added, so its chart and 24 h figures have something to show.
+  const stack = await startDashboardStack({
+    tradesPerSecond: 4,
+    seedHistory: ({ databaseUrl, emulator }) =>
+      storeHistoryBefore({ databaseUrl, symbol: 'BTCUSDT', before: emulator.tradesOf('BTCUSDT')[0], minutes: 300, tradesPerMinute: 6 }),
+  });
   const browser = await launchChromium();
   try {
-    // Five hours of history before BTCUSDT was added, so its chart and 24 h figures have something to show.
-    await storeHistoryBefore({ databaseUrl: stack.databaseUrl, symbol: 'BTCUSDT', before: stack.emulator.tradesOf('BTCUSDT')[0], minutes: 300, tradesPerMinute: 6 });
     for (const symbol of SYMBOLS) {
       const response = await fetch(`${stack.service.baseUrl}/api/currency`, {
         method: 'POST',

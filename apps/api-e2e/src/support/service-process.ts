@@ -11,7 +11,8 @@ function checkoutRoot(from: string): string {
   }
 }
 
-const MAIN = join(checkoutRoot(__dirname), 'dist', 'apps', 'api', 'src', 'main.js');
+export const CHECKOUT_ROOT = checkoutRoot(__dirname);
+const MAIN = join(CHECKOUT_ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
 
 export interface ServiceProcess {
   baseUrl: string;

@@ -4,7 +4,8 @@ import { Client } from 'pg';
  * Stores a symbol's history the service never streamed: `minutes` of trades, `tradesPerMinute` each, ending one id
  * and about a minute before `before` (the emulator's oldest trade of the symbol), so the history stays contiguous with
  * what the service then streams and backfills. Prices walk at random (seeded) back from `before`'s price, so the
- * candles look like a market's. For a symbol not yet added: its stream then resumes from the last of these trades.
+ * candles look like a market's. Written as trades were stored a row each (`agg_trade`), before the service starts: it
+ * takes that history in at start (storage's legacy conversion), and a symbol added later resumes from its last trade.
  */
 export async function storeHistoryBefore({
   databaseUrl,

@@ -47,6 +47,10 @@ export class ChartPanel {
   private noOlder = false;
   private refreshTimer: ReturnType<typeof setInterval> | null = null;
   private volumeColors = { up: '', down: '' };
+  /** The first page of the selection has been drawn: pushes before it would only be replaced by it. */
+  private loaded = false;
+  /** The crosshair is on a candle: the legend shows that one, not the newest. */
+  private hovering = false;
 
   constructor(
     private readonly container: HTMLElement,
@@ -71,7 +75,10 @@ export class ChartPanel {
     this.volumeSeries.priceScale().applyOptions({ scaleMargins: { top: 0.8, bottom: 0 } });
     this.applyTheme();
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.applyTheme());
-    this.chart.subscribeCrosshairMove((param) => this.showLegend(param));
+    this.chart.subscribeCrosshairMove((param) => {
+      this.hovering = param.time !== undefined;
+      this.showLegend(param);
+    });
     this.chart.timeScale().subscribeVisibleLogicalRangeChange((range) => {
       if (range && range.from < LOAD_OLDER_WITHIN_BARS) void this.loadOlder();
     });
@@ -85,6 +92,7 @@ export class ChartPanel {
     this.interval = interval;
     const generation = ++this.generation;
     this.candles = [];
+    this.loaded = false;
     this.noOlder = false;
     this.candleSeries.setData([]);
     this.volumeSeries.setData([]);
@@ -100,6 +108,7 @@ export class ChartPanel {
       const answer = await this.api.get<CandleAnswer[]>(this.candlesPath({ limit: PAGE }));
       if (generation !== this.generation) return;
       this.candles = answer.map(toCandle);
+      this.loaded = true;
       this.draw();
       this.chart.timeScale().scrollToRealTime();
       this.refreshTimer = setInterval(() => void this.refreshNewest(generation), REFRESH_NEWEST_MS);
@@ -110,7 +119,7 @@ export class ChartPanel {
 
   /** A pushed price of the shown symbol extends the newest candle or opens the next. */
   applyPrice(symbol: string, price: string, tradeTime: number): void {
-    if (symbol !== this.symbol) return;
+    if (symbol !== this.symbol || !this.loaded) return;
     const newest = this.candles[this.candles.length - 1];
     const next = applyPrice(newest, Number(price), tradeTime, INTERVAL_MS[this.interval]);
     if (next === null) return;
@@ -122,6 +131,7 @@ export class ChartPanel {
     this.candleSeries.update(toBar(next));
     this.volumeSeries.update(this.toVolume(next));
     this.describeLoaded();
+    if (!this.hovering) this.showLegend(null);
   }
 
   private async refreshNewest(generation: number): Promise<void> {
