@@ -13,6 +13,11 @@ const depConstraints = [
     sourceTag: 'type:serving',
     onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:config'],
   },
+  // The Binance-compatible API: Binance's own protocol over what the service serves, wired in by the app.
+  {
+    sourceTag: 'type:protocol',
+    onlyDependOnLibsWithTags: ['type:serving', 'type:feature', 'type:data-access', 'type:domain', 'type:config'],
+  },
   {
     sourceTag: 'type:http',
     onlyDependOnLibsWithTags: ['type:serving', 'type:data-access', 'type:domain', 'type:config'],

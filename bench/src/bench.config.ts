@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 
-export type PhaseName = 'ingest' | 'freshness' | 'reads' | 'push' | 'peer' | 'scale';
+export type PhaseName = 'ingest' | 'freshness' | 'reads' | 'push' | 'fanout' | 'peer' | 'scale';
 
-const PHASES: readonly PhaseName[] = ['ingest', 'freshness', 'reads', 'push', 'peer', 'scale'];
+const PHASES: readonly PhaseName[] = ['ingest', 'freshness', 'reads', 'push', 'fanout', 'peer', 'scale'];
 
 /** Service variables a benchmark run may override (tuning experiments); anything else is set by the bench. */
 const SERVICE_PASSTHROUGH = [
@@ -36,6 +36,11 @@ export interface BenchConfig {
   pushClients: number[];
   pushSymbolsPerClient: number;
   pushSeconds: number;
+  /** Binance-protocol stream fan-out: offered aggTrades/s, client counts (one step each), symbols each client follows. */
+  fanoutRate: number;
+  fanoutClients: number[];
+  fanoutSymbolsPerClient: number;
+  fanoutSeconds: number;
   peerSeconds: number;
   scaleSymbols: number;
   scaleRatePerSymbol: number;
@@ -119,6 +124,10 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     pushClients: list('BENCH_PUSH_CLIENTS', [100, 1_000]),
     pushSymbolsPerClient: number('BENCH_PUSH_SYMBOLS_PER_CLIENT', 5, 5, 1),
     pushSeconds: number('BENCH_PUSH_SECONDS', 10, 3, 1),
+    fanoutRate: number('BENCH_FANOUT_RATE', 10_000, 10_000, 1),
+    fanoutClients: list('BENCH_FANOUT_CLIENTS', [100, 1_000]),
+    fanoutSymbolsPerClient: number('BENCH_FANOUT_SYMBOLS_PER_CLIENT', 5, 5, 1),
+    fanoutSeconds: number('BENCH_FANOUT_SECONDS', 10, 3, 1),
     peerSeconds: number('BENCH_PEER_SECONDS', 15, 3, 1),
     scaleSymbols: number('BENCH_SCALE_SYMBOLS', 2_000, 2_000, 1),
     scaleRatePerSymbol: number('BENCH_SCALE_RATE_PER_SYMBOL', 2, 2),

@@ -16,6 +16,7 @@ import { waitDrained } from './phases/drain';
 import { runIngestStep } from './phases/ingest.phase';
 import { runPeer } from './phases/peer.phase';
 import { runPush } from './phases/push.phase';
+import { runFanout } from './phases/fanout.phase';
 import { runReads } from './phases/reads.phase';
 import { runScale } from './phases/scale.phase';
 import { formatProfileSummary, ProfileSummary, summarizeProfile } from './profile/profile-summary';
@@ -132,7 +133,7 @@ async function run(config: BenchConfig, resources: RunResources, results: BenchR
   const symbols = ['BTCUSDT', 'ETHUSDT', ...generatedSymbols(config.symbols - 2, symbolsNeeded)];
   let profile: ProfileSummary | null = null;
 
-  if (phases.has('ingest') || phases.has('freshness') || phases.has('reads') || phases.has('push')) {
+  if (phases.has('ingest') || phases.has('freshness') || phases.has('reads') || phases.has('push') || phases.has('fanout')) {
     const context = await startTrackingService(config, resources, base, { label: 'a', symbols, addSymbols: true }, results.notes);
     const steps = phases.has('ingest') ? config.rates : phases.has('freshness') ? config.freshnessRates : [];
     for (const rate of steps) {
@@ -159,6 +160,16 @@ async function run(config: BenchConfig, resources: RunResources, results: BenchR
       results.push = await runPush(context);
       for (const push of results.push) {
         log(`  ${push.connected} clients: ${push.priceEventsPerSecond.toFixed(0)} events/s, service ${push.serviceCoresWithout.toFixed(2)} → ${push.serviceCoresWith.toFixed(2)} cores, lag p99 ${push.lagP99Ms.toFixed(0)} ms`);
+      }
+    }
+    if (phases.has('fanout')) {
+      log(`fanout: ${config.fanoutClients.join(', ')} stream clients × ${config.fanoutSymbolsPerClient} @aggTrade streams at ${config.fanoutRate}/s, ${config.fanoutSeconds} s each`);
+      results.fanout = await runFanout(context);
+      for (const fanout of results.fanout) {
+        log(
+          `  ${fanout.connected} clients: ${fanout.eventsPerSecond.toFixed(0)} events/s, service ${fanout.serviceCoresWithout.toFixed(2)} → ` +
+            `${fanout.serviceCoresWith.toFixed(2)} cores (${fanout.serviceMicrosPerEvent.toFixed(2)} µs/event), delay p50 ${fanout.delayP50Ms.toFixed(0)} ms p99 ${fanout.delayP99Ms.toFixed(0)} ms, closed ${fanout.closed}`,
+        );
       }
     }
     const code = await context.service.process.stop(30_000);
@@ -206,6 +217,10 @@ async function main(): Promise<void> {
       pushClients: config.pushClients,
       pushSymbolsPerClient: config.pushSymbolsPerClient,
       pushSeconds: config.pushSeconds,
+      fanoutRate: config.fanoutRate,
+      fanoutClients: config.fanoutClients,
+      fanoutSymbolsPerClient: config.fanoutSymbolsPerClient,
+      fanoutSeconds: config.fanoutSeconds,
       peerSeconds: config.peerSeconds,
       scaleSymbols: config.scaleSymbols,
       scaleRatePerSymbol: config.scaleRatePerSymbol,
@@ -220,6 +235,7 @@ async function main(): Promise<void> {
     freshness: [],
     reads: null,
     push: [],
+    fanout: [],
     peer: [],
     scale: null,
     notes: [],

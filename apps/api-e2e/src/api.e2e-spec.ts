@@ -341,7 +341,8 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
       const open = trade.tradeTime - (trade.tradeTime % 1000);
       bySecond.set(open, [...(bySecond.get(open) ?? []), trade]);
     }
-    const expected = [...bySecond.entries()].map(([openTime, trades]) => {
+    const takerBuys = (trades: Trade[]) => trades.filter((trade) => !trade.isBuyerMaker);
+    const traded = [...bySecond.entries()].map(([openTime, trades]) => {
       const prices = trades.map((trade) => units(trade.price));
       const extreme = (pick: (a: bigint, b: bigint) => boolean) => trades[prices.reduce((best, price, i) => (pick(price, prices[best]) ? i : best), 0)].price;
       return {
@@ -353,11 +354,27 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
         close: trades[trades.length - 1].price,
         volume: decimal(trades.reduce((sum, trade) => sum + units(trade.quantity), 0n), 8),
         quoteVolume: decimal(trades.reduce((sum, trade) => sum + units(trade.price) * units(trade.quantity), 0n), 16),
-        trades: trades.length,
-        firstTradeId: trades[0].tradeId,
-        lastTradeId: trades[trades.length - 1].tradeId,
+        trades: trades.reduce((sum, trade) => sum + trade.lastTradeId - trade.firstTradeId + 1, 0),
+        aggTrades: trades.length,
+        takerBuyVolume: decimal(takerBuys(trades).reduce((sum, trade) => sum + units(trade.quantity), 0n), 8),
+        takerBuyQuoteVolume: decimal(takerBuys(trades).reduce((sum, trade) => sum + units(trade.price) * units(trade.quantity), 0n), 16),
+        firstTradeId: trades[0].tradeId as number | null,
+        lastTradeId: trades[trades.length - 1].tradeId as number | null,
       };
     });
+    // A quiet second between two trades is a zero-volume candle at the previous close, as Binance shows it.
+    const expected: typeof traded = [];
+    for (const candle of traded) {
+      const previous = expected[expected.length - 1];
+      for (let open = (previous?.openTime ?? candle.openTime) + 1000; previous && open < candle.openTime; open += 1000) {
+        const price = previous.close;
+        expected.push({
+          openTime: open, closeTime: open + 999, open: price, high: price, low: price, close: price, volume: '0', quoteVolume: '0', trades: 0, aggTrades: 0,
+          takerBuyVolume: '0', takerBuyQuoteVolume: '0', firstTradeId: null, lastTradeId: null,
+        });
+      }
+      expected.push(candle);
+    }
     // Trades keep arriving: the second holding the last one read may gain more, so it is left out of the comparison.
     const lastOpen = last.tradeTime - (last.tradeTime % 1000);
     const candles = await call('GET', `/api/currency/btcusdt/candles?interval=1s&startTime=${first.tradeTime}&endTime=${last.tradeTime}&limit=1000`);
@@ -368,11 +385,12 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
     // The newest two intervals by default, the last one holding now; a minute candle sums them all.
     const latest = await call('GET', '/api/currency/BTCUSDT/candles?interval=1s&limit=2');
     expect((latest.body as { openTime: number }[]).every((candle) => candle.openTime >= Date.now() - 3_000)).toBe(true);
+    // Minute candles come from the rollups the history writes keep.
     const minutes = await call('GET', `/api/currency/BTCUSDT/candles?interval=1m&startTime=${first.tradeTime}&endTime=${last.tradeTime}`);
-    const counted = (minutes.body as { trades: number; openTime: number }[]).reduce((sum, candle) => sum + candle.trades, 0);
+    const counted = (minutes.body as { aggTrades: number; openTime: number }[]).reduce((sum, candle) => sum + candle.aggTrades, 0);
     expect(counted).toBeGreaterThanOrEqual(stored.length);
 
-    for (const query of ['', 'interval=2m', 'interval=1M', 'interval=1m&limit=0', 'interval=1m&limit=1001', 'interval=1m&startTime=10&endTime=5', 'interval=1m&startTime=x', 'interval=1m&bogus=1']) {
+    for (const query of ['', 'interval=2m', 'interval=1y', 'interval=1m&limit=0', 'interval=1m&limit=1001', 'interval=1m&startTime=10&endTime=5', 'interval=1m&startTime=x', 'interval=1m&bogus=1']) {
       const { status, body } = await call('GET', `/api/currency/BTCUSDT/candles?${query}`);
       expect({ query, status }).toEqual({ query, status: 400 });
       expectErrorBody(body, 400);
@@ -384,11 +402,11 @@ describe('binance-rates over HTTP (built service + emulator + real PostgreSQL an
   });
 
   it('answers 422 when candles cannot be computed within CANDLES_TIMEOUT_MS, and computes them again afterwards', async () => {
-    // A lock taken elsewhere stalls the query past its timeout (history writes wait on it too, and catch up after).
+    // A lock taken elsewhere stalls the read past its timeout (history writes wait on it too, and catch up after).
     const locker = new Client({ connectionString: database.url });
     await locker.connect();
     try {
-      await locker.query('BEGIN; LOCK TABLE agg_trade IN ACCESS EXCLUSIVE MODE');
+      await locker.query('BEGIN; LOCK TABLE candle_1m IN ACCESS EXCLUSIVE MODE');
       const asked = Date.now();
       const refused = await call('GET', '/api/currency/BTCUSDT/candles?interval=1m');
       expect({ status: refused.status, code: refused.body.code }).toEqual({ status: 422, code: 'CANDLES_WINDOW_TOO_LARGE' });

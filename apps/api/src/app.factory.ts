@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@binance-rates/config';
+import { BinanceRestRouter, BinanceStreamServer, addBinanceApiToOpenApi, installBinanceApi } from '@binance-rates/binance-api';
 import {
   API_KEY_BEARER_SCHEME,
   API_KEY_HEADER_SCHEME,
@@ -27,7 +28,8 @@ const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 
 /**
  * Builds the whole service: migrations applied, Fastify, validation, one error format, CORS if asked, the price fast
- * path, a request limit per client unless turned off, the dashboard at /, Swagger at /api.
+ * path, a request limit per client unless turned off, the Binance-compatible API (`/api/v3`, `/ws`, `/stream`), the
+ * dashboard at /, Swagger at /api.
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   await runMigrations(config.database.url);
@@ -62,9 +64,11 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   if (config.rateLimit.perSecond > 0) {
     installClientRateLimit({ server: app.getHttpServer(), limits: config.rateLimit, cors });
   }
+  // Outermost: Binance clients get Binance's answers and its request-weight limit, not our request limit.
+  installBinanceApi(app.getHttpServer(), app.get(BinanceRestRouter), app.get(BinanceStreamServer));
   closeLingeringConnections(app, config.shutdownTimeoutMs * 0.1);
   await serveDashboard(app);
-  const document = SwaggerModule.createDocument(
+  const document = addBinanceApiToOpenApi(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('binance-rates')
@@ -76,7 +80,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'One of API_KEYS (only when it is set)' }, API_KEY_BEARER_SCHEME)
       .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same keys as a header' }, API_KEY_HEADER_SCHEME)
       .build(),
-  );
+  ));
   SwaggerModule.setup('api', app, document, { jsonDocumentUrl: 'api-json' });
   return app;
 }

@@ -1,5 +1,6 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
+import { BinanceApiModule } from '@binance-rates/binance-api';
 import { HttpModule } from '@binance-rates/http';
 
 @Global()
@@ -13,6 +14,6 @@ class ConfigModule {
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: AppModule, imports: [ConfigModule.forRoot(config), HttpModule] };
+    return { module: AppModule, imports: [ConfigModule.forRoot(config), HttpModule, BinanceApiModule] };
   }
 }

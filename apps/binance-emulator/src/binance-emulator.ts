@@ -1,5 +1,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ArchiveRouter } from './archive/archive.router';
+import { isArchiveDate } from './archive/archive-file';
 import { EmulatorOptions, ResolvedEmulatorOptions, resolveEmulatorOptions } from './emulator.options';
 import { MarketSimulator } from './market/market-simulator';
 import type { AggTradeRecord, SymbolStatus } from './market/market.types';
@@ -18,6 +20,8 @@ export class BinanceEmulator implements EmulatorControl {
   readonly wsBaseUrl: string;
   /** `http://127.0.0.1:PORT`; append `/api/v3/…` or `/emulator/…`. */
   readonly restBaseUrl: string;
+  /** What `BINANCE_DATA_URL` points at: the archive's files are under `<dataBaseUrl>/data/spot/…`. */
+  readonly dataBaseUrl: string;
   private readonly startedAt = Date.now();
   private closed: Promise<void> | undefined;
 
@@ -26,6 +30,7 @@ export class BinanceEmulator implements EmulatorControl {
     private readonly market: MarketSimulator,
     private readonly streams: StreamServer,
     private readonly api: PublicApiRouter,
+    private readonly archive: ArchiveRouter,
     private readonly options: ResolvedEmulatorOptions,
   ) {
     const { port } = server.address() as AddressInfo;
@@ -34,6 +39,7 @@ export class BinanceEmulator implements EmulatorControl {
     const host = options.host.includes(':') ? `[${options.host}]` : options.host;
     this.wsBaseUrl = `ws://${host}:${port}`;
     this.restBaseUrl = `http://${host}:${port}`;
+    this.dataBaseUrl = `${this.restBaseUrl}${options.archiveBasePath}`;
   }
 
   static async start(options?: EmulatorOptions): Promise<BinanceEmulator> {
@@ -51,10 +57,18 @@ export class BinanceEmulator implements EmulatorControl {
       defaultTradesPerSecond: resolved.tradesPerSecondPerSymbol,
       historyLimit: resolved.historyLimitPerSymbol,
       seed: resolved.seed,
+      archiveTradesPerDay: resolved.archiveTradesPerDay,
       onTrade: (symbolMarket, trade, eventTime) => streams.publishTrade(symbolMarket, trade, eventTime),
       onBatchEnd: () => streams.flush(),
     });
     const api = new PublicApiRouter({ markets: market.markets, weightLimit: resolved.restWeightLimitPerMinute, lagMs: resolved.restLagMs });
+    const archive = new ArchiveRouter({
+      markets: market.markets,
+      startDay: market.startDay,
+      tradesPerDay: resolved.archiveTradesPerDay,
+      basePath: resolved.archiveBasePath,
+      compressionLevel: resolved.archiveCompressionLevel,
+    });
     const server = createServer();
     server.on('upgrade', (request, socket, head) => {
       if (!streams.handleUpgrade(request, socket, head)) {
@@ -68,7 +82,7 @@ export class BinanceEmulator implements EmulatorControl {
         resolve();
       });
     });
-    const emulator = new BinanceEmulator(server, market, streams, api, resolved);
+    const emulator = new BinanceEmulator(server, market, streams, api, archive, resolved);
     server.on('request', (request: IncomingMessage, response: ServerResponse) => emulator.route(request, response));
     market.start();
     return emulator;
@@ -176,6 +190,28 @@ export class BinanceEmulator implements EmulatorControl {
     this.api.clearFaults();
   }
 
+  /** The archive's file of `symbol` on `date` (`YYYY-MM-DD` daily, `YYYY-MM` monthly) answers 404 from now on. */
+  makeArchiveFileMissing(symbol: string, date: string): void {
+    this.archive.makeMissing(this.requireArchiveSymbol(symbol), requireArchiveDate(date));
+  }
+
+  /** That file's `.CHECKSUM` no longer matches its zip. */
+  corruptArchiveChecksum(symbol: string, date: string): void {
+    this.archive.corruptChecksum(this.requireArchiveSymbol(symbol), requireArchiveDate(date));
+  }
+
+  /** Archive downloads are paced at `bytesPerSecond` from now on (0: full speed). */
+  throttleArchive(bytesPerSecond: number): void {
+    if (!(bytesPerSecond >= 0)) {
+      throw new RangeError(`bytes per second must be 0 or more, got ${bytesPerSecond}`);
+    }
+    this.archive.throttle(bytesPerSecond);
+  }
+
+  resetArchiveFaults(): void {
+    this.archive.resetFaults();
+  }
+
   /** Connections closed with 1008 for sending more than `maxIncomingPerSecond` frames in a second. */
   controlMessageViolations(): number {
     return this.streams.controlMessageViolations;
@@ -199,15 +235,23 @@ export class BinanceEmulator implements EmulatorControl {
       uptimeMs: Date.now() - this.startedAt,
       tradesGenerated,
       restRequests: this.api.requestsServed,
+      archiveRequests: this.archive.requestsServed,
       ...this.streams.statistics(),
       symbols,
     };
+  }
+
+  private requireArchiveSymbol(symbol: string): string {
+    this.market.require(symbol);
+    return symbol;
   }
 
   private route(request: IncomingMessage, response: ServerResponse): void {
     const url = new URL(request.url ?? '/', 'http://emulator');
     if (url.pathname.startsWith('/api/')) {
       this.api.handle(request, response, url);
+    } else if (this.archive.handles(url.pathname)) {
+      this.archive.handle(request, response, url.pathname);
     } else if (url.pathname.startsWith('/emulator/')) {
       handleAdminRequest(this, request, response, url).catch((error: unknown) => {
         sendJson(response, 500, JSON.stringify({ error: error instanceof Error ? error.message : String(error) }));
@@ -216,6 +260,13 @@ export class BinanceEmulator implements EmulatorControl {
       sendJson(response, 404, '{"code":-1000,"msg":"Not found."}');
     }
   }
+}
+
+function requireArchiveDate(date: string): string {
+  if (!isArchiveDate(date)) {
+    throw new RangeError(`date must be YYYY-MM-DD (a daily file) or YYYY-MM (a monthly file), got ${date}`);
+  }
+  return date;
 }
 
 export function startEmulator(options?: EmulatorOptions): Promise<BinanceEmulator> {

@@ -33,8 +33,17 @@ export interface EmulatorOptions {
   maxBufferedBytes?: number;
   /** Delay between the `serverShutdown` event and the close (default 1000). */
   serverShutdownGraceMs?: number;
-  /** Seeds prices, quantities and start ids (default 1). */
+  /** Seeds prices, quantities, trade times and the archive (default 1). */
   seed?: number;
+  /**
+   * Aggregate trades in each archived day (`/data/spot/...`, default 86 400: one a second). Ids are
+   * `(day − listing day) × archiveTradesPerDay + i`, so it also fixes the id the live market starts at.
+   */
+  archiveTradesPerDay?: number;
+  /** Path the archive is served under (default '': `/data/spot/...` at the root, like data.binance.vision). */
+  archiveBasePath?: string;
+  /** zlib level of the archive's zips (default 1: about twice as fast as zlib's 6, files a quarter larger). */
+  archiveCompressionLevel?: number;
 }
 
 export type ResolvedEmulatorOptions = Required<EmulatorOptions>;
@@ -57,11 +66,23 @@ export function resolveEmulatorOptions(options: EmulatorOptions = {}): ResolvedE
     maxBufferedBytes: options.maxBufferedBytes ?? 32 * 1024 * 1024,
     serverShutdownGraceMs: options.serverShutdownGraceMs ?? 1000,
     seed,
+    archiveTradesPerDay: options.archiveTradesPerDay ?? 86_400,
+    archiveBasePath: options.archiveBasePath ?? '',
+    archiveCompressionLevel: options.archiveCompressionLevel ?? 1,
   };
   for (const key of ['pingIntervalMs', 'pongTimeoutMs', 'connectionLifetimeMs', 'maxIncomingPerSecond', 'maxStreamsPerConnection', 'historyLimitPerSymbol', 'restWeightLimitPerMinute', 'maxBufferedBytes'] as const) {
     if (!(resolved[key] > 0)) {
       throw new RangeError(`${key} must be a positive number, got ${resolved[key]}`);
     }
+  }
+  if (!Number.isInteger(resolved.archiveTradesPerDay) || resolved.archiveTradesPerDay < 1) {
+    throw new RangeError(`archiveTradesPerDay must be a positive integer, got ${resolved.archiveTradesPerDay}`);
+  }
+  if (!Number.isInteger(resolved.archiveCompressionLevel) || resolved.archiveCompressionLevel < 1 || resolved.archiveCompressionLevel > 9) {
+    throw new RangeError(`archiveCompressionLevel must be an integer 1–9, got ${resolved.archiveCompressionLevel}`);
+  }
+  if (resolved.archiveBasePath !== '' && !/^(\/[A-Za-z0-9._-]+)+$/.test(resolved.archiveBasePath)) {
+    throw new RangeError(`archiveBasePath must be '' or like '/binance-data', got ${resolved.archiveBasePath}`);
   }
   if (!(resolved.restLagMs >= 0)) {
     throw new RangeError(`restLagMs must be 0 or more, got ${resolved.restLagMs}`);

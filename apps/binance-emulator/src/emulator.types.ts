@@ -16,6 +16,7 @@ export interface EmulatorStats extends StreamServerStats {
   uptimeMs: number;
   tradesGenerated: number;
   restRequests: number;
+  archiveRequests: number;
   symbols: Record<string, SymbolStats>;
 }
 
@@ -49,4 +50,8 @@ export interface EmulatorControl {
   setRestWeightLimit(limit: number): void;
   setRestLag(ms: number): void;
   resetRestLimits(): void;
+  makeArchiveFileMissing(symbol: string, date: string): void;
+  corruptArchiveChecksum(symbol: string, date: string): void;
+  throttleArchive(bytesPerSecond: number): void;
+  resetArchiveFaults(): void;
 }

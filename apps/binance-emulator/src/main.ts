@@ -18,12 +18,18 @@ const NUMERIC_ENV: NumericEnv[] = [
   ['EMULATOR_REST_WEIGHT_LIMIT', 'restWeightLimitPerMinute', 1],
   ['EMULATOR_REST_LAG_MS', 'restLagMs', 0],
   ['EMULATOR_SEED', 'seed', 0],
+  ['EMULATOR_ARCHIVE_TRADES_PER_DAY', 'archiveTradesPerDay', 1],
+  ['EMULATOR_ARCHIVE_COMPRESSION_LEVEL', 'archiveCompressionLevel', 1],
 ];
 
 /** The CLI is the emulator's only reader of process.env; every bad variable is reported at once. */
 function optionsFromEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
   const problems: string[] = [];
-  const options: Record<string, unknown> = { port: DEFAULT_PORT, host: env['EMULATOR_HOST'] || '127.0.0.1' };
+  const options: Record<string, unknown> = {
+    port: DEFAULT_PORT,
+    host: env['EMULATOR_HOST'] || '127.0.0.1',
+    archiveBasePath: env['EMULATOR_ARCHIVE_BASE_PATH'] ?? '',
+  };
   for (const [name, option, min] of NUMERIC_ENV) {
     const text = env[name];
     if (text === undefined || text === '') {
@@ -53,8 +59,8 @@ function optionsFromEnv(env: NodeJS.ProcessEnv): EmulatorOptions {
 
 async function main(): Promise<void> {
   const emulator = await startEmulator(optionsFromEnv(process.env));
-  const { port, wsBaseUrl, restBaseUrl } = emulator;
-  process.stdout.write(`${JSON.stringify({ event: 'listening', port, wsBaseUrl, restBaseUrl })}\n`);
+  const { port, wsBaseUrl, restBaseUrl, dataBaseUrl } = emulator;
+  process.stdout.write(`${JSON.stringify({ event: 'listening', port, wsBaseUrl, restBaseUrl, dataBaseUrl })}\n`);
   const shutdown = (signal: NodeJS.Signals) => {
     emulator.close().then(
       () => {

@@ -2,6 +2,7 @@ import type { FreshnessResult } from '../phases/freshness.phase';
 import type { IngestResult } from '../phases/ingest.phase';
 import type { PeerResult } from '../phases/peer.phase';
 import type { PushResult } from '../phases/push.phase';
+import type { FanoutResult } from '../phases/fanout.phase';
 import type { ReadsResult } from '../phases/reads.phase';
 import type { ScaleResult } from '../phases/scale.phase';
 
@@ -13,6 +14,7 @@ export interface BenchResults {
   freshness: Array<FreshnessResult & { offeredPerSecond: number }>;
   reads: ReadsResult | null;
   push: PushResult[];
+  fanout: FanoutResult[];
   peer: PeerResult[];
   scale: ScaleResult | null;
   notes: string[];
@@ -135,6 +137,16 @@ export function resultRows(results: BenchResults): Row[] {
         '',
       ],
       ['6 push', scenario, 'clients process busy cores', num(push.clientCores, 2), ''],
+    );
+  }
+  for (const fanout of results.fanout) {
+    const scenario = `${fanout.clients} WS clients × ${fanout.symbolsPerClient} @aggTrade @${loadName(fanout.offeredPerSecond)}`;
+    rows.push(
+      ['6b fanout', scenario, 'connected | refused | closed early', `${fanout.connected} | ${fanout.refused} | ${fanout.closed}${fanout.closeReasons.length > 0 ? ` (${fanout.closeReasons.join('; ')})` : ''}`, ''],
+      ['6b fanout', scenario, 'events /s delivered (MB/s)', `${rate(fanout.eventsPerSecond)} (${num(fanout.megabytesPerSecond, 2)})`, ''],
+      ['6b fanout', scenario, 'trade to client ms p50 | p99 | max', `${num(fanout.delayP50Ms)} | ${num(fanout.delayP99Ms)} | ${num(fanout.delayMaxMs)}`, ''],
+      ['6b fanout', scenario, 'service cores without → with | us/event', `${num(fanout.serviceCoresWithout, 2)} → ${num(fanout.serviceCoresWith, 2)} | ${num(fanout.serviceMicrosPerEvent, 2)}`, ''],
+      ['6b fanout', scenario, 'clients process busy cores', num(fanout.clientCores, 2), ''],
     );
   }
   for (const peer of results.peer) {

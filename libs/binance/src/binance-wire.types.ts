@@ -38,11 +38,16 @@ export interface RawControlError {
   id: number | string | null;
 }
 
+/**
+ * One `symbols` entry of `exchangeInfo`. Only these fields are read; the rest (precisions, `filters`, order types...)
+ * is kept as Binance sent it, in its order, for the Binance-compatible API to serve unchanged.
+ */
 export interface RawExchangeInfoSymbol {
   symbol: string;
   status: string;
   baseAsset: string;
   quoteAsset: string;
+  [field: string]: unknown;
 }
 
 export interface RawExchangeInfo {

@@ -5,9 +5,10 @@ import { LatestPriceStore } from './latest-price.store';
 import { LeaseManager } from './lease-manager';
 import { RedisClient } from './redis.client';
 import { StreamStatusStore } from './stream-status.store';
+import { TradeFeedStore } from './trade-feed.store';
 
 @Module({
-  providers: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, InstanceStatsStore, StreamStatusStore],
-  exports: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, InstanceStatsStore, StreamStatusStore],
+  providers: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, InstanceStatsStore, StreamStatusStore, TradeFeedStore],
+  exports: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, InstanceStatsStore, StreamStatusStore, TradeFeedStore],
 })
 export class CacheModule {}

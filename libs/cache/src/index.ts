@@ -5,3 +5,4 @@ export * from './latest-price.store';
 export * from './lease-manager';
 export * from './redis.client';
 export * from './stream-status.store';
+export * from './trade-feed.store';

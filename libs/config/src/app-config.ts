@@ -14,12 +14,14 @@ export abstract class AppConfig {
    * empty: those routes are open. Several allow a key to be rotated without downtime.
    */
   abstract readonly apiKeys: readonly string[];
-  /** Candles are aggregated in PostgreSQL when asked: bounded in time and in how many run at once. */
+  /** Candles are read from stored rollups when asked: bounded in time and in how many run at once. */
   abstract readonly candles: {
     /** A candles query still running after this long is cancelled (422: ask for a smaller window). */
     readonly timeoutMs: number;
     /** Candles queries one instance runs at once; up to 32 more wait, further ones get 503. */
     readonly concurrency: number;
+    /** Stored candles that opened longer ago than this are deleted; null keeps them forever. */
+    readonly retentionMs: number | null;
   };
   /**
    * Trade pages and gap lists are read from PostgreSQL when asked: bounded in how many run at once, so however many
@@ -42,6 +44,20 @@ export abstract class AppConfig {
      * follows them all. A client that would take the total past it is refused with 503.
      */
     readonly maxFollows: number;
+  };
+  /** The Binance-compatible market-data API (`/api/v3/...`, `/ws`, `/stream`) served beside our own. */
+  abstract readonly binanceApi: {
+    /** A stream of a symbol not tracked yet starts tracking it (as `POST /api/currency` would); off: it stays silent, as Binance's do. */
+    readonly autoTrack: boolean;
+    /** Request weight one client (remote address) may use per minute; Binance allows 6,000. */
+    readonly weightPerMinute: number;
+    /** Stream connections one instance serves at once; more are refused at the upgrade with 503. */
+    readonly maxConnections: number;
+    /** A ping frame to every stream client this often; one that leaves it unanswered for `pongTimeoutMs` is closed. */
+    readonly pingIntervalMs: number;
+    readonly pongTimeoutMs: number;
+    /** A stream client this many bytes behind (unsent backlog) is cut with close 1008, rather than buffered without bound. */
+    readonly maxBufferedBytes: number;
   };
   abstract readonly database: {
     readonly url: string;

@@ -71,10 +71,19 @@ describe('loadConfig', () => {
   });
 
   it('bounds candles queries in time and number, leaving database connections for the rest', () => {
-    expect(loadConfig({}, noDotEnv).candles).toEqual({ timeoutMs: 10_000, concurrency: 2 });
-    expect(loadConfig({ CANDLES_TIMEOUT_MS: '2500', CANDLES_CONCURRENCY: '4' }, noDotEnv).candles).toEqual({ timeoutMs: 2_500, concurrency: 4 });
+    expect(loadConfig({}, noDotEnv).candles).toEqual({ timeoutMs: 10_000, concurrency: 2, retentionMs: null });
+    expect(loadConfig({ CANDLES_TIMEOUT_MS: '2500', CANDLES_CONCURRENCY: '4' }, noDotEnv).candles).toMatchObject({ timeoutMs: 2_500, concurrency: 4 });
     expect(() => loadConfig({ CANDLES_CONCURRENCY: '8' }, noDotEnv)).toThrow(/CANDLES_CONCURRENCY: with HISTORY_WRITERS it must leave/);
     expect(() => loadConfig({ CANDLES_TIMEOUT_MS: '0' }, noDotEnv)).toThrow(/CANDLES_TIMEOUT_MS: must be a positive integer/);
+  });
+
+  it('keeps stored candles forever unless CANDLES_RETENTION says for how long', () => {
+    expect(loadConfig({ CANDLES_RETENTION: 'forever' }, noDotEnv).candles.retentionMs).toBeNull();
+    expect(loadConfig({ CANDLES_RETENTION: '365d' }, noDotEnv).candles.retentionMs).toBe(365 * 86_400_000);
+    expect(loadConfig({ CANDLES_RETENTION: '48h' }, noDotEnv).candles.retentionMs).toBe(48 * 3_600_000);
+    expect(loadConfig({ CANDLES_RETENTION: '1y' }, noDotEnv).candles.retentionMs).toBe(365 * 86_400_000);
+    expect(() => loadConfig({ CANDLES_RETENTION: 'a year' }, noDotEnv)).toThrow(/CANDLES_RETENTION: must be "forever" or a positive duration/);
+    expect(() => loadConfig({ CANDLES_RETENTION: '0d' }, noDotEnv)).toThrow(/CANDLES_RETENTION/);
   });
 
   it('bounds trade pages and gap reads in number, leaving database connections for history writes', () => {

@@ -1,32 +1,11 @@
-const MINUTE = 60_000;
-const HOUR = 60 * MINUTE;
+import { type CandleIntervalName, candleCloseTime, candleOpenTime, candleOpenTimeAfter } from './candle-interval';
 
-/**
- * Binance's kline intervals of fixed length, each aligned to the Unix epoch like Binance's own (so a `1h` candle opens
- * on the hour, UTC). `3d`, `1w` and `1M` are left out: Binance aligns them to calendar weeks and months.
- */
-export const CANDLE_INTERVALS = Object.freeze({
-  '1s': 1_000,
-  '1m': MINUTE,
-  '3m': 3 * MINUTE,
-  '5m': 5 * MINUTE,
-  '15m': 15 * MINUTE,
-  '30m': 30 * MINUTE,
-  '1h': HOUR,
-  '2h': 2 * HOUR,
-  '4h': 4 * HOUR,
-  '6h': 6 * HOUR,
-  '8h': 8 * HOUR,
-  '12h': 12 * HOUR,
-  '1d': 24 * HOUR,
-});
-
-export type CandleIntervalName = keyof typeof CANDLE_INTERVALS;
-
-/** One interval of stored trades. Prices and volumes are exact decimal strings. */
+/** One interval of stored trades, field for field a Binance kline. Prices and volumes are exact decimal strings. */
 export interface Candle {
-  /** Epoch ms of the interval's start; it closes at openTime + interval - 1. */
+  /** Epoch ms of the interval's start. */
   openTime: number;
+  /** Epoch ms of the interval's last millisecond: the next interval's open − 1. */
+  closeTime: number;
   open: string;
   high: string;
   low: string;
@@ -35,10 +14,18 @@ export interface Candle {
   volume: string;
   /** Sum of price × quantity (quote asset). */
   quoteVolume: string;
-  /** Aggregate trades in the interval. */
+  /** Trades as Binance counts them: every fill, Σ (lastTradeId − firstTradeId + 1) over the aggregate trades. */
   trades: number;
-  firstTradeId: number;
-  lastTradeId: number;
+  /** Aggregate trades in the interval. */
+  aggTrades: number;
+  /** Volume of the trades whose buyer was the taker (not the maker). */
+  takerBuyVolume: string;
+  /** Quote volume of the trades whose buyer was the taker. */
+  takerBuyQuoteVolume: string;
+  /** Aggregate id of the interval's first trade; null for an interval without trades. */
+  firstTradeId: number | null;
+  /** Aggregate id of the interval's last trade; null for an interval without trades. */
+  lastTradeId: number | null;
 }
 
 /** Epoch-ms bounds, both inclusive, of the candles a query asks for: whole intervals, first and last included. */
@@ -51,16 +38,18 @@ export interface CandleWindow {
  * The whole intervals a candles query covers, at most `limit` of them: the candles opening from the one holding
  * `startTime` on when it is given, otherwise the `limit` intervals up to the one holding `endTime` (or now), so the
  * current, still open interval comes last. A candle is never cut by the query's bounds: one whose interval holds
- * `startTime` or `endTime` is returned whole, like Binance's klines.
+ * `startTime` or `endTime` is returned whole, like Binance's klines. The window never starts before the candle
+ * holding the epoch.
  */
-export function candleWindow(params: { intervalMs: number; limit: number; startTime?: number; endTime?: number; now: number }): CandleWindow {
-  const { intervalMs, limit } = params;
-  const openOf = (time: number) => time - (time % intervalMs);
+export function candleWindow(params: { interval: CandleIntervalName; limit: number; startTime?: number; endTime?: number; now: number }): CandleWindow {
+  const { interval, limit } = params;
   if (params.startTime !== undefined) {
-    const firstOpen = openOf(params.startTime);
-    const lastOpen = Math.min(firstOpen + (limit - 1) * intervalMs, params.endTime === undefined ? Infinity : openOf(params.endTime));
-    return { startTime: firstOpen, endTime: lastOpen + intervalMs - 1 };
+    const firstOpen = candleOpenTime(interval, params.startTime);
+    const lastByLimit = candleOpenTimeAfter(interval, firstOpen, limit - 1);
+    const lastOpen = params.endTime === undefined ? lastByLimit : Math.min(lastByLimit, candleOpenTime(interval, params.endTime));
+    return { startTime: firstOpen, endTime: candleCloseTime(interval, lastOpen) };
   }
-  const lastOpen = openOf(params.endTime ?? params.now);
-  return { startTime: Math.max(0, lastOpen - (limit - 1) * intervalMs), endTime: lastOpen + intervalMs - 1 };
+  const lastOpen = candleOpenTime(interval, params.endTime ?? params.now);
+  const firstOpen = Math.max(candleOpenTime(interval, 0), candleOpenTimeAfter(interval, lastOpen, -(limit - 1)));
+  return { startTime: firstOpen, endTime: candleCloseTime(interval, lastOpen) };
 }

@@ -13,7 +13,6 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { SymbolsService } from '@binance-rates/serving';
-import { CANDLE_INTERVALS } from '@binance-rates/domain';
 import { RequiresApiKey } from './api-key.guard';
 import { CandleResponseDto, CandlesQueryDto, mapCandle } from './candle.dto';
 import { CreateSymbolDto, SymbolResponseDto, mapSymbol } from './symbol.dto';
@@ -95,21 +94,23 @@ export class SymbolsController {
 
   @Get('currency/:symbol/candles')
   @ApiOperation({
-    summary: 'Candles (open, high, low, close, volumes) of the stored trades, ascending; intervals without a trade are left out',
+    summary: 'Candles of the stored trades, ascending, field for field like Binance klines',
     description:
-      'At most `limit` whole intervals: from the one holding `startTime` on when it is given, otherwise the last ones up to the one holding `endTime` (default now).',
+      'At most `limit` whole intervals: from the one holding `startTime` on when it is given, otherwise the last ones up to the one holding `endTime` (default now). ' +
+      'An interval without trades between two stored trades is a zero-volume candle at the previous close (open = high = low = close, ' +
+      '`trades` 0, trade ids null), as Binance shows a quiet market; nothing is shown before the first stored trade or after the last one ' +
+      '(1s candles: between the first and last trade of the window).',
   })
   @ApiParam(symbolParam)
   @ApiOkResponse({ type: [CandleResponseDto] })
   @ApiBadRequestResponse({ type: ErrorResponseDto, description: 'Bad query' })
   @ApiNotFoundResponse({ type: ErrorResponseDto, description: 'Never tracked' })
-  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'The window holds too many trades to aggregate within CANDLES_TIMEOUT_MS' })
+  @ApiUnprocessableEntityResponse({ type: ErrorResponseDto, description: 'The candles could not be read within CANDLES_TIMEOUT_MS (in practice only 1s candles of a very busy window)' })
   @ApiServiceUnavailableResponse({ type: ErrorResponseDto, description: 'Too many candles queries running or waiting on this instance' })
   async candles(@Param('symbol', ParseSymbolPipe) symbol: string, @Query() query: CandlesQueryDto): Promise<CandleResponseDto[]> {
     assertTimeOrder(query);
-    const intervalMs = CANDLE_INTERVALS[query.interval];
-    const candles = await this.symbols.candles({ symbol, intervalMs, startTime: query.startTime, endTime: query.endTime, limit: query.limit ?? 500 });
-    return candles.map((candle) => mapCandle(candle, intervalMs));
+    const candles = await this.symbols.candles({ symbol, interval: query.interval, startTime: query.startTime, endTime: query.endTime, limit: query.limit ?? 500 });
+    return candles.map(mapCandle);
   }
 
   @Get('currency/:symbol/gaps')

@@ -15,14 +15,13 @@ export interface ListedSymbol {
 const RECHECK_UNKNOWN_AFTER_MS = 5_000;
 
 /**
- * Answers "can this symbol be tracked?" from Binance's whole exchangeInfo, fetched once and reused for its TTL:
- * adding 2,000 symbols costs one request of weight 20, not 2,000 of them. The same listing answers searches for
- * symbols to add.
+ * Answers "can this symbol be tracked?" and "what does Binance list for it?" from Binance's whole exchangeInfo,
+ * fetched once and reused for its TTL: adding 2,000 symbols costs one request of weight 20, not 2,000 of them. The same
+ * listing answers searches for symbols to add.
  */
 @Injectable()
 export class SymbolListingService {
-  private listed: ListedSymbol[] = [];
-  private statuses = new Map<string, string>();
+  private entries = new Map<string, RawExchangeInfoSymbol>();
   private fetchedAt = 0;
   private fetching: Promise<void> | null = null;
   private readonly ttlMs: number;
@@ -37,10 +36,10 @@ export class SymbolListingService {
   /** Resolves when the symbol is listed and TRADING; throws a ServingError otherwise. */
   async assertTradable(symbol: string): Promise<void> {
     const age = Date.now() - this.fetchedAt;
-    if (age >= this.ttlMs || (!this.statuses.has(symbol) && age >= RECHECK_UNKNOWN_AFTER_MS)) {
+    if (age >= this.ttlMs || (!this.entries.has(symbol) && age >= RECHECK_UNKNOWN_AFTER_MS)) {
       await this.refresh();
     }
-    const status = this.statuses.get(symbol);
+    const status = this.entries.get(symbol)?.status;
     if (status === undefined) {
       throw new UnknownSymbolError(symbol);
     }
@@ -50,14 +49,33 @@ export class SymbolListingService {
   }
 
   /**
-   * Listed symbols whose name starts with `prefix` (upper case), TRADING ones first, then by name; the rest of the
-   * names containing it after those.
+   * Binance's exchangeInfo entries of these symbols, in their order (a symbol Binance does not list is left out).
+   * Refreshed once the listing is older than its TTL; if Binance cannot be asked then, the last listing is served,
+   * and only with none at all does it throw ExchangeUnavailableError.
    */
-  async search({ prefix, limit }: { prefix: string; limit: number }): Promise<ListedSymbol[]> {
-    if (Date.now() - this.fetchedAt >= this.ttlMs) {
-      await this.refresh();
+  async entriesOf(symbols: readonly string[]): Promise<RawExchangeInfoSymbol[]> {
+    await this.fresh();
+    const entries: RawExchangeInfoSymbol[] = [];
+    for (const symbol of symbols) {
+      const entry = this.entries.get(symbol);
+      if (entry !== undefined) entries.push(entry);
     }
-    return rankListed({ listed: this.listed, prefix, limit });
+    return entries;
+  }
+
+  /** Listed symbols matching `prefix` (upper case), ranked by rankListed; served like entriesOf. */
+  async search({ prefix, limit }: { prefix: string; limit: number }): Promise<ListedSymbol[]> {
+    await this.fresh();
+    return rankListed({ listed: [...this.entries.values()].map(toListedSymbol), prefix, limit });
+  }
+
+  /** Refreshes a listing older than its TTL; keeps serving the last one if Binance cannot be asked, throws with none. */
+  private async fresh(): Promise<void> {
+    if (Date.now() - this.fetchedAt >= this.ttlMs) {
+      await this.refresh().catch((error: Error) => {
+        if (this.fetchedAt === 0) throw error;
+      });
+    }
   }
 
   private refresh(): Promise<void> {
@@ -65,8 +83,7 @@ export class SymbolListingService {
       .exchangeInfo()
       .then(
         (symbols) => {
-          this.listed = symbols.map(toListedSymbol);
-          this.statuses = new Map(symbols.map((entry) => [entry.symbol, entry.status]));
+          this.entries = new Map(symbols.map((entry) => [entry.symbol, entry]));
           this.fetchedAt = Date.now();
         },
         (error: Error) => {

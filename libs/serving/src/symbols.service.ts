@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore } from '@binance-rates/cache';
-import { AggTrade, Candle, PricePoint, candleWindow } from '@binance-rates/domain';
+import { AggTrade, Candle, CandleIntervalName, PricePoint, candleWindow } from '@binance-rates/domain';
 import { CandleRepository, StatementTimeoutError, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
 import { LatestPriceView, StreamStatusView, TrackedSymbolsService } from '@binance-rates/ingestion';
 import { ConcurrencyGate } from './concurrency-gate';
@@ -26,7 +26,7 @@ export interface SymbolTradesQuery {
 
 export interface SymbolCandlesQuery {
   symbol: string;
-  intervalMs: number;
+  interval: CandleIntervalName;
   startTime?: number;
   endTime?: number;
   limit: number;
@@ -43,7 +43,10 @@ const MAX_WAITING_HISTORY_READS = 64;
 /** The use cases behind the REST API: which symbols are tracked, their latest prices and their history. */
 @Injectable()
 export class SymbolsService {
-  /** Candles scan every trade of their window: a few at a time, so reads never take the connections history writes need. */
+  /**
+   * Candles read stored rollups (1s candles: the window's trades): a few at a time, so reads never take the
+   * connections history writes need.
+   */
   private readonly candleQueries: ConcurrencyGate;
   /**
    * Trade pages and gap lists, apart from candles so that slow aggregations never hold quick pages up. With the
@@ -115,13 +118,13 @@ export class SymbolsService {
   }
 
   /** Candles of the stored history, at most `limit` whole intervals (see candleWindow for which). */
-  async candles({ symbol, intervalMs, startTime, endTime, limit }: SymbolCandlesQuery): Promise<Candle[]> {
+  async candles({ symbol, interval, startTime, endTime, limit }: SymbolCandlesQuery): Promise<Candle[]> {
     const { timeoutMs } = this.config.candles;
     try {
       return await this.candleQueries.run(async () => {
         await this.assertEverTracked(symbol);
-        const window = candleWindow({ intervalMs, limit, startTime, endTime, now: Date.now() });
-        return this.candleHistory.findCandles({ symbol, intervalMs, ...window, timeoutMs });
+        const window = candleWindow({ interval, limit, startTime, endTime, now: Date.now() });
+        return this.candleHistory.findCandles({ symbol, interval, ...window, timeoutMs });
       });
     } catch (error) {
       throw error instanceof StatementTimeoutError ? new CandlesWindowTooLargeError(timeoutMs) : error;

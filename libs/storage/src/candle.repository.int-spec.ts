@@ -1,127 +1,189 @@
-import type { AggTrade } from '@binance-rates/domain';
-import { planNodesOf } from '@binance-rates/testing';
+import {
+  type AggTrade,
+  CANDLE_INTERVAL_NAMES,
+  type Candle,
+  type CandleIntervalName,
+  candleCloseTime,
+  candleOpenTime,
+  candleWindow,
+  decimalText,
+  withEmptyCandles,
+} from '@binance-rates/domain';
+import { aggTrade, planNodesOf } from '@binance-rates/testing';
 import { CandleRepository } from './candle.repository';
+import { CandleRollupRepository } from './candles/candle-rollup.repository';
 import { DatabaseClient } from './database.client';
 import { StatementTimeoutError } from './statement-timeout.error';
-import { insert, openTradeHistory, seedLongHistory, T0, trade, type TradeHistoryDatabase } from './trade.fixtures';
-import type { TradeHistoryWriter } from './history/trade-history.writer';
+import { insert, openTradeHistory, type TradeHistoryDatabase } from './trade.fixtures';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** Candles of `trades` the slow, obvious way (every decimal a BigInt of 10^-8 units), filled like the API fills them. */
+function expectedCandles(trades: readonly AggTrade[], interval: CandleIntervalName, window: { startTime: number; endTime: number }): Candle[] {
+  const units = (text: string) => BigInt(text.replace('.', ''));
+  const sorted = [...trades].sort((a, b) => a.tradeId - b.tradeId);
+  const groups = new Map<number, AggTrade[]>();
+  for (const trade of sorted.filter((t) => t.tradeTime >= window.startTime && t.tradeTime <= window.endTime)) {
+    const open = candleOpenTime(interval, trade.tradeTime);
+    groups.set(open, [...(groups.get(open) ?? []), trade]);
+  }
+  const candles = [...groups.entries()].sort(([a], [b]) => a - b).map(([openTime, group]): Candle => {
+    const sum = (of: (t: AggTrade) => bigint, only = (_: AggTrade) => true) => group.filter(only).reduce((total, t) => total + of(t), 0n);
+    const byPrice = [...group].sort((a, b) => (units(a.price) < units(b.price) ? -1 : units(a.price) > units(b.price) ? 1 : 0));
+    const takerBuy = (t: AggTrade) => !t.isBuyerMaker;
+    return {
+      openTime,
+      closeTime: candleCloseTime(interval, openTime),
+      open: group[0]!.price,
+      high: byPrice[byPrice.length - 1]!.price,
+      low: byPrice[0]!.price,
+      close: group[group.length - 1]!.price,
+      volume: decimalText(sum((t) => units(t.quantity)), 8),
+      quoteVolume: decimalText(sum((t) => units(t.price) * units(t.quantity)), 16),
+      trades: group.reduce((total, t) => total + t.lastTradeId - t.firstTradeId + 1, 0),
+      aggTrades: group.length,
+      takerBuyVolume: decimalText(sum((t) => units(t.quantity), takerBuy), 8),
+      takerBuyQuoteVolume: decimalText(sum((t) => units(t.price) * units(t.quantity), takerBuy), 16),
+      firstTradeId: group[0]!.tradeId,
+      lastTradeId: group[group.length - 1]!.tradeId,
+    };
+  });
+  const before = sorted.filter((t) => t.tradeTime < window.startTime);
+  return withEmptyCandles({
+    interval,
+    window,
+    candles,
+    previousClose: interval === '1s' ? null : (before[before.length - 1]?.price ?? null),
+    tradedAfter: interval !== '1s' && sorted.some((t) => t.tradeTime > window.endTime),
+  });
+}
 
 describe('CandleRepository', () => {
-  let client: DatabaseClient;
-  let writer: TradeHistoryWriter;
-  let repository: CandleRepository;
-
   let history: TradeHistoryDatabase;
+  let client: DatabaseClient;
+  let repository: CandleRepository;
+  let rollups: CandleRollupRepository;
 
   beforeEach(async () => {
-    ({ client, writer } = history = await openTradeHistory());
-    repository = new CandleRepository(client);
+    ({ client } = history = await openTradeHistory());
+    repository = new CandleRepository(client, history.trades);
+    rollups = new CandleRollupRepository(client);
   });
 
   afterEach(() => history.close());
 
-  describe('findCandles', () => {
-    const minute = 60_000;
-    const priced = (tradeId: number, tradeTime: number, price: string, quantity: string, symbol = 'BTCUSDT') =>
-      trade(tradeId, { symbol, tradeTime, price, quantity });
+  /** The history writer stores the trades and their candles in one transaction. */
+  async function store(trades: readonly AggTrade[]): Promise<void> {
+    await insert(history.writer, trades);
+  }
 
-    it('aggregates each interval exactly (open and close by id, extremes, volumes, counts) and leaves out empty ones', async () => {
-      await insert(writer, [
-        priced(3, T0 + 59_999, '9.75000000', '4.00000000'),
-        priced(1, T0, '10.50000000', '2.00000000'),
-        priced(2, T0 + 30_000, '11.00000000', '1.00000000'),
-        priced(4, T0 + 2 * minute, '12.25000000', '0.10000000'),
-        priced(5, T0 + 2 * minute + 1, '12.00000000', '0.30000000'),
-        priced(1, T0 + 1000, '99.00000000', '50.00000000', 'ETHUSDT'),
-        priced(2, T0 + minute, '98.00000000', '50.00000000', 'ETHUSDT'),
-      ]);
-      const candles = await repository.findCandles({ symbol: 'BTCUSDT', intervalMs: minute, startTime: T0, endTime: T0 + 3 * minute - 1, timeoutMs: 10_000 });
-      expect(candles).toEqual([
-        { openTime: T0, open: '10.50000000', high: '11.00000000', low: '9.75000000', close: '9.75000000', volume: '7', quoteVolume: '71', trades: 3, firstTradeId: 1, lastTradeId: 3 },
-        { openTime: T0 + 2 * minute, open: '12.25000000', high: '12.25000000', low: '12.00000000', close: '12.00000000', volume: '0.4', quoteVolume: '4.825', trades: 2, firstTradeId: 4, lastTradeId: 5 },
-      ]);
-      await expect(repository.findCandles({ symbol: 'BTCUSDT', intervalMs: minute, startTime: T0 + minute, endTime: T0 + 2 * minute - 1, timeoutMs: 10_000 })).resolves.toEqual([]);
-      await expect(repository.findCandles({ symbol: 'XRPUSDT', intervalMs: minute, startTime: T0, endTime: T0 + 3 * minute - 1, timeoutMs: 10_000 })).resolves.toEqual([]);
-    });
+  const priced = (tradeId: number, tradeTime: number, price: string, quantity: string, fields: Partial<AggTrade> = {}) =>
+    aggTrade({ tradeId, tradeTime, price, quantity, ...fields });
 
-    it('matches candles computed from the trades themselves, over holes in the ids, equal times and any window', async () => {
-      let seed = 11;
-      const next = (n: number): number => {
-        seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
-        return seed % n;
-      };
-      const stored: Array<AggTrade & { cents: bigint; lots: bigint }> = [];
-      let id = 5_000;
-      let time = T0 + 17_000;
-      for (let i = 0; i < 400; i++) {
-        id += next(5) === 0 ? 1 + next(30) : 1;
-        time += next(3) === 0 ? 0 : next(9_000);
-        const cents = BigInt(10_000 + next(5_000));
-        const lots = BigInt(1 + next(9));
-        stored.push({ ...priced(id, time, `${cents / 100n}.${String(cents % 100n).padStart(2, '0')}`, `${lots}`, 'SOLUSDT'), cents, lots });
-      }
-      await insert(writer, stored);
-      const decimal = (hundredths: bigint): string => {
-        const text = `${hundredths / 100n}.${String(hundredths % 100n).padStart(2, '0')}`;
-        return text.replace(/\.?0+$/, '');
-      };
-      for (let probe = 0; probe < 30; probe++) {
-        const intervalMs = [1_000, minute, 5 * minute][probe % 3]!;
-        const startTime = T0 + next(3_600_000);
-        const endTime = startTime + (1 + next(40)) * intervalMs - 1;
-        const within = stored.filter((t) => t.tradeTime >= startTime && t.tradeTime <= endTime);
-        const groups = new Map<number, typeof within>();
-        for (const t of within) {
-          const open = t.tradeTime - (t.tradeTime % intervalMs);
-          groups.set(open, [...(groups.get(open) ?? []), t]);
+  it('answers every interval exactly from the stored candles, before and after the rollup job, with a late backfill in a closed day', async () => {
+    let seed = 17;
+    const next = (n: number): number => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+      return seed % n;
+    };
+    const now = Date.now();
+    const trades: AggTrade[] = [];
+    let time = now - 70 * DAY;
+    for (let id = 1; time < now - 30_000; id++) {
+      time += next(3) === 0 ? next(1_000) : next(6 * 60 * MINUTE);
+      const fills = 1 + next(4);
+      trades.push(
+        priced(id, Math.min(time, now - 30_000), `${100 + next(20)}.${String(next(100)).padStart(2, '0')}000000`, `0.${String(1 + next(99_999)).padStart(5, '0')}000`, {
+          symbol: 'SOLUSDT', firstTradeId: id * 5, lastTradeId: id * 5 + fills - 1, isBuyerMaker: next(2) === 0,
+        }),
+      );
+    }
+    // Trades 40–49 arrive later, a backfill into days long rolled up.
+    const backfill = trades.filter((t) => t.tradeId >= 40 && t.tradeId < 50);
+    const live = trades.filter((t) => t.tradeId < 40 || t.tradeId >= 50);
+    for (let start = 0; start < live.length; start += 37) {
+      await store(live.slice(start, start + 37));
+    }
+    await store([priced(1, now - 3 * DAY, '5.00000000', '1.00000000', { symbol: 'ETHUSDT' })]);
+
+    const check = async (stored: readonly AggTrade[], when: string) => {
+      for (const interval of CANDLE_INTERVAL_NAMES) {
+        const windows = [candleWindow({ interval, limit: 1000, now }), candleWindow({ interval, limit: 7, startTime: stored[next(stored.length)]!.tradeTime, now })];
+        for (const window of interval === '1s' ? windows.slice(1) : windows) {
+          const found = await repository.findCandles({ symbol: 'SOLUSDT', interval, ...window, timeoutMs: 10_000 });
+          expect({ when, interval, window, found }).toEqual({ when, interval, window, found: expectedCandles(stored, interval, window) });
         }
-        const expected = [...groups.entries()].sort(([a], [b]) => a - b).map(([openTime, group]) => {
-          const byPrice = [...group].sort((a, b) => (a.cents < b.cents ? -1 : a.cents > b.cents ? 1 : 0));
-          return {
-            openTime,
-            open: group[0]!.price,
-            high: byPrice[byPrice.length - 1]!.price,
-            low: byPrice[0]!.price,
-            close: group[group.length - 1]!.price,
-            volume: String(group.reduce((sum, t) => sum + t.lots, 0n)),
-            quoteVolume: decimal(group.reduce((sum, t) => sum + t.cents * t.lots, 0n)),
-            trades: group.length,
-            firstTradeId: group[0]!.tradeId,
-            lastTradeId: group[group.length - 1]!.tradeId,
-          };
-        });
-        const found = await repository.findCandles({ symbol: 'SOLUSDT', intervalMs, startTime, endTime, timeoutMs: 10_000 });
-        expect({ intervalMs, startTime, endTime, found }).toEqual({ intervalMs, startTime, endTime, found: expected });
       }
-    });
+    };
+    await check(live, 'before any rollup');
+    expect(await rollups.rollUp()).toMatchObject({ lateDays: expect.any(Number) });
+    await check(live, 'rolled up');
+    await store(backfill);
+    await check(trades, 'backfilled, not rolled up again');
+    expect((await rollups.rollUp())!.lateDays).toBeGreaterThan(0);
+    await check(trades, 'backfill rolled up');
+    const { rows } = await client.pool.query(`SELECT count(*)::int AS pending FROM candle_rollup_pending`);
+    expect(rows).toEqual([{ pending: 0 }]);
   });
 
-  describe('on a long history', () => {
-    beforeEach(async () => {
-      await seedLongHistory(client);
-    });
+  it('keeps the JSON shape: volumes exact and trimmed, prices as printed, counts as numbers, and empty intervals at the previous close', async () => {
+    const T = Date.UTC(2025, 5, 2, 12);
+    await store([
+      priced(1, T, '10.50000000', '2.00000000', { firstTradeId: 1, lastTradeId: 3, isBuyerMaker: false }),
+      priced(2, T + 59_999, '9.75000000', '4.00000000', { firstTradeId: 4, lastTradeId: 4, isBuyerMaker: true }),
+      priced(3, T + 2 * MINUTE + 1, '12.25000000', '0.10000000', { firstTradeId: 5, lastTradeId: 5, isBuyerMaker: true }),
+    ]);
+    const candles = await repository.findCandles({ symbol: 'BTCUSDT', interval: '1m', startTime: T, endTime: T + 3 * MINUTE - 1, timeoutMs: 10_000 });
+    expect(candles).toEqual([
+      {
+        openTime: T, closeTime: T + MINUTE - 1, open: '10.50000000', high: '10.50000000', low: '9.75000000', close: '9.75000000', volume: '6', quoteVolume: '60',
+        trades: 4, aggTrades: 2, takerBuyVolume: '2', takerBuyQuoteVolume: '21', firstTradeId: 1, lastTradeId: 2,
+      },
+      {
+        openTime: T + MINUTE, closeTime: T + 2 * MINUTE - 1, open: '9.75000000', high: '9.75000000', low: '9.75000000', close: '9.75000000', volume: '0', quoteVolume: '0',
+        trades: 0, aggTrades: 0, takerBuyVolume: '0', takerBuyQuoteVolume: '0', firstTradeId: null, lastTradeId: null,
+      },
+      {
+        openTime: T + 2 * MINUTE, closeTime: T + 3 * MINUTE - 1, open: '12.25000000', high: '12.25000000', low: '12.25000000', close: '12.25000000', volume: '0.1',
+        quoteVolume: '1.225', trades: 1, aggTrades: 1, takerBuyVolume: '0', takerBuyQuoteVolume: '0', firstTradeId: 3, lastTradeId: 3,
+      },
+    ]);
+    await expect(repository.findCandles({ symbol: 'XRPUSDT', interval: '1h', startTime: T, endTime: T + 3_600_000 - 1, timeoutMs: 10_000 })).resolves.toEqual([]);
+  });
 
-    it('reads the trades of a candles window along the primary key, never the whole history', async () => {
-      const nodes = await planNodesOf(client.pool, () =>
-        repository.findCandles({ symbol: 'BTCUSDT', intervalMs: 60_000, startTime: 5_000_000, endTime: 5_000_000 + 60 * 60_000 - 1, timeoutMs: 10_000 }),
-      );
-      expect(nodes).toContain('Index Scan');
-      expect(nodes).not.toContain('Seq Scan');
-    });
+  it('reads 1,000 coarse candles along the primary keys of the rolled-up levels', async () => {
+    const T = Date.UTC(2025, 0, 1);
+    await client.pool.query(
+      `INSERT INTO candle_1m (symbol, open_time, open, high, low, close, volume, quote_volume, taker_buy_volume, taker_buy_quote_volume, trades, agg_trades, first_agg_id, last_agg_id)
+       SELECT symbol, timestamptz 'epoch' + ($1::bigint + m::bigint * 60000) * interval '1 millisecond', 1, 1, 1, 1, 1, 1, 0, 0, 1, 1, m, m
+       FROM unnest(ARRAY['BTCUSDT', 'ETHUSDT']) AS symbol, generate_series(0, 200 * 1440 - 1) AS m`,
+      [T],
+    );
+    await rollups.rollUp();
+    await client.pool.query('ANALYZE');
+    for (const interval of ['5m', '30m', '12h', '1w', '1M'] as const) {
+      const window = candleWindow({ interval, limit: 1000, endTime: T + 200 * DAY, now: T });
+      const nodes = await planNodesOf(client.pool, () => repository.findCandles({ symbol: 'BTCUSDT', interval, ...window, timeoutMs: 10_000 }));
+      // Seq scans are planned only for the job's one-row state and the (empty) late-day marks.
+      expect({ interval, nodes }).toEqual({ interval, nodes: expect.arrayContaining(['Index Scan']) });
+    }
+    const weeks = candleWindow({ interval: '1w', limit: 1000, endTime: T + 200 * DAY, now: T });
+    const candles = await repository.findCandles({ symbol: 'BTCUSDT', interval: '1w', ...weeks, timeoutMs: 10_000 });
+    expect(candles.reduce((sum, candle) => sum + candle.aggTrades, 0)).toBe(200 * 1440);
+  });
 
-    it('cancels a candles query that outlasts its timeout, and the connection serves the next query', async () => {
-      const everything = { symbol: 'BTCUSDT', intervalMs: 1_000, startTime: 0, endTime: 30_000_000 };
-      // pg_sleep in the same statement would be clearer, but the query is fixed: a lock held elsewhere stalls it instead.
-      const locker = await client.pool.connect();
-      await locker.query('BEGIN; LOCK TABLE agg_trade IN ACCESS EXCLUSIVE MODE');
-      try {
-        await expect(repository.findCandles({ ...everything, timeoutMs: 200 })).rejects.toBeInstanceOf(StatementTimeoutError);
-      } finally {
-        await locker.query('ROLLBACK');
-        locker.release();
-      }
-      const candles = await repository.findCandles({ ...everything, timeoutMs: 10_000 });
-      expect(candles.reduce((sum, candle) => sum + candle.trades, 0)).toBe(20_000);
-    });
+  it('gives up a read that outlasts its timeout, and the connection serves the next one', async () => {
+    await store([priced(1, Date.UTC(2025, 0, 1), '1.00000000', '1.00000000')]);
+    const window = { symbol: 'BTCUSDT', interval: '1d' as const, startTime: Date.UTC(2025, 0, 1), endTime: Date.UTC(2025, 0, 2) - 1 };
+    const locker = await client.pool.connect();
+    await locker.query('BEGIN; LOCK TABLE candle_1m IN ACCESS EXCLUSIVE MODE');
+    try {
+      await expect(repository.findCandles({ ...window, timeoutMs: 200 })).rejects.toBeInstanceOf(StatementTimeoutError);
+    } finally {
+      await locker.query('ROLLBACK');
+      locker.release();
+    }
+    await expect(repository.findCandles({ ...window, timeoutMs: 10_000 })).resolves.toHaveLength(1);
   });
 });

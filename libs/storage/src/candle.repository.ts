@@ -1,18 +1,32 @@
 import { Injectable } from '@nestjs/common';
-import type { Candle } from '@binance-rates/domain';
+import {
+  type AggTrade,
+  CANDLE_INTERVALS,
+  type Candle,
+  CandleFold,
+  type CandleIntervalName,
+  candleCloseTime,
+  type CandlePartialText,
+  candlePartialText,
+  tradeRunsOf,
+  withEmptyCandles,
+} from '@binance-rates/domain';
+import type { PoolClient } from 'pg';
 import { DatabaseClient } from './database.client';
-import { idBoundSearch } from './id-bound-search';
+import { CANDLE_LEVELS, type CandleLevel, mergedCandleColumns } from './candles/candle-levels';
+import { ROLLUP_LOOKBACK_MS } from './candles/candle-rollup.timing';
 import { PgErrorCode, pgErrorCode } from './pg-error';
 import { epochMs, fromEpochMs } from './sql-time';
 import { StatementTimeoutError } from './statement-timeout.error';
+import { TradeRepository } from './trade.repository';
 
 export interface FindCandlesParams {
   symbol: string;
-  intervalMs: number;
+  interval: CandleIntervalName;
   /** Inclusive epoch-ms bounds; the caller keeps them to whole intervals (see candleWindow). */
   startTime: number;
   endTime: number;
-  /** PostgreSQL cancels the query after this long (statement_timeout): a window of years of trades is refused. */
+  /** The read is given up after this long (statement_timeout; for 1s candles, between pages of trades). */
   timeoutMs: number;
 }
 
@@ -24,65 +38,141 @@ interface CandleRow {
   close: string;
   volume: string;
   quote_volume: string;
+  taker_buy_volume: string;
+  taker_buy_quote_volume: string;
   trades: number;
-  first_trade_id: number;
-  last_trade_id: number;
+  agg_trades: number;
+  first_agg_id: number;
+  last_agg_id: number;
 }
 
-/** Candles computed from the stored trades on demand; no candle is stored. */
+const TRADES_PAGE = 1_000;
+const [FINEST_LEVEL] = CANDLE_LEVELS as [CandleLevel, ...CandleLevel[]];
+const SECOND = 1_000;
+
+/**
+ * Candles of the stored trades. Every interval from 1m up is read from the stored candles (libs/storage/src/candles):
+ * the coarsest level whose candles fit whole into the interval's (1m for 1m–5m, 15m for 15m and 30m, 1h up to 12h,
+ * 1d for 1d, 3d, 1w and 1M), so 1,000 candles of any interval read at most 12,000 rows however long the history.
+ * Where the rollup job may not have caught up yet (its last run's lookback, and days a late write marked) the 1m
+ * candles are read instead. 1s candles are folded from the trades themselves.
+ */
 @Injectable()
 export class CandleRepository {
-  constructor(private readonly db: DatabaseClient) {}
+  constructor(
+    private readonly db: DatabaseClient,
+    private readonly trades: TradeRepository,
+  ) {}
+
+  async findCandles(params: FindCandlesParams): Promise<Candle[]> {
+    if (params.interval === '1s') {
+      return this.secondCandles(params);
+    }
+    try {
+      return await this.db.transaction((client) => this.rolledUpCandles(client, params), { readOnly: true, statementTimeoutMs: params.timeoutMs });
+    } catch (error) {
+      throw pgErrorCode(error) === PgErrorCode.queryCanceled ? new StatementTimeoutError(params.timeoutMs) : error;
+    }
+  }
+
+  private async rolledUpCandles(client: PoolClient, { symbol, interval, startTime, endTime }: FindCandlesParams): Promise<Candle[]> {
+    const level = sourceLevelOf(interval);
+    const start = fromEpochMs('$2');
+    const end = fromEpochMs('$3');
+    const rows = `SELECT * FROM candle_1m c WHERE c.symbol = $1 AND c.open_time >= ${start} AND c.open_time <= ${end}`;
+    const source =
+      level.table === 'candle_1m'
+        ? rows
+        : // Rolled-up candles up to where the job is known to have rolled them (`settled`), minus the days a late write
+          // marked; 1m candles for the rest. The three parts never share a minute.
+          `${rolledUpBefore(level)} AND NOT EXISTS (SELECT 1 FROM late WHERE c.open_time >= late.day AND c.open_time < late.day + interval '1 day')
+           UNION ALL
+           ${rows} AND c.open_time >= (SELECT before FROM settled)
+           UNION ALL
+           SELECT c.* FROM late CROSS JOIN LATERAL (
+             SELECT * FROM candle_1m c WHERE c.symbol = $1 AND c.open_time >= greatest(late.day, ${start})
+               AND c.open_time < least(late.day + interval '1 day', (SELECT before FROM settled)) AND c.open_time <= ${end}
+           ) c`;
+    // First, so that the aggregation is the statement a plan test sees last.
+    const { rows: around } = await client.query<{ previous_close: string | null; traded_after: boolean }>(
+      `SELECT (SELECT close::text FROM candle_1m WHERE symbol = $1 AND open_time < ${start} ORDER BY open_time DESC LIMIT 1) AS previous_close,
+              EXISTS (SELECT 1 FROM candle_1m WHERE symbol = $1 AND open_time > ${end}) AS traded_after`,
+      [symbol, startTime, endTime],
+    );
+    const { rows: found } = await client.query<CandleRow>(
+      `WITH settled AS (
+         SELECT coalesce(date_bin($4::bigint * interval '1 millisecond', (SELECT rolled_at FROM candle_rollup_state WHERE id = 1) - $5::bigint * interval '1 millisecond',
+                                  timestamptz 'epoch'), '-infinity') AS before
+       ), late AS (
+         SELECT DISTINCT day FROM candle_rollup_pending
+         WHERE symbol = $1 AND day > ${start} - interval '1 day' AND day <= ${end}
+       ), source AS (${source})
+       SELECT ${epochMs('open_time')} AS open_time, open::text, high::text, low::text, close::text, trim_scale(volume)::text AS volume,
+              trim_scale(quote_volume)::text AS quote_volume, trim_scale(taker_buy_volume)::text AS taker_buy_volume,
+              trim_scale(taker_buy_quote_volume)::text AS taker_buy_quote_volume, trades::float8 AS trades, agg_trades::float8 AS agg_trades,
+              first_agg_id::float8 AS first_agg_id, last_agg_id::float8 AS last_agg_id
+       FROM (SELECT ${bucketOf(interval)} AS open_time, ${mergedCandleColumns('source')} FROM source GROUP BY 1) candles
+       ORDER BY 1`,
+      [symbol, startTime, endTime, level.ms, ROLLUP_LOOKBACK_MS],
+    );
+    return withEmptyCandles({
+      interval,
+      window: { startTime, endTime },
+      candles: found.map((row) => candleOf(interval, row)),
+      previousClose: around[0]?.previous_close ?? null,
+      tradedAfter: around[0]?.traded_after ?? false,
+    });
+  }
 
   /**
-   * Candles of the stored trades between two times: the trades are found by the same id-bound search as
-   * `TradeRepository.findTrades` (a primary-key range, no time index), grouped by interval in one hashed pass, and
-   * each candle's open and close are read by primary key from its first and last trade id. Intervals without a
-   * stored trade are absent. Cost grows with the trades in the window, about 1 µs per trade.
+   * 1s candles from the window's trades, read a page at a time along the primary key and folded like the stored
+   * candles; quiet seconds between two of its trades are filled in.
    */
-  async findCandles({ symbol, intervalMs, startTime, endTime, timeoutMs }: FindCandlesParams): Promise<Candle[]> {
-    const start = fromEpochMs('$3');
-    const end = fromEpochMs('$4');
-    let rows: CandleRow[];
-    try {
-      rows = await this.db.transaction(
-        async (client) =>
-          (
-            await client.query<CandleRow>(
-              `WITH RECURSIVE ${idBoundSearch('start_bound', '<', start)}, ${idBoundSearch('end_bound', '<=', end)},
-               bucket AS (
-                 SELECT date_bin($2::bigint * interval '1 millisecond', trade_time, timestamptz 'epoch') AS bucket,
-                        min(trade_id) AS first_id, max(trade_id) AS last_id, max(price) AS high, min(price) AS low,
-                        sum(quantity) AS volume, sum(price * quantity) AS quote_volume, count(*) AS trades
-                 FROM agg_trade
-                 WHERE symbol = $1 AND trade_id >= (SELECT max(lo) FROM start_bound) AND trade_id < (SELECT max(lo) FROM end_bound)
-                   AND trade_time >= ${start} AND trade_time <= ${end}
-                 GROUP BY 1
-               )
-               SELECT ${epochMs('b.bucket')} AS open_time, o.price::text AS open, b.high::text AS high, b.low::text AS low,
-                      c.price::text AS close, trim_scale(b.volume)::text AS volume, trim_scale(b.quote_volume)::text AS quote_volume,
-                      b.trades::float8 AS trades, b.first_id::float8 AS first_trade_id, b.last_id::float8 AS last_trade_id
-               FROM bucket b
-               JOIN agg_trade o ON o.symbol = $1 AND o.trade_id = b.first_id
-               JOIN agg_trade c ON c.symbol = $1 AND c.trade_id = b.last_id`,
-              [symbol, intervalMs, startTime, endTime],
-            )
-          ).rows,
-        { readOnly: true, statementTimeoutMs: timeoutMs },
-      );
-    } catch (error) {
-      throw pgErrorCode(error) === PgErrorCode.queryCanceled ? new StatementTimeoutError(timeoutMs) : error;
-    }
-    // Sorted here: with an ORDER BY, PostgreSQL (which cannot estimate the id range) sorts every trade of the window
-    // by interval to group them, spilling to disk for large windows (twice the time for a day of 1.9M trades).
-    rows.sort((a, b) => a.open_time - b.open_time);
-    return rows.map(mapCandle);
+  private async secondCandles({ symbol, startTime, endTime, timeoutMs }: FindCandlesParams): Promise<Candle[]> {
+    const deadline = performance.now() + timeoutMs;
+    const fold = new CandleFold(SECOND);
+    let page: AggTrade[];
+    let fromId: number | undefined;
+    do {
+      if (performance.now() > deadline) {
+        throw new StatementTimeoutError(timeoutMs);
+      }
+      page = await this.trades.findTrades({ symbol, fromId, startTime, endTime, limit: TRADES_PAGE });
+      for (const run of tradeRunsOf(page)) {
+        fold.add(run);
+      }
+      const last = page[page.length - 1];
+      fromId = last === undefined ? undefined : last.tradeId + 1;
+    } while (page.length === TRADES_PAGE);
+    const candles = fold.partials().map((partial) => secondCandleOf(candlePartialText(partial)));
+    return withEmptyCandles({ interval: '1s', window: { startTime, endTime }, candles, previousClose: null, tradedAfter: false });
   }
 }
 
-function mapCandle(row: CandleRow): Candle {
+/** The coarsest stored level whose every candle lies whole inside one of the interval's. */
+function sourceLevelOf(interval: CandleIntervalName): CandleLevel {
+  const rule = CANDLE_INTERVALS[interval];
+  const fits = (level: CandleLevel) => (rule.kind === 'month' ? true : rule.ms % level.ms === 0 && rule.originMs % level.ms === 0);
+  return [...CANDLE_LEVELS].reverse().find(fits) ?? FINEST_LEVEL;
+}
+
+/** SQL of the open time of the `interval` candle holding `source.open_time`. */
+function bucketOf(interval: CandleIntervalName): string {
+  const rule = CANDLE_INTERVALS[interval];
+  return rule.kind === 'month'
+    ? `date_trunc('month', source.open_time, 'UTC')`
+    : `date_bin(${rule.ms}::bigint * interval '1 millisecond', source.open_time, timestamptz 'epoch' + ${rule.originMs}::bigint * interval '1 millisecond')`;
+}
+
+function rolledUpBefore(level: CandleLevel): string {
+  return `SELECT * FROM ${level.table} c WHERE c.symbol = $1 AND c.open_time >= ${fromEpochMs('$2')} AND c.open_time <= ${fromEpochMs('$3')}
+            AND c.open_time < (SELECT before FROM settled)`;
+}
+
+function candleOf(interval: CandleIntervalName, row: CandleRow): Candle {
   return {
     openTime: row.open_time,
+    closeTime: candleCloseTime(interval, row.open_time),
     open: row.open,
     high: row.high,
     low: row.low,
@@ -90,7 +180,30 @@ function mapCandle(row: CandleRow): Candle {
     volume: row.volume,
     quoteVolume: row.quote_volume,
     trades: row.trades,
-    firstTradeId: row.first_trade_id,
-    lastTradeId: row.last_trade_id,
+    aggTrades: row.agg_trades,
+    takerBuyVolume: row.taker_buy_volume,
+    takerBuyQuoteVolume: row.taker_buy_quote_volume,
+    firstTradeId: row.first_agg_id,
+    lastTradeId: row.last_agg_id,
+  };
+}
+
+function secondCandleOf({ openTime, firstAggId, lastAggId, ...sums }: CandlePartialText): Candle {
+  const { open, high, low, close, volume, quoteVolume, trades, aggTrades, takerBuyVolume, takerBuyQuoteVolume } = sums;
+  return {
+    openTime,
+    closeTime: openTime + SECOND - 1,
+    open,
+    high,
+    low,
+    close,
+    volume,
+    quoteVolume,
+    trades,
+    aggTrades,
+    takerBuyVolume,
+    takerBuyQuoteVolume,
+    firstTradeId: firstAggId,
+    lastTradeId: lastAggId,
   };
 }

@@ -17,3 +17,5 @@ export * from './history/trade-history.writer';
 export * from './trade.repository';
 export * from './tracked-symbol.repository';
 export type { TransactionOptions } from './transaction';
+export * from './candles/candle-rollup.writer';
+export * from './candles/candle-rollup.repository';

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
 import { CandleRepository } from './candle.repository';
+import { CandleRollupRepository } from './candles/candle-rollup.repository';
+import { CandleRollupScheduler } from './candles/candle-rollup.scheduler';
+import { CandleRollupWriter } from './candles/candle-rollup.writer';
 import { DatabaseClient } from './database.client';
 import { HistoryCompactor } from './history/history-compactor';
 import { LegacyHistoryConverter } from './history/legacy-history.converter';
@@ -19,8 +22,11 @@ const providers = [
   LegacyHistoryConverter,
   TradeRepository,
   CandleRepository,
+  CandleRollupWriter,
+  CandleRollupRepository,
 ];
 
 /** PostgreSQL access. Expects `AppConfig` to be provided globally by the application. */
-@Module({ providers, exports: providers })
+@Module({ providers: [...providers, CandleRollupScheduler], exports: providers })
 export class StorageModule {}
+

@@ -1,3 +1,4 @@
+import { CandleRollupWriter } from './candles/candle-rollup.writer';
 import { type AggTrade, TradeRunBatch } from '@binance-rates/domain';
 import { AGG_TRADE_EPOCH, aggTrade, createTestDatabase, testConfig, type TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from './database.client';
@@ -30,7 +31,7 @@ export async function insert(writer: TradeHistoryWriter, trades: readonly AggTra
 
 /** A writer of trade history over `client`, as the service wires it. */
 export function historyWriter(client: DatabaseClient): TradeHistoryWriter {
-  return new TradeHistoryWriter(client, new TradeBlockPartitions(client));
+  return new TradeHistoryWriter(client, new TradeBlockPartitions(client), new CandleRollupWriter());
 }
 
 /**

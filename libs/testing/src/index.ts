@@ -7,3 +7,4 @@ export * from './test-config';
 export * from './test-database';
 export * from './test-redis';
 export * from './wait-for';
+export * from './trade-run.factory';

@@ -29,3 +29,17 @@ export function powerOfTenUnits(exponent: number): number {
   const clamped = Math.min(Math.max(exponent, -DECIMALS), 4);
   return Math.round(10 ** (clamped + DECIMALS));
 }
+
+/**
+ * `count` ticks or steps of `size` units each, formatted; exact past 2^53 units too (a billion SHIB-like steps of
+ * 1.00000000 is 10^17 units), which the rare large value pays for with BigInt.
+ */
+export function formatMultiple(count: number, size: number): string {
+  const units = count * size;
+  if (units <= Number.MAX_SAFE_INTEGER) {
+    return formatUnits(units);
+  }
+  const exact = BigInt(count) * BigInt(size);
+  const fraction = String(exact % BigInt(UNITS_PER_WHOLE));
+  return `${exact / BigInt(UNITS_PER_WHOLE)}.${FRACTION_PADDING.slice(fraction.length)}${fraction}`;
+}

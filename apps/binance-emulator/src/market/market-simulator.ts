@@ -1,4 +1,5 @@
 import type { MarketSymbolSpec, SymbolStatus } from './market.types';
+import { MS_PER_DAY } from './symbol-listing';
 import { SymbolMarket } from './symbol-market';
 import type { StoredAggTrade } from './trade-history';
 
@@ -14,21 +15,29 @@ export interface MarketSimulatorParams {
   defaultTradesPerSecond: number;
   historyLimit: number;
   seed: number;
+  /** Aggregate trades per archived day: live ids continue the archive (see `SymbolMarketParams`). */
+  archiveTradesPerDay: number;
   onTrade: TradeListener;
   /** Called after each batch, so the sender can flush corked sockets once per batch. */
   onBatchEnd: () => void;
 }
 
-/** Runs the market whether or not anybody listens: a disconnected client really misses trades. */
+/**
+ * Runs the market whether or not anybody listens: a disconnected client really misses trades. Each symbol's trades
+ * follow its clock (bursts and pauses averaging its rate); every tick sends those that have come due, stamped with
+ * the tick's time, so a trade's time is when it was generated and sent, as the benchmark's freshness assumes.
+ */
 export class MarketSimulator {
   readonly markets = new Map<string, SymbolMarket>();
   private readonly trading: SymbolMarket[] = [];
   private readonly onTrade: TradeListener;
   private readonly onBatchEnd: () => void;
   private timer: NodeJS.Timeout | undefined;
-  private lastTickAt = 0;
+  /** The UTC day the market started: the archive holds the days before it. */
+  readonly startDay: number;
 
-  constructor({ specs, defaultTradesPerSecond, historyLimit, seed, onTrade, onBatchEnd }: MarketSimulatorParams) {
+  constructor({ specs, defaultTradesPerSecond, historyLimit, seed, archiveTradesPerDay, onTrade, onBatchEnd }: MarketSimulatorParams) {
+    this.startDay = Math.floor(Date.now() / MS_PER_DAY);
     for (const spec of specs) {
       if (this.markets.has(spec.symbol)) {
         throw new RangeError(`duplicate symbol ${spec.symbol}`);
@@ -38,6 +47,8 @@ export class MarketSimulator {
         seed,
         tradesPerSecond: spec.tradesPerSecond ?? defaultTradesPerSecond,
         historyLimit,
+        startDay: this.startDay,
+        archiveTradesPerDay,
       });
       this.markets.set(spec.symbol, market);
     }
@@ -47,7 +58,10 @@ export class MarketSimulator {
   }
 
   start(): void {
-    this.lastTickAt = Date.now();
+    const now = Date.now();
+    for (const market of this.markets.values()) {
+      market.reschedule(now);
+    }
     this.timer = setInterval(() => this.tick(), TICK_MS);
   }
 
@@ -63,12 +77,16 @@ export class MarketSimulator {
     }
     for (const market of this.select(symbol)) {
       market.tradesPerSecond = perSecond;
-      market.pendingTrades = 0;
+      market.reschedule(Date.now());
     }
   }
 
   setStatus(symbol: string, status: SymbolStatus): void {
+    const now = Date.now();
     for (const market of this.select(symbol)) {
+      if (status === 'TRADING' && market.status !== 'TRADING') {
+        market.reschedule(now);
+      }
       market.status = status;
     }
     this.refreshTrading();
@@ -98,16 +116,14 @@ export class MarketSimulator {
 
   private tick(): void {
     const now = Date.now();
-    const elapsedMs = Math.min(now - this.lastTickAt, MAX_CATCH_UP_MS);
-    this.lastTickAt = now;
-    if (elapsedMs <= 0) {
-      return;
-    }
     for (const market of this.trading) {
-      market.pendingTrades += (market.tradesPerSecond * elapsedMs) / 1000;
-      while (market.pendingTrades >= 1) {
-        market.pendingTrades -= 1;
+      if (market.nextDueAt > now) {
+        continue;
+      }
+      market.nextDueAt = Math.max(market.nextDueAt, now - MAX_CATCH_UP_MS);
+      while (market.nextDueAt <= now) {
         this.onTrade(market, market.nextTrade(now), now);
+        market.nextDueAt += market.upcomingGapMs();
       }
     }
     this.onBatchEnd();

@@ -14,6 +14,8 @@ export interface MarketSymbolSpec {
   tickSize?: string;
   /** LOT_SIZE step; defaults so that one step is worth roughly 0.1–1 quote unit. */
   stepSize?: string;
+  /** First UTC day (`YYYY-MM-DD`) of its trades and archive files (default 2017-08-17); its first trade has id 0. */
+  listedSince?: string;
   /** Overrides the emulator-wide default rate for this symbol. */
   tradesPerSecond?: number;
 }

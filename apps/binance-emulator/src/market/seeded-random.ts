@@ -19,3 +19,21 @@ export function hashString(text: string): number {
   }
   return hash >>> 0;
 }
+
+/** Folds several integers into one 32-bit seed (murmur3's finalizer after each part), so derived streams differ. */
+export function mixSeed(...parts: number[]): number {
+  let hash = 0x9e3779b9;
+  for (const part of parts) {
+    hash = Math.imul(hash ^ (part >>> 0) ^ Math.floor(part / 4_294_967_296), 0x85ebca6b);
+    hash ^= hash >>> 13;
+    hash = Math.imul(hash, 0xc2b2ae35);
+    hash ^= hash >>> 16;
+  }
+  return hash >>> 0;
+}
+
+/** A standard normal draw (Box–Muller; one of the pair is dropped to keep the stream's order simple). */
+export function normalDraw(random: () => number): number {
+  const u = 1 - random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * random());
+}

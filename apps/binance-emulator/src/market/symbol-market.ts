@@ -1,98 +1,114 @@
-import { formatUnits, parseUnits, powerOfTenUnits } from './decimal';
+import { formatMultiple } from './decimal';
 import type { AggTradeRecord, MarketSymbolSpec, SymbolStatus } from './market.types';
-import { PriceWalk } from './price-walk';
-import { createSeededRandom, hashString } from './seeded-random';
+import { createSeededRandom, mixSeed } from './seeded-random';
+import { SymbolListing } from './symbol-listing';
+import { TradeGenerator } from './trade-generator';
 import { StoredAggTrade, TradeHistory } from './trade-history';
 
-/** Orders worth up to about this many quote units, skewed towards small ones as on a real book. */
-const MAX_NOTIONAL_UNITS = 2_000 * 100_000_000;
-const MAX_QUANTITY_STEPS = 1_000_000;
+const LIVE_CLOCK_STREAM = 0x4c434c4b;
 
 export interface SymbolMarketParams {
   spec: MarketSymbolSpec;
   seed: number;
   tradesPerSecond: number;
   historyLimit: number;
+  /** The UTC day (days since the epoch) the market starts: live ids continue the archive, which ends before it. */
+  startDay: number;
+  /** Aggregate trades per archived day: fixes the id the live market starts at. */
+  archiveTradesPerDay: number;
 }
 
-/** One symbol's listing, price process and trade history. */
+/** One symbol's listing, live price process and trade history. */
 export class SymbolMarket {
   readonly symbol: string;
   readonly baseAsset: string;
   readonly quoteAsset: string;
   readonly tickUnits: number;
   readonly stepUnits: number;
+  readonly listing: SymbolListing;
   readonly history: TradeHistory;
   /** Stream names are pre-built so dispatch does no string work when nobody listens. */
   readonly aggTradeStream: string;
   readonly tradeStream: string;
   status: SymbolStatus;
   tradesPerSecond: number;
-  /** Fractional trades carried between ticks so low rates stay exact on average. */
-  pendingTrades = 0;
+  /** Epoch ms at which the next scheduled trade is due (Infinity while the rate is 0). */
+  nextDueAt = Number.POSITIVE_INFINITY;
   generatedCount = 0;
   sentCount = 0;
-  private readonly walk: PriceWalk;
-  private readonly random: () => number;
-  private readonly maxQuantitySteps: number;
-  private nextTradeId: number;
+  private readonly generator: TradeGenerator;
   private lastTradeTime = 0;
+  private lastTicks: number;
 
-  constructor({ spec, seed, tradesPerSecond, historyLimit }: SymbolMarketParams) {
-    const startUnits = parseUnits(spec.startPrice);
-    if (startUnits === null || startUnits <= 0) {
-      throw new RangeError(`${spec.symbol}: startPrice "${spec.startPrice}" is not a positive decimal with <= 8 decimals`);
-    }
+  constructor({ spec, seed, tradesPerSecond, historyLimit, startDay, archiveTradesPerDay }: SymbolMarketParams) {
+    this.listing = new SymbolListing(spec, seed);
     this.symbol = spec.symbol;
     this.baseAsset = spec.baseAsset;
     this.quoteAsset = spec.quoteAsset;
+    this.tickUnits = this.listing.tickUnits;
+    this.stepUnits = this.listing.stepUnits;
     this.status = spec.status;
     this.tradesPerSecond = tradesPerSecond;
-    const magnitude = Math.floor(Math.log10(startUnits / 100_000_000));
-    this.tickUnits = parseSize(spec.tickSize, powerOfTenUnits(magnitude - 6), `${spec.symbol}: tickSize`);
-    this.stepUnits = parseSize(spec.stepSize, powerOfTenUnits(Math.min(-magnitude - 1, 0)), `${spec.symbol}: stepSize`);
-    const symbolHash = hashString(spec.symbol);
-    this.random = createSeededRandom(seed ^ symbolHash);
-    this.walk = new PriceWalk({ startTicks: startUnits / this.tickUnits, random: this.random });
-    const notionalPerStep = (startUnits / 100_000_000) * this.stepUnits;
-    this.maxQuantitySteps = Math.min(MAX_QUANTITY_STEPS, Math.max(10, Math.floor(MAX_NOTIONAL_UNITS / notionalPerStep)));
-    this.history = new TradeHistory({ firstAggTradeId: 1_000_000 + (symbolHash % 9_000_000), limit: historyLimit });
-    this.nextTradeId = 5_000_000 + (symbolHash % 50_000_000);
+    const firstAggId = this.listing.firstAggIdOfDay(startDay, archiveTradesPerDay);
+    this.generator = new TradeGenerator({
+      listing: this.listing,
+      random: createSeededRandom(seed ^ this.listing.symbolHash),
+      clockRandom: createSeededRandom(mixSeed(seed, this.listing.symbolHash, LIVE_CLOCK_STREAM)),
+      startTicks: this.listing.openingTicks(startDay),
+      firstAggId,
+    });
+    this.lastTicks = this.generator.walk.current;
+    this.history = new TradeHistory({ firstAggTradeId: firstAggId, limit: historyLimit });
     const lower = spec.symbol.toLowerCase();
     this.aggTradeStream = `${lower}@aggTrade`;
     this.tradeStream = `${lower}@trade`;
   }
 
+  /** Price of the newest trade (before the first one: the opening bid), in ticks: what `ticker/price` shows. */
   get lastPriceTicks(): number {
-    return this.walk.current;
+    return this.lastTicks;
+  }
+
+  /** The largest quantity the market draws, in steps (its LOT_SIZE maxQty). */
+  get maxQuantitySteps(): number {
+    return this.generator.quantities.maxSteps;
+  }
+
+  /** Schedules the next trade from `now` at the current rate (after a rate change or at start). */
+  reschedule(now: number): void {
+    this.nextDueAt = this.tradesPerSecond > 0 ? now + this.upcomingGapMs() : Number.POSITIVE_INFINITY;
   }
 
   /** Generates the next aggregate trade, stores it and returns it. Trade time never goes backwards. */
   nextTrade(now: number): StoredAggTrade {
-    const tradeCount = 1 + Math.floor(this.random() * 3);
-    const skew = this.random();
+    const generated = this.generator.next();
     const trade: StoredAggTrade = {
       aggTradeId: 0,
       tradeTime: now > this.lastTradeTime ? now : this.lastTradeTime,
-      priceTicks: this.walk.next(),
-      quantitySteps: Math.max(tradeCount, 1 + Math.floor(skew * skew * skew * this.maxQuantitySteps)),
-      firstTradeId: this.nextTradeId,
-      tradeCount,
-      isBuyerMaker: this.random() < 0.5,
+      priceTicks: generated.priceTicks,
+      quantitySteps: generated.quantitySteps,
+      firstTradeId: generated.firstTradeId,
+      tradeCount: generated.tradeCount,
+      isBuyerMaker: generated.isBuyerMaker,
     };
     this.lastTradeTime = trade.tradeTime;
-    this.nextTradeId += tradeCount;
+    this.lastTicks = trade.priceTicks;
     trade.aggTradeId = this.history.append(trade);
     this.generatedCount++;
     return trade;
   }
 
+  /** Time from the trade just generated to the next one at the current rate (0 inside a burst). */
+  upcomingGapMs(): number {
+    return (this.generator.upcomingGap * 1000) / this.tradesPerSecond;
+  }
+
   formatPrice(ticks: number): string {
-    return formatUnits(ticks * this.tickUnits);
+    return formatMultiple(ticks, this.tickUnits);
   }
 
   formatQuantity(steps: number): string {
-    return formatUnits(steps * this.stepUnits);
+    return formatMultiple(steps, this.stepUnits);
   }
 
   toRecord(trade: StoredAggTrade): AggTradeRecord {
@@ -107,15 +123,4 @@ export class SymbolMarket {
       isBuyerMaker: trade.isBuyerMaker,
     };
   }
-}
-
-function parseSize(text: string | undefined, fallback: number, label: string): number {
-  if (text === undefined) {
-    return fallback;
-  }
-  const units = parseUnits(text);
-  if (units === null || units <= 0) {
-    throw new RangeError(`${label} "${text}" is not a positive decimal with <= 8 decimals`);
-  }
-  return units;
 }

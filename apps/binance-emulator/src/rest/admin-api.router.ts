@@ -64,7 +64,20 @@ const POST_ROUTES: Record<string, Handler> = {
   'rest/weight-limit': (emulator, body) => emulator.setRestWeightLimit(integer(body, 'limit', 1)),
   'rest/lag': (emulator, body) => emulator.setRestLag(integer(body, 'ms', 0)),
   'rest/reset': (emulator) => emulator.resetRestLimits(),
+  'archive/missing': (emulator, body) => emulator.makeArchiveFileMissing(...archiveFile(emulator, body)),
+  'archive/corrupt-checksum': (emulator, body) => emulator.corruptArchiveChecksum(...archiveFile(emulator, body)),
+  'archive/throttle': (emulator, body) => emulator.throttleArchive(integer(body, 'bytesPerSecond', 0)),
+  'archive/reset': (emulator) => emulator.resetArchiveFaults(),
 };
+
+/** `{symbol, date}` of an archive file: `YYYY-MM-DD` names a daily file, `YYYY-MM` a monthly one. */
+function archiveFile(emulator: EmulatorControl, body: Body): [symbol: string, date: string] {
+  const { symbol, date } = body;
+  if (typeof symbol !== 'string' || typeof date !== 'string' || !/^\d{4}-\d{2}(-\d{2})?$/.test(date)) {
+    throw new AdminRequestError(400, 'expected {"symbol": string, "date": "YYYY-MM-DD" | "YYYY-MM"}');
+  }
+  return [requireSymbol(emulator, symbol), date];
+}
 
 /** `/emulator/*`: introspection and fault injection for tests that run the emulator as a separate process. */
 export async function handleAdminRequest(

@@ -1,4 +1,4 @@
-import { formatUnits } from '../market/decimal';
+import { formatMultiple, formatUnits } from '../market/decimal';
 import type { SymbolMarket } from '../market/symbol-market';
 
 /**
@@ -8,6 +8,7 @@ import type { SymbolMarket } from '../market/symbol-market';
 export function symbolInfo(market: SymbolMarket, showPermissionSets: boolean): Record<string, unknown> {
   const tickSize = formatUnits(market.tickUnits);
   const stepSize = formatUnits(market.stepUnits);
+  const maxQty = formatMultiple(market.maxQuantitySteps, market.stepUnits);
   return {
     symbol: market.symbol,
     status: market.status,
@@ -32,9 +33,9 @@ export function symbolInfo(market: SymbolMarket, showPermissionSets: boolean): R
     isMarginTradingAllowed: false,
     filters: [
       { filterType: 'PRICE_FILTER', minPrice: tickSize, maxPrice: '1000000.00000000', tickSize },
-      { filterType: 'LOT_SIZE', minQty: stepSize, maxQty: '9000000.00000000', stepSize },
+      { filterType: 'LOT_SIZE', minQty: stepSize, maxQty, stepSize },
       { filterType: 'ICEBERG_PARTS', limit: 10 },
-      { filterType: 'MARKET_LOT_SIZE', minQty: '0.00000000', maxQty: '9000000.00000000', stepSize: '0.00000000' },
+      { filterType: 'MARKET_LOT_SIZE', minQty: '0.00000000', maxQty, stepSize: '0.00000000' },
       { filterType: 'TRAILING_DELTA', minTrailingAboveDelta: 10, maxTrailingAboveDelta: 2000, minTrailingBelowDelta: 10, maxTrailingBelowDelta: 2000 },
       { filterType: 'PERCENT_PRICE_BY_SIDE', bidMultiplierUp: '5', bidMultiplierDown: '0.2', askMultiplierUp: '5', askMultiplierDown: '0.2', avgPriceMins: 5 },
       { filterType: 'NOTIONAL', minNotional: '5.00000000', applyMinToMarket: true, maxNotional: '9000000.00000000', applyMaxToMarket: false, avgPriceMins: 5 },

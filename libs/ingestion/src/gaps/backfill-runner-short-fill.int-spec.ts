@@ -3,7 +3,7 @@ import { TradeRun, TradeSequencer } from '@binance-rates/domain';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRepository, TradeHistoryWriter } from '@binance-rates/storage';
+import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRepository, TradeHistoryWriter, CandleRollupWriter } from '@binance-rates/storage';
 import { TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testConfig, testRedisPrefix, testRedisUrl, waitFor, STORED_TRADE_IDS } from '@binance-rates/testing';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { LatestPriceView } from '../write/latest-price.view';
@@ -82,7 +82,7 @@ describe('BackfillRunner with a fill that ends short of its target (emulator RES
   });
 
   /** A started backfill that waits up to `waitForRestMs` for REST to reach a fill's target, filling its own pipeline. */
-  function newBackfill({ waitForRestMs, maxPendingTrades = 100_000, writer = new TradeHistoryWriter(db, new TradeBlockPartitions(db)) }: { waitForRestMs: number; maxPendingTrades?: number; writer?: TradeHistoryWriter }): Backfill {
+  function newBackfill({ waitForRestMs, maxPendingTrades = 100_000, writer = new TradeHistoryWriter(db, new TradeBlockPartitions(db), new CandleRollupWriter()) }: { waitForRestMs: number; maxPendingTrades?: number; writer?: TradeHistoryWriter }): Backfill {
     const config: AppConfig = testConfig({
       database: { url: database.url, poolSize: 4 },
       redis: { keyPrefix: prefix },
@@ -180,7 +180,7 @@ describe('BackfillRunner with a fill that ends short of its target (emulator RES
     emulator.setRestLag(0);
     const emitted = emulator.emitTrades('XRPUSDT', 300);
     const [first, last] = [emitted[0].aggTradeId, emitted[emitted.length - 1].aggTradeId];
-    const writer = new HeldTradeWriter(db, new TradeBlockPartitions(db));
+    const writer = new HeldTradeWriter(db, new TradeBlockPartitions(db), new CandleRollupWriter());
     const backfill = newBackfill({ waitForRestMs: 5_000, maxPendingTrades: 100, writer });
     backfill.queue.push({ kind: 'range', symbol: 'XRPUSDT', fromId: first, toId: last, reason: 'test: storage behind' });
     await waitFor(() => backfill.pipeline.stats().shedTrades > 0, { what: 'trades shed', timeoutMs: 5_000, intervalMs: 10 });

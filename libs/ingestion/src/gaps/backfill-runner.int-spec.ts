@@ -3,7 +3,7 @@ import { TradeSequencer } from '@binance-rates/domain';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRecord, TradeGapRepository, TradeHistoryWriter } from '@binance-rates/storage';
+import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRecord, TradeGapRepository, TradeHistoryWriter, CandleRollupWriter } from '@binance-rates/storage';
 import {
   TcpProxy,
   TestDatabase,
@@ -100,7 +100,7 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
     const ledger = new GapLedger(gapRepository, tracked);
     const queue = new BackfillQueue(ledger);
     const filled = ownPipeline
-      ? new WritePipeline(config, prices, new TradeHistoryWriter(db, new TradeBlockPartitions(db)), new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService), ledger, queue)
+      ? new WritePipeline(config, prices, new TradeHistoryWriter(db, new TradeBlockPartitions(db), new CandleRollupWriter()), new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService), ledger, queue)
       : pipeline;
     const trackedList = { isActive: () => wanted } as unknown as TrackedSymbolsService;
     const runnerConfig = testConfig({ ...config, ingest: { ...config.ingest, backfillWaitForRestMs: waitForRestMs } });

@@ -6,6 +6,7 @@ import {
   TradeBlockPartitions,
   TradeHistoryWriter,
   TradeRepository,
+  CandleRollupWriter,
 } from '@binance-rates/storage';
 import { aggTrade, createTestDatabase, testConfig, type TestDatabase } from '@binance-rates/testing';
 import { HistoryMaintenance } from './history-maintenance.service';
@@ -23,7 +24,7 @@ describe('HistoryMaintenance (real PostgreSQL)', () => {
     database = await createTestDatabase();
     db = new DatabaseClient(testConfig({ database: { url: database.url, poolSize: 4 } }));
     partitions = new TradeBlockPartitions(db);
-    writer = new TradeHistoryWriter(db, partitions);
+    writer = new TradeHistoryWriter(db, partitions, new CandleRollupWriter());
   });
 
   afterEach(async () => {

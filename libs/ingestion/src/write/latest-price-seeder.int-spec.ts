@@ -1,6 +1,6 @@
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { AggTrade, LatestPrice, TradeRunBatch } from '@binance-rates/domain';
-import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeHistoryWriter, TradeRepository } from '@binance-rates/storage';
+import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeHistoryWriter, TradeRepository, CandleRollupWriter } from '@binance-rates/storage';
 import {
   TestDatabase,
   aggTrade,
@@ -37,7 +37,7 @@ describe('LatestPriceSeeder (real PostgreSQL and Redis)', () => {
   async function store(trades: readonly AggTrade[]): Promise<void> {
     const batch = new TradeRunBatch();
     for (const each of trades) batch.append(each);
-    await new TradeHistoryWriter(db, new TradeBlockPartitions(db)).store(batch.seal());
+    await new TradeHistoryWriter(db, new TradeBlockPartitions(db), new CandleRollupWriter()).store(batch.seal());
   }
 
   async function latestId(symbol: string): Promise<number | null> {

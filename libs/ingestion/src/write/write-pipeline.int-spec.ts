@@ -2,7 +2,7 @@ import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { AggTrade, LatestPrice, TradeSequencer } from '@binance-rates/domain';
 import { BinanceRestClient, InputQuarantine } from '@binance-rates/binance';
-import { DatabaseClient, FoundTradeGap, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRepository, TradeHistoryWriter } from '@binance-rates/storage';
+import { DatabaseClient, FoundTradeGap, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRepository, TradeHistoryWriter, CandleRollupWriter } from '@binance-rates/storage';
 import {
   TcpProxy,
   TestDatabase,
@@ -79,7 +79,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     quarantine = new InputQuarantine(),
   ): WritePipeline {
     const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
-    return new WritePipeline({ ...config, ingest: { ...config.ingest, ...ingest } }, prices, new TradeHistoryWriter(db, new TradeBlockPartitions(db)), view, ledger, queue, quarantine);
+    return new WritePipeline({ ...config, ingest: { ...config.ingest, ...ingest } }, prices, new TradeHistoryWriter(db, new TradeBlockPartitions(db), new CandleRollupWriter()), view, ledger, queue, quarantine);
   }
 
   afterAll(async () => {

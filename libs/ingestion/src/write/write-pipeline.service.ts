@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { InputQuarantine } from '@binance-rates/binance';
-import { LatestPriceStore } from '@binance-rates/cache';
+import { LatestPriceStore, TradeFeedStore } from '@binance-rates/cache';
 import { AggTrade, IdRange, LoopProgress, settlesWithin } from '@binance-rates/domain';
 import { TradeHistoryWriter } from '@binance-rates/storage';
 import { BackfillQueue } from '../gaps/backfill-queue';
@@ -9,6 +9,7 @@ import { GapLedger } from '../gaps/gap-ledger.service';
 import { HistoryLane } from './history-lane';
 import { LatestPriceFlusher } from './latest-price-flusher';
 import { LatestPriceView } from './latest-price.view';
+import { TradeFeedPublisher } from './trade-feed.publisher';
 
 export interface WritePipelineStats {
   acceptedTrades: number;
@@ -67,6 +68,8 @@ export class WritePipeline {
   private shedding = false;
   private sheddingSince: number | null = null;
   private readonly latest: LatestPriceFlusher;
+  /** Live trades to the cluster's trade feed (the Binance-protocol streams); absent in specs that do not need it. */
+  private readonly feed: TradeFeedPublisher | null;
   private readonly lanes: HistoryLane[];
   private readonly laneOfSymbol = new Map<string, HistoryLane>();
   private historyPending = 0;
@@ -90,7 +93,9 @@ export class WritePipeline {
     private readonly ledger: GapLedger,
     private readonly backfill: BackfillQueue,
     private readonly quarantine: InputQuarantine = new InputQuarantine(),
+    @Optional() tradeFeed?: TradeFeedStore,
   ) {
+    this.feed = tradeFeed ? new TradeFeedPublisher(tradeFeed) : null;
     this.maxPending = config.ingest.maxPendingTrades;
     this.resumeBelow = Math.floor(this.maxPending * RESUME_BELOW_SHARE);
     this.latest = new LatestPriceFlusher(latestPrices);
@@ -119,6 +124,7 @@ export class WritePipeline {
     if (this.holdHistory(trade)) {
       this.view.offer(trade);
       this.latest.accept(trade);
+      this.feed?.accept(trade);
     }
   }
 
@@ -215,6 +221,7 @@ export class WritePipeline {
    * which, closed by then, keeps it for the next owner. Call after the last trade was drained.
    */
   stop(): void {
+    this.feed?.stop();
     this.latest.stop();
     for (const lane of this.lanes) lane.stop();
     this.queueShedRanges();

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { AggTrade, settlesWithin } from '@binance-rates/domain';
-import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRepository, TradeHistoryWriter } from '@binance-rates/storage';
+import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRepository, TradeHistoryWriter, CandleRollupWriter } from '@binance-rates/storage';
 import {
   TcpProxy,
   TestDatabase,
@@ -93,7 +93,7 @@ describe('WritePipeline when every open PostgreSQL connection goes silent', () =
 
   function newPipeline(ledger: GapLedger): WritePipeline {
     const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
-    return new WritePipeline(config, prices, new TradeHistoryWriter(db, new TradeBlockPartitions(db)), view, ledger, new RecordingQueue(ledger));
+    return new WritePipeline(config, prices, new TradeHistoryWriter(db, new TradeBlockPartitions(db), new CandleRollupWriter()), view, ledger, new RecordingQueue(ledger));
   }
 
   function newLedger(): GapLedger {

@@ -4,6 +4,7 @@ import { type TradeRun, lastIdOf, sliceRun } from '@binance-rates/domain';
 import { copyIn } from '../copy-in';
 import { DatabaseClient } from '../database.client';
 import { encodeRun } from '../blocks/trade-run.codec';
+import { CandleRollupWriter } from '../candles/candle-rollup.writer';
 import { historyCopyData } from './history-copy';
 import { HISTORY_COLUMNS, type HistoryRow } from './history-row';
 import { type IdRange, uncoveredRanges } from './id-coverage';
@@ -21,8 +22,8 @@ const TABLE: Record<HistoryForm, string> = { run: 'trade_run', block: 'trade_blo
  * Each write is one transaction that first locks the `trade_watermark` row of every symbol it touches, in `COLLATE
  * "C"` order (so writers wait on each other instead of deadlocking). A run above its symbol's watermark is new by
  * construction; one at or below it is checked against what runs and blocks already hold there and trimmed to the
- * missing ids. The watermark moves up in the same transaction, so a crash anywhere leaves either all of a write or
- * none of it.
+ * missing ids. The stored trades' 1m candles are merged and the watermark moves up in the same transaction, so a
+ * crash anywhere leaves either all of a write or none of it.
  */
 @Injectable()
 export class TradeHistoryWriter {
@@ -32,6 +33,7 @@ export class TradeHistoryWriter {
   constructor(
     private readonly db: DatabaseClient,
     private readonly partitions: TradeBlockPartitions,
+    private readonly rollups: CandleRollupWriter,
   ) {}
 
   /**
@@ -62,6 +64,8 @@ export class TradeHistoryWriter {
         return 0;
       }
       await copyIn(client, `COPY ${TABLE[form]} (${HISTORY_COLUMNS}) FROM STDIN (FORMAT binary)`, historyCopyData(accepted.map(historyRowOf)));
+      // The candles take exactly what this write stored, in its transaction: none counts a trade twice or misses one.
+      await this.rollups.add(client, accepted);
       await raiseWatermarks(client, accepted);
       return accepted.reduce((sum, run) => sum + run.count, 0);
     });

@@ -1,0 +1,122 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+
+type Schema = Record<string, unknown>;
+type Parameter = { name: string; required?: boolean; description: string; schema: Schema };
+
+const TAG = 'Binance-compatible market data';
+const decimal = { type: 'string', description: 'decimal with 8 places', example: '0.01634790' };
+const errorBody = {
+  type: 'object',
+  properties: { code: { type: 'integer', example: -1121 }, msg: { type: 'string', example: 'Invalid symbol.' } },
+  required: ['code', 'msg'],
+};
+
+const symbol: Parameter = { name: 'symbol', description: 'A tracked symbol, upper case (e.g. BTCUSDT)', schema: { type: 'string' } };
+const symbols: Parameter = {
+  name: 'symbols',
+  description: 'Tracked symbols as a JSON array, e.g. ["BTCUSDT","ETHUSDT"]; not with `symbol`',
+  schema: { type: 'string' },
+};
+const symbolStatus: Parameter = { name: 'symbolStatus', description: 'Only symbols with this status at Binance', schema: { enum: ['TRADING', 'HALT', 'BREAK'] } };
+const time = (name: string, description: string): Parameter => ({ name, description, schema: { type: 'integer', format: 'int64' } });
+const limit = (fallback: number): Parameter => ({
+  name: 'limit',
+  description: `Default ${fallback}, at most 1000 (more is capped)`,
+  schema: { type: 'integer', minimum: 1, maximum: 1000, default: fallback },
+});
+
+const aggTradeRow = {
+  type: 'object',
+  properties: {
+    a: { type: 'integer', description: 'aggregate trade id' },
+    p: decimal,
+    q: decimal,
+    f: { type: 'integer', description: 'first trade id' },
+    l: { type: 'integer', description: 'last trade id' },
+    T: { type: 'integer', description: 'trade time, epoch ms' },
+    m: { type: 'boolean', description: 'the buyer was the maker' },
+    M: { type: 'boolean', description: 'always true' },
+  },
+};
+const tickerPrice = { type: 'object', properties: { symbol: { type: 'string' }, price: decimal } };
+const dayTickerFields = ['priceChange', 'weightedAvgPrice', 'prevClosePrice', 'lastPrice', 'lastQty', 'bidPrice', 'bidQty', 'askPrice', 'askQty', 'openPrice', 'highPrice', 'lowPrice', 'volume', 'quoteVolume'];
+const dayTicker = {
+  type: 'object',
+  description: 'FULL; MINI has symbol, openPrice, highPrice, lowPrice, lastPrice, volume, quoteVolume, openTime, closeTime, firstId, lastId, count',
+  properties: {
+    symbol: { type: 'string' },
+    priceChangePercent: { type: 'string', example: '-1.250' },
+    ...Object.fromEntries(dayTickerFields.map((field) => [field, decimal])),
+    openTime: { type: 'integer' },
+    closeTime: { type: 'integer' },
+    firstId: { type: 'integer', description: 'first raw trade id of the window, -1 when none' },
+    lastId: { type: 'integer' },
+    count: { type: 'integer', description: 'raw trades in the window' },
+  },
+};
+const oneOrMany = (item: Schema): Schema => ({ oneOf: [item, { type: 'array', items: item }] });
+
+function operation(summary: string, description: string, weight: string, parameters: Parameter[], body: Schema): Record<string, unknown> {
+  return {
+    get: {
+      tags: [TAG],
+      summary,
+      description: `${description}\n\nRequest weight: ${weight}.`,
+      parameters: parameters.map((parameter) => ({ in: 'query', required: false, ...parameter })),
+      responses: {
+        200: {
+          description: 'Binance’s JSON; every answer carries `x-mbx-used-weight-1m`, the weight used this minute',
+          headers: { 'x-mbx-used-weight-1m': { schema: { type: 'integer' } } },
+          content: { 'application/json': { schema: body } },
+        },
+        400: { description: 'Binance’s error codes: -1121 untracked symbol, -1100, -1102, -1120, -1128, -1130, ...', content: { 'application/json': { schema: errorBody } } },
+        404: { description: 'An endpoint not served: -1000 "Not found."', content: { 'application/json': { schema: errorBody } } },
+        429: { description: '-1003: past BINANCE_API_WEIGHT_PER_MINUTE; `Retry-After` in seconds', content: { 'application/json': { schema: errorBody } } },
+        503: { description: '-1008 history readers busy, or -1001 a store did not answer; retry', content: { 'application/json': { schema: errorBody } } },
+      },
+    },
+  };
+}
+
+/**
+ * The REST part of the Binance-compatible API in OpenAPI terms, added to the service's own document. The routes are
+ * answered before the framework's router (see installBinanceApi), so they are described here by hand.
+ */
+export function addBinanceApiToOpenApi(document: OpenAPIObject): OpenAPIObject {
+  const paths: Record<string, unknown> = {
+    '/api/v3/ping': operation('Test connectivity', 'Answers `{}`.', '1', [], { type: 'object' }),
+    '/api/v3/time': operation('Server time', 'Answers `{"serverTime": <epoch ms>}`.', '1', [], {
+      type: 'object',
+      properties: { serverTime: { type: 'integer' } },
+    }),
+    '/api/v3/exchangeInfo': operation(
+      'Exchange information of the tracked symbols',
+      'The tracked symbols with Binance’s own listing of each (status, precisions, filters, permission sets); `rateLimits` holds this service’s request-weight limit.',
+      '20',
+      [symbol, symbols, symbolStatus, { name: 'showPermissionSets', description: 'false empties permissionSets', schema: { type: 'boolean' } }, { name: 'permissions', description: 'Accepted; not with symbol/symbols', schema: { type: 'string' } }],
+      { type: 'object', properties: { timezone: { type: 'string' }, serverTime: { type: 'integer' }, rateLimits: { type: 'array' }, exchangeFilters: { type: 'array' }, symbols: { type: 'array' } } },
+    ),
+    '/api/v3/ticker/price': operation(
+      'Latest price',
+      'One object for `symbol`, an array otherwise (every tracked symbol when neither `symbol` nor `symbols` is sent). "0.00000000" before a symbol’s first trade.',
+      '2 for one symbol, 4 otherwise',
+      [symbol, symbols, symbolStatus],
+      oneOrMany(tickerPrice),
+    ),
+    '/api/v3/ticker/24hr': operation(
+      'Rolling 24-hour statistics',
+      'From the stored 1-minute candles: the window opens on the minute holding now − 24 h. No order book is kept, so bid and ask are "0.00000000".',
+      '2 for one symbol or up to 20 named, 40 up to 100, 80 beyond or for all',
+      [symbol, symbols, symbolStatus, { name: 'type', description: 'FULL (default) or MINI', schema: { enum: ['FULL', 'MINI'] } }],
+      oneOrMany(dayTicker),
+    ),
+    '/api/v3/aggTrades': operation(
+      'Aggregate trades from the stored history',
+      '`fromId` pages by id, `startTime` (and `endTime`) by time, only `endTime` gives the newest up to it, none the newest; `fromId` with a time is -1128.',
+      '4',
+      [{ ...symbol, required: true }, time('fromId', 'First aggregate id, inclusive'), time('startTime', 'Epoch ms, inclusive'), time('endTime', 'Epoch ms, inclusive'), limit(500)],
+      { type: 'array', items: aggTradeRow },
+    ),
+  };
+  return { ...document, paths: { ...document.paths, ...paths } as OpenAPIObject['paths'], tags: [...(document.tags ?? []), { name: TAG, description: 'Binance’s Spot market-data REST (`/api/v3`) over the stored data; streams on `/ws` and `/stream`' }] };
+}
