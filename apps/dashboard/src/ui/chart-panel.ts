@@ -20,6 +20,8 @@ import { INTERVAL_MS, Interval } from '../model/intervals';
 const PAGE = 500;
 /** Fewer bars than this left of the view, and older ones are asked for. */
 const LOAD_OLDER_WITHIN_BARS = 10;
+/** A range asked for by a key is built on by the next key for this long; after it, the chart's own range is read. */
+const KEY_RANGE_FRESH_MS = 1_000;
 /** The newest candles are asked again this often: the push carries prices, not volume, and coalesces highs and lows. */
 const REFRESH_NEWEST_MS = 5_000;
 
@@ -51,6 +53,8 @@ export class ChartPanel {
   private loaded = false;
   /** The crosshair is on a candle: the legend shows that one, not the newest. */
   private hovering = false;
+  /** The visible range the last key asked for, and when. */
+  private keyRange: { range: { from: number; to: number }; at: number } | null = null;
 
   constructor(
     private readonly container: HTMLElement,
@@ -203,21 +207,35 @@ export class ChartPanel {
     this.text.legend.textContent = `${this.symbol} ${this.interval} · ${time} UTC · O ${fmt(candle.open)} H ${fmt(candle.high)} L ${fmt(candle.low)} C ${fmt(candle.close)} V ${fmt(candle.volume)}`;
   }
 
+  /**
+   * Keys move the visible range by logical bars. The chart applies a range on its next frame and reads back the old
+   * one until then, so a burst of key presses builds on the range the last press asked for, not on the one read back.
+   */
   private onKey(event: KeyboardEvent): void {
     const timeScale = this.chart.timeScale();
-    const spacing = timeScale.options().barSpacing;
-    const moves: Record<string, () => void> = {
-      ArrowLeft: () => timeScale.scrollToPosition(timeScale.scrollPosition() - 10, false),
-      ArrowRight: () => timeScale.scrollToPosition(timeScale.scrollPosition() + 10, false),
-      '+': () => timeScale.applyOptions({ barSpacing: Math.min(50, spacing * 1.25) }),
-      '=': () => timeScale.applyOptions({ barSpacing: Math.min(50, spacing * 1.25) }),
-      '-': () => timeScale.applyOptions({ barSpacing: Math.max(1, spacing / 1.25) }),
-      Home: () => timeScale.scrollToRealTime(),
-    };
-    const move = moves[event.key];
-    if (move) {
+    const asked = this.keyRange && performance.now() - this.keyRange.at < KEY_RANGE_FRESH_MS ? this.keyRange.range : null;
+    const range = asked ?? timeScale.getVisibleLogicalRange();
+    if (event.key === 'Home') {
       event.preventDefault();
-      move();
+      this.keyRange = null;
+      timeScale.scrollToRealTime();
+      return;
+    }
+    if (range === null) return;
+    const width = range.to - range.from;
+    const step = Math.max(1, Math.round(width / 10));
+    const moves: Record<string, { from: number; to: number }> = {
+      ArrowLeft: { from: range.from - step, to: range.to - step },
+      ArrowRight: { from: range.from + step, to: range.to + step },
+      '+': { from: range.to - Math.max(10, width / 1.25), to: range.to },
+      '=': { from: range.to - Math.max(10, width / 1.25), to: range.to },
+      '-': { from: range.to - width * 1.25, to: range.to },
+    };
+    const next = moves[event.key];
+    if (next) {
+      event.preventDefault();
+      this.keyRange = { range: next, at: performance.now() };
+      timeScale.setVisibleLogicalRange(next);
     }
   }
 
