@@ -29,6 +29,8 @@ const depConstraints = [
   // Jest's global setup: migrates the template database with the storage library's own code.
   { sourceTag: 'type:test-setup', onlyDependOnLibsWithTags: ['type:testing', 'type:data-access'] },
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['*'] },
+  // The browser page (apps/dashboard) knows the service only through HTTP: it imports none of its code.
+  { sourceTag: 'type:dashboard', onlyDependOnLibsWithTags: [] },
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:testing', 'type:domain', 'type:config', 'type:emulator'] },
 ];
 

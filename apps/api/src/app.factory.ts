@@ -16,6 +16,7 @@ import {
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppModule } from './app.module';
+import { serveDashboard } from './dashboard-assets';
 import type { MigrationsWorkerResult } from './migrations.worker';
 
 const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
@@ -27,8 +28,8 @@ const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
 
 /**
  * Builds the whole service: migrations applied, Fastify, validation, one error format, CORS if asked, the price fast
- * path, a request limit per client unless turned off, the Binance-compatible API (`/api/v3`, `/ws`, `/stream`), Swagger
- * at /api.
+ * path, a request limit per client unless turned off, the Binance-compatible API (`/api/v3`, `/ws`, `/stream`), the
+ * dashboard at /, Swagger at /api.
  */
 export async function createApp(config: AppConfig): Promise<NestFastifyApplication> {
   await runMigrations(config.database.url);
@@ -66,12 +67,14 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   // Outermost: Binance clients get Binance's answers and its request-weight limit, not our request limit.
   installBinanceApi(app.getHttpServer(), app.get(BinanceRestRouter), app.get(BinanceStreamServer));
   closeLingeringConnections(app, config.shutdownTimeoutMs * 0.1);
+  await serveDashboard(app);
   const document = addBinanceApiToOpenApi(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('binance-rates')
       .setDescription(
-        'Live Binance prices: tracked symbols, their latest price (from Redis) and their full aggregate-trade history (from PostgreSQL).',
+        'Live Binance prices: tracked symbols, their latest price (from Redis) and their full aggregate-trade history (from PostgreSQL). ' +
+          'The [live dashboard](/) shows them in the browser.',
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'One of API_KEYS (only when it is set)' }, API_KEY_BEARER_SCHEME)

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { InstanceRegistryStore } from './instance-registry.store';
+import { InstanceStatsStore } from './instance-stats.store';
 import { LatestPriceStore } from './latest-price.store';
 import { LeaseManager } from './lease-manager';
 import { RedisClient } from './redis.client';
@@ -7,7 +8,7 @@ import { StreamStatusStore } from './stream-status.store';
 import { TradeFeedStore } from './trade-feed.store';
 
 @Module({
-  providers: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, StreamStatusStore, TradeFeedStore],
-  exports: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, StreamStatusStore, TradeFeedStore],
+  providers: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, InstanceStatsStore, StreamStatusStore, TradeFeedStore],
+  exports: [RedisClient, LatestPriceStore, LeaseManager, InstanceRegistryStore, InstanceStatsStore, StreamStatusStore, TradeFeedStore],
 })
 export class CacheModule {}

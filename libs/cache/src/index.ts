@@ -1,5 +1,6 @@
 export * from './cache.module';
 export * from './instance-registry.store';
+export * from './instance-stats.store';
 export * from './latest-price.store';
 export * from './lease-manager';
 export * from './redis.client';

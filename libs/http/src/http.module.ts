@@ -3,6 +3,8 @@ import { AppConfig } from '@binance-rates/config';
 import { ServingModule } from '@binance-rates/serving';
 import { ApiKeyGuard } from './api-key.guard';
 import { ApiKeyPolicy } from './api-key.policy';
+import { ClusterController } from './cluster.controller';
+import { ListingController } from './listing.controller';
 import { SymbolsController } from './symbols.controller';
 import { HealthController } from './health.controller';
 import { ImportsController } from './imports.controller';
@@ -11,7 +13,7 @@ import { PriceStreamController } from './price-stream.controller';
 
 @Module({
   imports: [ServingModule],
-  controllers: [SymbolsController, ImportsController, HealthController, MetricsController, PriceStreamController],
+  controllers: [SymbolsController, ImportsController, ListingController, HealthController, ClusterController, MetricsController, PriceStreamController],
   providers: [{ provide: ApiKeyPolicy, inject: [AppConfig], useFactory: (config: AppConfig) => new ApiKeyPolicy(config.apiKeys) }, ApiKeyGuard],
 })
 export class HttpModule {}

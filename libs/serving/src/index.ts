@@ -1,3 +1,5 @@
+export * from './cluster-view';
+export * from './cluster-view.service';
 export * from './health-verdict';
 export * from './health.service';
 export * from './imports.service';

@@ -1,8 +1,18 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { settlesWithin } from '@binance-rates/domain';
 
-const MAIN = join(__dirname, '..', '..', '..', '..', 'dist', 'apps', 'api', 'src', 'main.js');
+/** The checkout this file is in, whether it runs from source (jest) or built into dist/ (npm run docs:screenshot). */
+function checkoutRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`no package.json above ${from}`);
+  }
+}
+
+export const CHECKOUT_ROOT = checkoutRoot(__dirname);
+const MAIN = join(CHECKOUT_ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
 
 export interface ServiceProcess {
   baseUrl: string;
