@@ -2,7 +2,7 @@ import type { AggTrade } from './agg-trade';
 import { decimalText } from './candle-decimal';
 import { CandleFold } from './candle-fold';
 import { type CandlePartialText, candlePartialText } from './candle-partial';
-import { tradeRunsOf } from './candle-trade-runs';
+import { TradeRunBatch } from './trade-run-batch';
 
 const MINUTE = 60_000;
 const T0 = Date.UTC(2026, 0, 1);
@@ -69,7 +69,9 @@ function expectedCandles(trades: readonly AggTrade[]): CandlePartialText[] {
 function fold(runsOfTrades: readonly (readonly AggTrade[])[]): CandlePartialText[] {
   const candleFold = new CandleFold(MINUTE);
   for (const trades of runsOfTrades) {
-    for (const run of tradeRunsOf(trades)) {
+    const batch = new TradeRunBatch();
+    trades.forEach((trade) => batch.append(trade));
+    for (const run of batch.seal()) {
       candleFold.add(run);
     }
   }

@@ -15,6 +15,5 @@ export * from './candle-interval';
 export * from './candle-decimal';
 export * from './candle-partial';
 export * from './candle-fold';
-export * from './candle-trade-runs';
 export * from './candle-fill';
 export * from './trade-run-columns';

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import {
-  type AggTrade,
   CANDLE_INTERVALS,
   type Candle,
   CandleFold,
@@ -8,7 +7,6 @@ import {
   candleCloseTime,
   type CandlePartialText,
   candlePartialText,
-  tradeRunsOf,
   withEmptyCandles,
 } from '@binance-rates/domain';
 import type { PoolClient } from 'pg';
@@ -46,7 +44,6 @@ interface CandleRow {
   last_agg_id: number;
 }
 
-const TRADES_PAGE = 1_000;
 const [FINEST_LEVEL] = CANDLE_LEVELS as [CandleLevel, ...CandleLevel[]];
 const SECOND = 1_000;
 
@@ -125,25 +122,19 @@ export class CandleRepository {
   }
 
   /**
-   * 1s candles from the window's trades, read a page at a time along the primary key and folded like the stored
-   * candles; quiet seconds between two of its trades are filled in.
+   * 1s candles from the window's trades, read as decoded runs (no trade objects) and folded like the stored candles;
+   * quiet seconds between two of its trades are filled in.
    */
   private async secondCandles({ symbol, startTime, endTime, timeoutMs }: FindCandlesParams): Promise<Candle[]> {
-    const deadline = performance.now() + timeoutMs;
+    const started = performance.now();
+    const runs = await this.trades.findRuns({ symbol, startTime, endTime });
+    if (performance.now() - started > timeoutMs) {
+      throw new StatementTimeoutError(timeoutMs);
+    }
     const fold = new CandleFold(SECOND);
-    let page: AggTrade[];
-    let fromId: number | undefined;
-    do {
-      if (performance.now() > deadline) {
-        throw new StatementTimeoutError(timeoutMs);
-      }
-      page = await this.trades.findTrades({ symbol, fromId, startTime, endTime, limit: TRADES_PAGE });
-      for (const run of tradeRunsOf(page)) {
-        fold.add(run);
-      }
-      const last = page[page.length - 1];
-      fromId = last === undefined ? undefined : last.tradeId + 1;
-    } while (page.length === TRADES_PAGE);
+    for (const run of runs) {
+      fold.add(run);
+    }
     const candles = fold.partials().map((partial) => secondCandleOf(candlePartialText(partial)));
     return withEmptyCandles({ interval: '1s', window: { startTime, endTime }, candles, previousClose: null, tradedAfter: false });
   }

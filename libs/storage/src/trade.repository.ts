@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { type AggTrade, type TradeRun, tradeAt } from '@binance-rates/domain';
+import { type AggTrade, type TradeRun, sliceRun, tradeAt } from '@binance-rates/domain';
 import { decodeRun } from './blocks/trade-run.codec';
 import { DatabaseClient } from './database.client';
 import { historyRowsFrom, idBefore, type StoredHistoryRow } from './history/history-rows.query';
@@ -13,6 +13,9 @@ export interface FindTradesParams {
   endTime?: number;
   limit: number;
 }
+
+/** Stored rows read per query by `findRuns`. */
+const RUN_ROWS_PER_READ = 200;
 
 export interface StoredTradePosition {
   tradeId: number;
@@ -62,6 +65,40 @@ export class TradeRepository {
         }
         if (rows.length <= limit) {
           return found;
+        }
+      }
+    });
+  }
+
+  /**
+   * The stored trades from `startTime` to `endTime` (inclusive) as runs in id order, decoded but not turned into
+   * objects: for folding many trades at once (1s candles). The caller keeps the window small enough to hold.
+   */
+  async findRuns({ symbol, startTime, endTime }: { symbol: string; startTime: number; endTime: number }): Promise<TradeRun[]> {
+    return this.db.withClient(async (client) => {
+      let next = Math.max(0, await idBefore(client, symbol, startTime));
+      const runs: TradeRun[] = [];
+      for (;;) {
+        const rows = await historyRowsFrom(client, symbol, next, RUN_ROWS_PER_READ);
+        for (const row of rows) {
+          if (row.last_id < next) {
+            continue;
+          }
+          const run = decodeRow(symbol, row);
+          let from = Math.max(0, next - run.firstId);
+          while (from < run.count && run.time[from] < startTime) from += 1;
+          let to = run.count - 1;
+          while (to >= from && run.time[to] > endTime) to -= 1;
+          if (from <= to) {
+            runs.push(sliceRun(run, run.firstId + from, run.firstId + to) as TradeRun);
+          }
+          if (run.time[run.count - 1] > endTime) {
+            return runs;
+          }
+          next = row.last_id + 1;
+        }
+        if (rows.length <= RUN_ROWS_PER_READ) {
+          return runs;
         }
       }
     });
