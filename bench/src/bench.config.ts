@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 
-export type PhaseName = 'ingest' | 'freshness' | 'reads' | 'push' | 'fanout' | 'peer' | 'scale';
+export type PhaseName = 'ingest' | 'freshness' | 'reads' | 'push' | 'fanout' | 'peer' | 'scale' | 'history';
 
-const PHASES: readonly PhaseName[] = ['ingest', 'freshness', 'reads', 'push', 'fanout', 'peer', 'scale'];
+const PHASES: readonly PhaseName[] = ['ingest', 'freshness', 'reads', 'push', 'fanout', 'peer', 'scale', 'history'];
 
 /** Service variables a benchmark run may override (tuning experiments); anything else is set by the bench. */
 const SERVICE_PASSTHROUGH = [
@@ -47,6 +47,10 @@ export interface BenchConfig {
   scaleSeconds: number;
   scaleAddConcurrency: number;
   drainTimeoutSeconds: number;
+  /** Stored history: days of one symbol written as blocks, trades per day, reads per figure. */
+  historyDays: number;
+  historyTradesPerDay: number;
+  historyReads: number;
   profile: boolean;
   /** postgresql://user@host:port, without a database; each run creates and drops its own databases. */
   postgresUrl: string;
@@ -134,6 +138,9 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     scaleSeconds: number('BENCH_SCALE_SECONDS', 10, 3, 1),
     scaleAddConcurrency: number('BENCH_SCALE_CONCURRENCY', 16, 16, 1),
     drainTimeoutSeconds: number('BENCH_DRAIN_TIMEOUT_SECONDS', 60, 20, 1),
+    historyDays: number('BENCH_HISTORY_DAYS', 365, 30, 2),
+    historyTradesPerDay: number('BENCH_HISTORY_TRADES_PER_DAY', 20_000, 5_000, 1_000),
+    historyReads: number('BENCH_HISTORY_READS', 50, 10, 1),
     profile: env['BENCH_PROFILE'] === '1' || env['BENCH_PROFILE'] === 'true',
     postgresUrl: (env['BENCH_POSTGRES_URL'] || 'postgresql://postgres@127.0.0.1:5432').replace(/\/+$/, ''),
     redisUrl: env['BENCH_REDIS_URL'] || 'redis://127.0.0.1:6379',

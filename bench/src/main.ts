@@ -13,6 +13,7 @@ import { mapBounded, sleep, waitFor } from './infra/http-json';
 import { ManagedProcess } from './infra/managed-process';
 import { listProcesses } from './infra/proc-stats';
 import { waitDrained } from './phases/drain';
+import { runHistory } from './phases/history.phase';
 import { runIngestStep } from './phases/ingest.phase';
 import { runPeer } from './phases/peer.phase';
 import { runPush } from './phases/push.phase';
@@ -195,6 +196,10 @@ async function run(config: BenchConfig, resources: RunResources, results: BenchR
     await context.service.process.stop(30_000);
     profile ??= summarizeServiceProfile(context.service);
   }
+  if (phases.has('history')) {
+    log(`history: a realistic day of 6 symbols, then ${config.historyDays} days of BTCUSDT at ${config.historyTradesPerDay} trades a day`);
+    results.history = await runHistory(config, log, (database) => resources.databases.push(database));
+  }
   return profile;
 }
 
@@ -238,6 +243,7 @@ async function main(): Promise<void> {
     fanout: [],
     peer: [],
     scale: null,
+    history: null,
     notes: [],
   };
   const resources = new RunResources(config.redisUrl);

@@ -5,3 +5,5 @@ export { BREAK_SYMBOL, createDefaultMarket, HALTED_SYMBOL } from './market/defau
 export type { DefaultMarketParams } from './market/default-market';
 export type { AggTradeRecord, MarketSymbolSpec, SymbolStatus } from './market/market.types';
 export type { ClientSessionInfo } from './ws/client-session';
+export { archiveDayCsv } from './archive/archive-day';
+export { SymbolListing, parseDay } from './market/symbol-listing';

@@ -5,6 +5,7 @@ import type { PushResult } from '../phases/push.phase';
 import type { FanoutResult } from '../phases/fanout.phase';
 import type { ReadsResult } from '../phases/reads.phase';
 import type { ScaleResult } from '../phases/scale.phase';
+import type { HistoryResult } from '../phases/history.phase';
 
 export interface BenchResults {
   startedAt: string;
@@ -17,6 +18,7 @@ export interface BenchResults {
   fanout: FanoutResult[];
   peer: PeerResult[];
   scale: ScaleResult | null;
+  history: HistoryResult | null;
   notes: string[];
 }
 
@@ -174,6 +176,19 @@ export function resultRows(results: BenchResults): Row[] {
       ['5 scale', scenario, 'all priced in Redis s', num(scale.pricedSeconds), ''],
       ['5 scale', scenario, 'RSS at all-live | steady peak MB', `${num(scale.rssAtSubscribedMb, 0)} | ${num(scale.rssPeakMb, 0)}`, '<= 200'],
       ['5 scale', scenario, 'steady CPU %: service | PG+Redis', `${num(scale.serviceCpuPercent, 0)} | ${num(scale.storesCpuPercent, 0)}`, ''],
+    );
+  }
+  if (results.history) {
+    const { realistic, year } = results.history;
+    const day = `a day, ${realistic.symbols} symbols, ${rate(realistic.trades)} trades`;
+    const span = `${year.days} days BTCUSDT, ${rate(year.trades)} trades`;
+    rows.push(
+      ['8 history', day, 'stored bytes / trade (runs+blocks, all indexes, TOAST)', num(realistic.bytesPerTrade, 2), '<= 20'],
+      ['8 history', day, 'blocks | 1m candles MB', `${realistic.blocks} | ${num(realistic.candleBytes / 1e6, 1)}`, ''],
+      ['8 history', day, 'written as live runs /s (one writer)', rate(realistic.writeTradesPerSecond), ''],
+      ['8 history', span, 'page of 1,000 by id p50/p99 ms', `${num(year.pageById.p50Ms)}/${num(year.pageById.p99Ms)}`, '<= 5'],
+      ['8 history', span, 'page of 1,000 by time p50/p99 ms', `${num(year.pageByTime.p50Ms)}/${num(year.pageByTime.p99Ms)}`, '<= 5'],
+      ...year.candles.map((each): Row => ['8 history', span, `1,000 candles ${each.interval} p50/p99 ms`, `${num(each.p50Ms)}/${num(each.p99Ms)}`, '<= 50 (p99)']),
     );
   }
   return rows;

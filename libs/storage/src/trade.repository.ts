@@ -14,6 +14,8 @@ export interface FindTradesParams {
   limit: number;
 }
 
+/** Stored rows a page of trades reads first; each further read asks for four times more, up to the page's limit. */
+const FIRST_ROWS_PER_PAGE = 4;
 /** Stored rows read per query by `findRuns`. */
 const RUN_ROWS_PER_READ = 200;
 
@@ -45,8 +47,10 @@ export class TradeRepository {
     return this.db.withClient(async (client) => {
       let next = Math.max(fromId ?? 0, startTime === undefined ? 0 : await idBefore(client, symbol, startTime));
       const found: AggTrade[] = [];
-      for (;;) {
-        const rows = await historyRowsFrom(client, symbol, next, limit);
+      // Rows hold from one trade (a quiet symbol's run) to thousands (a block): start with a few and read more each
+      // time, so a page of blocks does not fetch (and de-TOAST) hundreds of rows it will never decode.
+      for (let rowsWanted = FIRST_ROWS_PER_PAGE; ; rowsWanted = Math.min(rowsWanted * 4, limit)) {
+        const rows = await historyRowsFrom(client, symbol, next, rowsWanted);
         for (const row of rows) {
           const run = decodeRow(symbol, row);
           for (let index = Math.max(0, next - run.firstId); index < run.count; index += 1) {
@@ -63,7 +67,7 @@ export class TradeRepository {
           }
           next = Math.max(next, row.last_id + 1);
         }
-        if (rows.length <= limit) {
+        if (rows.length <= rowsWanted) {
           return found;
         }
       }

@@ -14,7 +14,7 @@ export interface StoredHistoryRow {
 type Queryable = Pick<PoolClient, 'query'>;
 
 /**
- * Up to `rows` stored rows of a symbol in id order, from the one holding `fromId` (the last row starting at or
+ * Up to `rows` + 1 stored rows of a symbol in id order (the one more says whether there are more), from the one holding `fromId` (the last row starting at or
  * before it, which may end before it) on, from runs and blocks alike. Each table answers from its primary key.
  */
 export async function historyRowsFrom(db: Queryable, symbol: string, fromId: number, rows: number): Promise<StoredHistoryRow[]> {
@@ -22,11 +22,11 @@ export async function historyRowsFrom(db: Queryable, symbol: string, fromId: num
     `SELECT * FROM (
        (SELECT r.first_id::float8, r.last_id::float8, r.payload FROM trade_run r WHERE r.symbol = $1 AND r.first_id <= $2 ORDER BY r.first_id DESC LIMIT 1)
        UNION ALL
-       (SELECT r.first_id::float8, r.last_id::float8, r.payload FROM trade_run r WHERE r.symbol = $1 AND r.first_id > $2 ORDER BY r.first_id LIMIT $3)
+       (SELECT r.first_id::float8, r.last_id::float8, r.payload FROM trade_run r WHERE r.symbol = $1 AND r.first_id > $2 ORDER BY r.first_id LIMIT $3 + 1)
        UNION ALL
        (SELECT b.first_id::float8, b.last_id::float8, b.payload FROM trade_block b WHERE b.symbol = $1 AND b.first_id <= $2 ORDER BY b.first_id DESC LIMIT 1)
        UNION ALL
-       (SELECT b.first_id::float8, b.last_id::float8, b.payload FROM trade_block b WHERE b.symbol = $1 AND b.first_id > $2 ORDER BY b.first_id LIMIT $3)
+       (SELECT b.first_id::float8, b.last_id::float8, b.payload FROM trade_block b WHERE b.symbol = $1 AND b.first_id > $2 ORDER BY b.first_id LIMIT $3 + 1)
      ) AS stored`,
     [symbol, fromId, rows],
   );
