@@ -15,6 +15,7 @@ import { IngestionLifecycle } from './lifecycle/ingestion-lifecycle.service';
 import { IngestionProgress } from './lifecycle/ingestion-progress.service';
 import { StreamSupervisor } from './live/stream-supervisor.service';
 import { TrackedSymbolsService } from './tracking/tracked-symbols.service';
+import { CandleRollupScheduler } from './write/candle-rollup.scheduler';
 import { HistoryMaintenance } from './write/history-maintenance.service';
 import { LatestPriceSeeder } from './write/latest-price-seeder';
 import { LatestPriceView } from './write/latest-price.view';
@@ -51,6 +52,7 @@ import { WritePipeline } from './write/write-pipeline.service';
     IngestionProgress,
     LatestPriceSeeder,
     HistoryMaintenance,
+    CandleRollupScheduler,
     LatestPriceView,
     OwnershipCoordinator,
     StreamStatusView,

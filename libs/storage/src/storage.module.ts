@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { ArchiveImportRepository } from './archive-import.repository';
 import { CandleRepository } from './candle.repository';
 import { CandleRollupRepository } from './candles/candle-rollup.repository';
-import { CandleRollupScheduler } from './candles/candle-rollup.scheduler';
 import { CandleRollupWriter } from './candles/candle-rollup.writer';
 import { DatabaseClient } from './database.client';
 import { HistoryCompactor } from './history/history-compactor';
@@ -29,6 +28,6 @@ const providers = [
 ];
 
 /** PostgreSQL access. Expects `AppConfig` to be provided globally by the application. */
-@Module({ providers: [...providers, CandleRollupScheduler], exports: providers })
+@Module({ providers, exports: providers })
 export class StorageModule {}
 

@@ -5,6 +5,7 @@ import { GapLedger } from '../gaps/gap-ledger.service';
 import { ArchiveImportRunner } from '../import/archive-import.runner';
 import { StreamSupervisor } from '../live/stream-supervisor.service';
 import { TrackedSymbolsListener, TrackedSymbolsService } from '../tracking/tracked-symbols.service';
+import { CandleRollupScheduler } from '../write/candle-rollup.scheduler';
 import { HistoryMaintenance } from '../write/history-maintenance.service';
 import { LatestPriceSeeder } from '../write/latest-price-seeder';
 import { LatestPriceView } from '../write/latest-price.view';
@@ -44,6 +45,7 @@ function parts({ drainHangs = false } = {}) {
   const seeder = { start: log('seeder.start'), stop: log('seeder.stop') };
   const ledger = { handOver: async () => void calls.push('ledger.handOver') };
   const maintenance = { start: log('maintenance.start'), stop: async () => void calls.push('maintenance.stop') };
+  const rollups = { start: log('rollups.start'), stop: async () => void calls.push('rollups.stop') };
   const importer = { start: log('importer.start'), stop: async () => void calls.push('importer.stop') };
   const lifecycle = new IngestionLifecycle(
     testConfig({ shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS }),
@@ -57,6 +59,7 @@ function parts({ drainHangs = false } = {}) {
     seeder as unknown as LatestPriceSeeder,
     maintenance as unknown as HistoryMaintenance,
     importer as unknown as ArchiveImportRunner,
+    rollups as unknown as CandleRollupScheduler,
   );
   return { lifecycle, calls, change: (added: string[], removed: string[]) => listener?.({ added, removed }) };
 }
@@ -67,7 +70,7 @@ describe('IngestionLifecycle', () => {
   it('starts the parts in order, the first ownership round last, and routes tracked-list changes to the view and the coordinator', async () => {
     const { lifecycle, calls, change } = parts();
     await lifecycle.onApplicationBootstrap();
-    expect(calls).toEqual(['view.start', 'supervisor.start', 'runner.start', 'tracked.start', 'seeder.start', 'maintenance.start', 'importer.start', 'coordinator.start']);
+    expect(calls).toEqual(['view.start', 'supervisor.start', 'runner.start', 'tracked.start', 'seeder.start', 'maintenance.start', 'rollups.start', 'importer.start', 'coordinator.start']);
     calls.length = 0;
     change(['BTCUSDT'], []);
     expect(calls).toEqual(['view.applyChange', 'coordinator.applyChange']);
@@ -91,6 +94,7 @@ describe('IngestionLifecycle', () => {
       'seeder.stop',
       'supervisor.stop',
       'maintenance.stop',
+      'rollups.stop',
       'runner.stop',
       'importer.stop',
       `pipeline.drain(${SHUTDOWN_TIMEOUT_MS * SHUTDOWN_BUDGET.drain})`,

@@ -6,6 +6,7 @@ import { BackfillRunner } from '../gaps/backfill-runner.service';
 import { ArchiveImportRunner } from '../import/archive-import.runner';
 import { StreamSupervisor } from '../live/stream-supervisor.service';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
+import { CandleRollupScheduler } from '../write/candle-rollup.scheduler';
 import { HistoryMaintenance } from '../write/history-maintenance.service';
 import { LatestPriceSeeder } from '../write/latest-price-seeder';
 import { LatestPriceView } from '../write/latest-price.view';
@@ -31,7 +32,7 @@ export const SHUTDOWN_BUDGET = {
 
 /**
  * The one owner of the ingestion's start and stop. Start: the price view, the stream supervisor, the backfill runner,
- * the tracked list, the latest-price seeder, the history maintenance, then the first ownership round (which starts streaming). Stop: the reverse, each step bounded
+ * the tracked list, the latest-price seeder, the history maintenance and candle rollups, then the first ownership round (which starts streaming). Stop: the reverse, each step bounded
  * by its share of SHUTDOWN_TIMEOUT_MS (`SHUTDOWN_BUDGET`). It also routes changes of the tracked list to the parts
  * that follow them.
  */
@@ -51,6 +52,7 @@ export class IngestionLifecycle implements OnApplicationBootstrap, BeforeApplica
     private readonly seeder: LatestPriceSeeder,
     private readonly maintenance: HistoryMaintenance,
     private readonly importer: ArchiveImportRunner,
+    private readonly rollups: CandleRollupScheduler,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -67,6 +69,7 @@ export class IngestionLifecycle implements OnApplicationBootstrap, BeforeApplica
     await this.tracked.start().catch((error: Error) => this.logger.error(`tracked list not loaded yet: ${error.message}`));
     this.seeder.start();
     this.maintenance.start();
+    this.rollups.start();
     this.importer.start();
     await this.coordinator.start();
   }
@@ -90,6 +93,7 @@ export class IngestionLifecycle implements OnApplicationBootstrap, BeforeApplica
           this.supervisor.stop();
           // Not awaited: a compaction step cut off by the closing pool rolls back and is done again by someone else.
           void this.maintenance.stop();
+          void this.rollups.stop();
         },
       },
       {

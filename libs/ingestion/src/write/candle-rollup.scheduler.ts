@@ -1,6 +1,6 @@
-import { Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
-import { CandleRollupRepository } from './candle-rollup.repository';
+import { CandleRollupRepository } from '@binance-rates/storage';
 
 /** How often the rollup job runs; reads take minutes the job has not settled yet from candle_1m, so this is cost, not correctness. */
 const ROLLUP_INTERVAL_MS = 10_000;
@@ -10,9 +10,10 @@ const RETENTION_CHUNK = 5_000;
 /**
  * Runs the candle rollup job (and retention, when CANDLES_RETENTION is set) every ROLLUP_INTERVAL_MS on every
  * instance; the job's advisory lock lets one of them work per round. A failed run is logged and retried next round.
+ * Started and stopped by IngestionLifecycle.
  */
 @Injectable()
-export class CandleRollupScheduler implements OnApplicationBootstrap, OnModuleDestroy {
+export class CandleRollupScheduler {
   private readonly logger = new Logger(CandleRollupScheduler.name);
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
@@ -22,14 +23,14 @@ export class CandleRollupScheduler implements OnApplicationBootstrap, OnModuleDe
     private readonly rollups: CandleRollupRepository,
   ) {}
 
-  onApplicationBootstrap(): void {
+  start(): void {
     this.timer = setInterval(() => {
       this.running ??= this.round().finally(() => (this.running = undefined));
     }, ROLLUP_INTERVAL_MS);
     this.timer.unref();
   }
 
-  async onModuleDestroy(): Promise<void> {
+  async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
   }
