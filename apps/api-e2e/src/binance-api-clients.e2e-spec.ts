@@ -227,6 +227,8 @@ describe('real Binance clients against the service (built service + emulator + P
       lastId: last.lastTradeId,
       count: last.lastTradeId - sent[0].firstTradeId + 1,
     });
+    expect(report.ticker.closeTime - report.ticker.openTime).toBe(86_400_000);
+    expect(Math.abs(report.ticker.closeTime - Date.now())).toBeLessThan(10_000);
     expect(report.miniTicker).toEqual({
       symbol: SYMBOL,
       openPrice: report.ticker.openPrice,
