@@ -314,7 +314,7 @@ describe('real Binance clients against the service (built service + emulator + P
       const second = sentSecond(openTime);
       expect([open, high, low, close, volume]).toEqual([second.open, second.high, second.low, second.close, second.volume].map(Number));
     }
-    const closedKlines = (streamed.klines as Array<{ k: Report }>).map((event) => event.k).filter((k) => k.x && k.n > 0);
+    const closedKlines = (streamed.klines as Array<{ k: Report }>).map((event) => event.k).filter((k) => k.i === '1s' && k.x && k.n > 0);
     expect(closedKlines.length).toBeGreaterThan(0);
     for (const k of closedKlines) {
       const second = sentSecond(k.t);
@@ -325,5 +325,20 @@ describe('real Binance clients against the service (built service + emulator + P
         f: first.firstTradeId, L: last.lastTradeId, n: last.lastTradeId - first.firstTradeId + 1,
       });
     }
+
+    // The 1m kline started from the stored candle of its minute (trades sent before the stream opened included), then
+    // went on with the live trades: its newest push holds every trade sent in the minute up to its last fill.
+    const minuteKlines = (streamed.klines as Array<{ k: Report }>).map((event) => event.k).filter((k) => k.i === '1m');
+    expect(minuteKlines.length).toBeGreaterThan(0);
+    const newest = minuteKlines[minuteKlines.length - 1];
+    const inMinute = sent.filter((trade) => trade.tradeTime >= newest.t && trade.tradeTime < newest.t + 60_000 && trade.lastTradeId <= newest.L);
+    expect(inMinute.length).toBeGreaterThan(0);
+    const units = inMinute.reduce((sum, trade) => sum + BigInt(trade.quantity.replace('.', '')), 0n);
+    const prices = inMinute.map((trade) => Number(trade.price));
+    expect({ ...newest, h: Number(newest.h), l: Number(newest.l) }).toMatchObject({
+      T: newest.t + 59_999, o: inMinute[0].price, c: inMinute[inMinute.length - 1].price, h: Math.max(...prices), l: Math.min(...prices),
+      v: `${units / 100_000_000n}.${(units % 100_000_000n).toString().padStart(8, '0')}`,
+      f: inMinute[0].firstTradeId, n: newest.L - inMinute[0].firstTradeId + 1,
+    });
   });
 });

@@ -98,13 +98,16 @@ function connectorWs() {
       wsURL: wsBaseUrl,
       combinedStreams: true,
       callbacks: {
-        open: () => stream.kline(symbol, '1s'),
+        open: () => {
+          stream.kline(symbol, '1s');
+          stream.kline(symbol, '1m');
+        },
         message: (text) => {
           const { data } = JSON.parse(text);
           if (data === undefined) return; // the answer to SUBSCRIBE
           if (data.e === 'aggTrade') events.push(data);
           if (data.e === 'kline') klines.push(data);
-          if (events.length >= options.watchFor && klines.some((kline) => kline.k.x)) {
+          if (events.length >= options.watchFor && klines.some((kline) => kline.k.x && kline.k.i === '1s')) {
             stream.disconnect();
             resolve({ aggTrades: events, klines });
           }
