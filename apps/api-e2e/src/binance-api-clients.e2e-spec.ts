@@ -13,6 +13,14 @@ type Report = any;
 const PROBE = join(__dirname, 'support', 'binance-clients.probe.mjs');
 const SYMBOL = 'BTCUSDT';
 const MARKET = 'BTC/USDT';
+/** Kline intervals the REST probes fetch: the newest page, then pages further back. */
+const INTERVALS = ['1s', '1m', '1h'] as const;
+/** 3 pages of 20 seconds reach back over the few seconds of market the tests make, wherever the clock stands. */
+const PAGE_SIZE = 20;
+const INTERVAL_MS: Record<(typeof INTERVALS)[number], number> = { '1s': 1_000, '1m': 60_000, '1h': 3_600_000 };
+
+/** A kline as Binance's REST writes it: [openTime, open, high, low, close, volume, closeTime, quoteVolume, trades, takerBase, takerQuote, "0"]. */
+type KlineRow = [number, string, string, string, string, string, number, string, number, string, string, string];
 
 interface CcxtTrade {
   id: string;
@@ -118,8 +126,46 @@ describe('real Binance clients against the service (built service + emulator + P
     };
   }
 
+  /** The emulator's klines (folded from its own trades) for a query. */
+  async function emulatorKlines(interval: string, query: string): Promise<KlineRow[]> {
+    const response = await fetch(`${emulator.restBaseUrl}/api/v3/klines?symbol=${SYMBOL}&interval=${interval}&${query}`);
+    expect(response.status).toBe(200);
+    return (await response.json()) as KlineRow[];
+  }
+
+  /**
+   * The query that gives the emulator the page a client got as the newest: the page ends at the interval current when
+   * it was asked for (a few seconds ago at most; klines run on quietly after the last trade), so ask for the same ends.
+   */
+  function newestQuery(interval: (typeof INTERVALS)[number], opens: number[]): string {
+    const last = Math.max(...opens);
+    expect(last).toBeGreaterThan(Date.now() - 15_000 - INTERVAL_MS[interval]);
+    return `endTime=${last}&limit=${PAGE_SIZE}`;
+  }
+
+  /** The same for a page from `since`: a short one must have ended at the interval current then (the data starts late). */
+  function sinceQuery(interval: (typeof INTERVALS)[number], since: number, opens: number[]): string {
+    if (opens.length === PAGE_SIZE) {
+      return `startTime=${since}&limit=${PAGE_SIZE}`;
+    }
+    return `startTime=${since}&${newestQuery(interval, opens)}`;
+  }
+
+  /** Each kline holding trades has the prices, volume and raw trade count of the trades sent in its interval. */
+  function expectTradedKlinesAsSent(interval: (typeof INTERVALS)[number], rows: KlineRow[]): void {
+    for (const row of rows.filter((kline) => kline[8] > 0)) {
+      const trades = sent.filter((trade) => trade.tradeTime >= row[0] && trade.tradeTime < row[0] + INTERVAL_MS[interval]);
+      const prices = trades.map((trade) => Number(trade.price));
+      const fills = trades.reduce((total, trade) => total + trade.lastTradeId - trade.firstTradeId + 1, 0);
+      const volume = trades.reduce((total, trade) => total + BigInt(trade.quantity.replace('.', '')), 0n);
+      expect([row[1], Number(row[2]), Number(row[3]), row[4], BigInt(row[5].replace('.', '')), row[6], row[8]]).toEqual([
+        trades[0].price, Math.max(...prices), Math.min(...prices), trades[trades.length - 1].price, volume, row[0] + INTERVAL_MS[interval] - 1, fills,
+      ]);
+    }
+  }
+
   it('ccxt: fetchTime, loadMarkets (spot only), fetchTicker and fetchTrades read what was sent', async () => {
-    const report = await probe({ client: 'ccxt', mode: 'rest', ...urls, symbol: SYMBOL, market: MARKET, intervals: [], pageBack: 3, pageSize: 3 }).result;
+    const report = await probe({ client: 'ccxt', mode: 'rest', ...urls, symbol: SYMBOL, market: MARKET, intervals: INTERVALS, pageBack: 3, pageSize: PAGE_SIZE }).result;
     expect(report.error).toBeUndefined();
     expect(Math.abs(report.time - Date.now())).toBeLessThan(10_000);
 
@@ -143,10 +189,24 @@ describe('real Binance clients against the service (built service + emulator + P
     expect(report.ticker.last).toBe(Number(price.price));
     expect(report.ticker.baseVolume).toBeCloseTo(day.volume, 8);
     expect(Number(report.ticker.info.count)).toBe(day.lastId - day.firstId + 1);
+
+    // fetchOHLCV, newest page and pages back in time: each page the candles the emulator's klines hold for the same
+    // request (the newest: up to the current interval), and each kline holding trades as the trades sent say.
+    for (const interval of INTERVALS) {
+      const pages = report.ohlcv[interval] as Array<{ since: number | null; candles: number[][] }>;
+      expect(pages.length).toBeGreaterThan(1);
+      for (const { since, candles } of pages) {
+        const opens = candles.map((candle) => candle[0]);
+        const rows = await emulatorKlines(interval, since === null ? newestQuery(interval, opens) : sinceQuery(interval, since, opens));
+        expect({ interval, since, candles }).toEqual({ interval, since, candles: rows.map((row) => [row[0], ...[1, 2, 3, 4, 5].map((field) => Number(row[field]))]) });
+        expectTradedKlinesAsSent(interval, rows);
+      }
+      expect(pages.flatMap((page) => page.candles).some((candle) => candle[5] > 0)).toBe(true);
+    }
   });
 
   it('@binance/connector: time, exchangeInfo, ticker/24hr (FULL and MINI), ticker/price and aggTrades carry the exact strings sent', async () => {
-    const report = await probe({ client: 'connector', mode: 'rest', ...urls, symbol: SYMBOL, market: MARKET, intervals: [], pageBack: 3, pageSize: 3 }).result;
+    const report = await probe({ client: 'connector', mode: 'rest', ...urls, symbol: SYMBOL, market: MARKET, intervals: INTERVALS, pageBack: 3, pageSize: PAGE_SIZE }).result;
     expect(report.error).toBeUndefined();
     expect(Math.abs(report.time.serverTime - Date.now())).toBeLessThan(10_000);
     const listing = ((await (await fetch(`${emulator.restBaseUrl}/api/v3/exchangeInfo?symbol=${SYMBOL}`)).json()) as { symbols: unknown[] }).symbols[0];
@@ -167,6 +227,8 @@ describe('real Binance clients against the service (built service + emulator + P
       lastId: last.lastTradeId,
       count: last.lastTradeId - sent[0].firstTradeId + 1,
     });
+    expect(report.ticker.closeTime - report.ticker.openTime).toBe(86_400_000);
+    expect(Math.abs(report.ticker.closeTime - Date.now())).toBeLessThan(10_000);
     expect(report.miniTicker).toEqual({
       symbol: SYMBOL,
       openPrice: report.ticker.openPrice,
@@ -181,6 +243,29 @@ describe('real Binance clients against the service (built service + emulator + P
       lastId: report.ticker.lastId,
       count: report.ticker.count,
     });
+
+    // klines, newest page and pages back by endTime: Binance's rows string for string as the emulator writes them for
+    // the same request, and the same candles as our own API.
+    for (const interval of INTERVALS) {
+      const pages = report.klines[interval] as Array<{ endTime: number | null; rows: KlineRow[] }>;
+      expect(pages.length).toBeGreaterThan(1);
+      for (const { endTime, rows } of pages) {
+        const expected = await emulatorKlines(interval, endTime === null ? newestQuery(interval, rows.map((row) => row[0])) : `endTime=${endTime}&limit=${PAGE_SIZE}`);
+        expect({ interval, endTime, rows }).toEqual({ interval, endTime, rows: expected });
+        expectTradedKlinesAsSent(interval, rows);
+      }
+      const rows = pages.flatMap((page) => page.rows);
+      expect(rows.some((row) => row[8] > 0)).toBe(true);
+      const candles = (await own(`/api/currency/${SYMBOL}/candles?interval=${interval}&startTime=${Math.min(...rows.map((row) => row[0]))}&limit=1000`)) as Report[];
+      expect(candles.length).toBeGreaterThan(0);
+      for (const candle of candles) {
+        // Our own candles end at the last stored trade; klines run on quietly to the current interval.
+        const row = rows.find((kline) => kline[0] === candle.openTime);
+        expect([row?.[0], Number(row?.[1]), Number(row?.[4]), Number(row?.[5]), row?.[6], Number(row?.[7]), row?.[8]]).toEqual([
+          candle.openTime, Number(candle.open), Number(candle.close), Number(candle.volume), candle.closeTime, Number(candle.quoteVolume), candle.trades,
+        ]);
+      }
+    }
   });
 
   /** The 1-second candle of the trades sent in [openTime, openTime + 1 s): exact strings, volume summed in 1e-8 units. */
@@ -229,7 +314,7 @@ describe('real Binance clients against the service (built service + emulator + P
       const second = sentSecond(openTime);
       expect([open, high, low, close, volume]).toEqual([second.open, second.high, second.low, second.close, second.volume].map(Number));
     }
-    const closedKlines = (streamed.klines as Array<{ k: Report }>).map((event) => event.k).filter((k) => k.x && k.n > 0);
+    const closedKlines = (streamed.klines as Array<{ k: Report }>).map((event) => event.k).filter((k) => k.i === '1s' && k.x && k.n > 0);
     expect(closedKlines.length).toBeGreaterThan(0);
     for (const k of closedKlines) {
       const second = sentSecond(k.t);
@@ -240,5 +325,20 @@ describe('real Binance clients against the service (built service + emulator + P
         f: first.firstTradeId, L: last.lastTradeId, n: last.lastTradeId - first.firstTradeId + 1,
       });
     }
+
+    // The 1m kline started from the stored candle of its minute (trades sent before the stream opened included), then
+    // went on with the live trades: its newest push holds every trade sent in the minute up to its last fill.
+    const minuteKlines = (streamed.klines as Array<{ k: Report }>).map((event) => event.k).filter((k) => k.i === '1m');
+    expect(minuteKlines.length).toBeGreaterThan(0);
+    const newest = minuteKlines[minuteKlines.length - 1];
+    const inMinute = sent.filter((trade) => trade.tradeTime >= newest.t && trade.tradeTime < newest.t + 60_000 && trade.lastTradeId <= newest.L);
+    expect(inMinute.length).toBeGreaterThan(0);
+    const units = inMinute.reduce((sum, trade) => sum + BigInt(trade.quantity.replace('.', '')), 0n);
+    const prices = inMinute.map((trade) => Number(trade.price));
+    expect({ ...newest, h: Number(newest.h), l: Number(newest.l) }).toMatchObject({
+      T: newest.t + 59_999, o: inMinute[0].price, c: inMinute[inMinute.length - 1].price, h: Math.max(...prices), l: Math.min(...prices),
+      v: `${units / 100_000_000n}.${(units % 100_000_000n).toString().padStart(8, '0')}`,
+      f: inMinute[0].firstTradeId, n: newest.L - inMinute[0].firstTradeId + 1,
+    });
   });
 });

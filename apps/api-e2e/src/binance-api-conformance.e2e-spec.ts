@@ -128,6 +128,43 @@ describe('Binance protocol conformance: the service answers as the emulator does
     expect(Array.isArray(answers.service.body) ? (answers.service.body as unknown[]).length : 1).toBeGreaterThan(0);
   });
 
+  /** Kline requests over the stored trades, their windows ended in the past so both answer the same whenever asked. */
+  const klinePaths = () => {
+    const first = times[0];
+    const last = times[times.length - 1];
+    const query = (rest: string) => `/api/v3/klines?symbol=BTCUSDT&${rest}`;
+    return [
+      query(`interval=1s&startTime=${first - 1_000}&endTime=${last + 3_000}`),
+      query(`interval=1s&startTime=${first + 1}&endTime=${last}&limit=2`),
+      query(`interval=1s&endTime=${last + 2_000}&limit=4`),
+      query(`interval=1s&startTime=0&endTime=${last}&limit=3`),
+      query(`interval=1m&startTime=0&endTime=${last}`),
+      query(`interval=3m&endTime=${last}`),
+      query(`interval=1h&endTime=${last}&timeZone=05:45`),
+      query(`interval=4h&endTime=${last}&timeZone=-3`),
+      query(`interval=1d&endTime=${last}&timeZone=8`),
+      query(`interval=1d&endTime=${last}&timeZone=-12:00`),
+      query(`interval=3d&endTime=${last}&timeZone=%2B14:00`),
+      query(`interval=1w&endTime=${last}&timeZone=1`),
+      query(`interval=1M&endTime=${last}&timeZone=-1:30`),
+      query(`interval=1s&startTime=${last}&endTime=${first}`),
+    ];
+  };
+
+  it('klines: the same rows, string for string, for every kind of window and time zone', async () => {
+    // Past the windows' ends, so both answer the same whenever asked; quiet seconds after the market stopped included.
+    await sleep(Math.max(0, times[times.length - 1] + 3_500 - Date.now()));
+    for (const path of klinePaths()) {
+      const answers = await both(path);
+      expect({ path, status: answers.service.status, body: answers.service.body }).toEqual({ path, status: 200, body: answers.emulator.body });
+    }
+    const [seconds] = klinePaths();
+    const rows = (await both(seconds)).service.body as unknown[][];
+    expect(rows.length).toBeGreaterThan(3);
+    expect(rows.some((row) => row[8] === 0)).toBe(true);
+    expect(rows.some((row) => (row[8] as number) > 0)).toBe(true);
+  });
+
   it.each([['/api/v3/ping'], ['/api/v3/time'], ['/api/v3/exchangeInfo?symbol=BTCUSDT'], ['/api/v3/exchangeInfo'], ['/api/v3/ticker/price']])(
     '%s: the same shape, and the weight header',
     async (path) => {
@@ -162,6 +199,19 @@ describe('Binance protocol conformance: the service answers as the emulator does
     '/api/v3/aggTrades?symbol=BTCUSDT&fromId=-1',
     '/api/v3/aggTrades?symbol=BTCUSDT&fromId=1&startTime=1',
     '/api/v3/aggTrades?symbol=BTCUSDT&startTime=20&endTime=10',
+    '/api/v3/klines',
+    '/api/v3/klines?symbol=BTCUSDT',
+    '/api/v3/klines?symbol=BTCUSDT&interval=',
+    '/api/v3/klines?symbol=BTCUSDT&interval=1H',
+    '/api/v3/klines?symbol=NOPEUSDT&interval=1x',
+    '/api/v3/klines?symbol=NOPEUSDT&interval=1m',
+    '/api/v3/klines?symbol=btcusdt&interval=1m',
+    '/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=0',
+    '/api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=soon',
+    '/api/v3/klines?symbol=BTCUSDT&interval=1m&timeZone=15',
+    '/api/v3/klines?symbol=BTCUSDT&interval=1m&timeZone=-12:30',
+    '/api/v3/klines?symbol=BTCUSDT&interval=1m&timeZone=Asia%2FShanghai',
+    '/api/v3/klines?symbol=NOPEUSDT&interval=1m&timeZone=8:75',
     '/api/v3/depth?symbol=BTCUSDT',
     '/api/v3/nothing',
   ])('%s: the same error answer', async (path) => {

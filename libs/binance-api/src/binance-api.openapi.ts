@@ -38,6 +38,15 @@ const aggTradeRow = {
     M: { type: 'boolean', description: 'always true' },
   },
 };
+const klineRow = {
+  type: 'array',
+  description:
+    'One kline: [open time, open, high, low, close, volume, close time, quote volume, number of trades (raw fills), taker buy base volume, taker buy quote volume, "0" (unused)]',
+  example: [1499040000000, '0.01634790', '0.80000000', '0.01575800', '0.01577100', '148976.11427815', 1499644799999, '2434.19055334', 308, '1756.87402397', '28.46694368', '0'],
+  items: { oneOf: [{ type: 'integer' }, { type: 'string' }] },
+  minItems: 12,
+  maxItems: 12,
+};
 const tickerPrice = { type: 'object', properties: { symbol: { type: 'string' }, price: decimal } };
 const dayTickerFields = ['priceChange', 'weightedAvgPrice', 'prevClosePrice', 'lastPrice', 'lastQty', 'bidPrice', 'bidQty', 'askPrice', 'askQty', 'openPrice', 'highPrice', 'lowPrice', 'volume', 'quoteVolume'];
 const dayTicker = {
@@ -116,6 +125,22 @@ export function addBinanceApiToOpenApi(document: OpenAPIObject): OpenAPIObject {
       '4',
       [{ ...symbol, required: true }, time('fromId', 'First aggregate id, inclusive'), time('startTime', 'Epoch ms, inclusive'), time('endTime', 'Epoch ms, inclusive'), limit(500)],
       { type: 'array', items: aggTradeRow },
+    ),
+    '/api/v3/klines': operation(
+      'Klines (candlesticks) from the stored candles',
+      'Klines are keyed by open time: `startTime` gives the first `limit` opening at or after it, otherwise the last `limit` opening at or before `endTime` (or now). ' +
+        'Every interval from the first stored trade to the current one is a kline; one without trades shows the previous close and no volume, as Binance shows a quiet market. ' +
+        '`startTime` after `endTime` answers `[]`. `timeZone` moves interval boundaries to that clock (days at local midnight, weeks on local Mondays, months on the local 1st); `startTime` and `endTime` stay UTC.',
+      '2',
+      [
+        { ...symbol, required: true },
+        { name: 'interval', required: true, description: 'Kline interval, case-sensitive; -1120 when unknown', schema: { enum: ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'] } },
+        time('startTime', 'Epoch ms (UTC): first kline opening at or after it'),
+        time('endTime', 'Epoch ms (UTC): last kline opening at or before it'),
+        { name: 'timeZone', description: 'Hours or hours:minutes, -12:00 to +14:00 (e.g. 8, -1:00, 05:45; a plus sign as %2B); default 0 (UTC); -1130 otherwise', schema: { type: 'string', default: '0' } },
+        limit(500),
+      ],
+      { type: 'array', items: klineRow },
     ),
   };
   return { ...document, paths: { ...document.paths, ...paths } as OpenAPIObject['paths'], tags: [...(document.tags ?? []), { name: TAG, description: 'Binance’s Spot market-data REST (`/api/v3`) over the stored data; streams on `/ws` and `/stream`' }] };

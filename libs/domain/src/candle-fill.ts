@@ -1,5 +1,5 @@
 import type { Candle, CandleWindow } from './candle';
-import { type CandleIntervalName, candleCloseTime, candleOpenTimeAfter } from './candle-interval';
+import { type CandleInterval, candleCloseTime, candleOpenTimeAfter } from './candle-interval';
 
 /**
  * The window's candles with the intervals without trades put in, the way Binance shows a market that is up but quiet:
@@ -8,7 +8,7 @@ import { type CandleIntervalName, candleCloseTime, candleOpenTimeAfter } from '.
  * it) and before one (a later candle of the window, or `tradedAfter` the window). Stored candles come ascending.
  */
 export function withEmptyCandles(params: {
-  interval: CandleIntervalName;
+  interval: CandleInterval;
   window: CandleWindow;
   candles: readonly Candle[];
   previousClose: string | null;
@@ -33,7 +33,7 @@ export function withEmptyCandles(params: {
   return out;
 }
 
-function emptyCandle(interval: CandleIntervalName, openTime: number, price: string): Candle {
+function emptyCandle(interval: CandleInterval, openTime: number, price: string): Candle {
   return {
     openTime,
     closeTime: candleCloseTime(interval, openTime),

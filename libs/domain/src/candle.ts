@@ -1,4 +1,4 @@
-import { type CandleIntervalName, candleCloseTime, candleOpenTime, candleOpenTimeAfter } from './candle-interval';
+import { type CandleInterval, candleCloseTime, candleOpenTime, candleOpenTimeAfter } from './candle-interval';
 
 /** One interval of stored trades, field for field a Binance kline. Prices and volumes are exact decimal strings. */
 export interface Candle {
@@ -41,7 +41,7 @@ export interface CandleWindow {
  * `startTime` or `endTime` is returned whole, like Binance's klines. The window never starts before the candle
  * holding the epoch.
  */
-export function candleWindow(params: { interval: CandleIntervalName; limit: number; startTime?: number; endTime?: number; now: number }): CandleWindow {
+export function candleWindow(params: { interval: CandleInterval; limit: number; startTime?: number; endTime?: number; now: number }): CandleWindow {
   const { interval, limit } = params;
   if (params.startTime !== undefined) {
     const firstOpen = candleOpenTime(interval, params.startTime);

@@ -98,8 +98,7 @@ export class SymbolsController {
     description:
       'At most `limit` whole intervals: from the one holding `startTime` on when it is given, otherwise the last ones up to the one holding `endTime` (default now). ' +
       'An interval without trades between two stored trades is a zero-volume candle at the previous close (open = high = low = close, ' +
-      '`trades` 0, trade ids null), as Binance shows a quiet market; nothing is shown before the first stored trade or after the last one ' +
-      '(1s candles: between the first and last trade of the window).',
+      '`trades` 0, trade ids null), as Binance shows a quiet market; nothing is shown before the first stored trade or after the last one.',
   })
   @ApiParam(symbolParam)
   @ApiOkResponse({ type: [CandleResponseDto] })

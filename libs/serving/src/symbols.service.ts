@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore } from '@binance-rates/cache';
-import { AggTrade, Candle, CandleIntervalName, PricePoint, candleWindow } from '@binance-rates/domain';
+import { AggTrade, Candle, CandleInterval, PricePoint, candleWindow } from '@binance-rates/domain';
 import { CandleRepository, StatementTimeoutError, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
 import { LatestPriceView, StreamStatusView, TrackedSymbolsService } from '@binance-rates/ingestion';
 import { ConcurrencyGate } from './concurrency-gate';
@@ -26,7 +26,8 @@ export interface SymbolTradesQuery {
 
 export interface SymbolCandlesQuery {
   symbol: string;
-  interval: CandleIntervalName;
+  /** By name (UTC), or in a time zone (Binance's klines `timeZone`). */
+  interval: CandleInterval;
   startTime?: number;
   endTime?: number;
   limit: number;

@@ -2,7 +2,7 @@ import {
   type AggTrade,
   CANDLE_INTERVAL_NAMES,
   type Candle,
-  type CandleIntervalName,
+  type CandleInterval,
   candleCloseTime,
   candleOpenTime,
   candleWindow,
@@ -20,7 +20,7 @@ const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
 /** Candles of `trades` the slow, obvious way (every decimal a BigInt of 10^-8 units), filled like the API fills them. */
-function expectedCandles(trades: readonly AggTrade[], interval: CandleIntervalName, window: { startTime: number; endTime: number }): Candle[] {
+function expectedCandles(trades: readonly AggTrade[], interval: CandleInterval, window: { startTime: number; endTime: number }): Candle[] {
   const units = (text: string) => BigInt(text.replace('.', ''));
   const sorted = [...trades].sort((a, b) => a.tradeId - b.tradeId);
   const groups = new Map<number, AggTrade[]>();
@@ -54,8 +54,8 @@ function expectedCandles(trades: readonly AggTrade[], interval: CandleIntervalNa
     interval,
     window,
     candles,
-    previousClose: interval === '1s' ? null : (before[before.length - 1]?.price ?? null),
-    tradedAfter: interval !== '1s' && sorted.some((t) => t.tradeTime > window.endTime),
+    previousClose: before[before.length - 1]?.price ?? null,
+    tradedAfter: sorted.some((t) => t.tradeTime > window.endTime),
   });
 }
 
@@ -109,10 +109,25 @@ describe('CandleRepository', () => {
 
     const check = async (stored: readonly AggTrade[], when: string) => {
       for (const interval of CANDLE_INTERVAL_NAMES) {
-        const windows = [candleWindow({ interval, limit: 1000, now }), candleWindow({ interval, limit: 7, startTime: stored[next(stored.length)]!.tradeTime, now })];
+        const traded = stored[next(stored.length)]!.tradeTime;
+        const windows = [
+          candleWindow({ interval, limit: 1000, now }),
+          candleWindow({ interval, limit: 7, startTime: traded, now }),
+          // Quiet first intervals, at the close before the window.
+          candleWindow({ interval, limit: 7, startTime: traded - 3_000, now }),
+        ];
         for (const window of interval === '1s' ? windows.slice(1) : windows) {
           const found = await repository.findCandles({ symbol: 'SOLUSDT', interval, ...window, timeoutMs: 10_000 });
           expect({ when, interval, window, found }).toEqual({ when, interval, window, found: expectedCandles(stored, interval, window) });
+        }
+      }
+      // Binance's klines timeZone: boundaries of a clock east or west of UTC, read from the levels whose boundaries fit.
+      for (const name of ['30m', '1h', '4h', '1d', '3d', '1w', '1M'] as const) {
+        for (const offsetMs of [8 * 60 * MINUTE, -(5 * 60 + 45) * MINUTE]) {
+          const interval = { name, offsetMs };
+          const window = candleWindow({ interval, limit: 1000, now });
+          const found = await repository.findCandles({ symbol: 'SOLUSDT', interval, ...window, timeoutMs: 10_000 });
+          expect({ when, interval, found }).toEqual({ when, interval, found: expectedCandles(stored, interval, window) });
         }
       }
     };

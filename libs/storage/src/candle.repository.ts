@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import {
-  CANDLE_INTERVALS,
   type Candle,
   CandleFold,
-  type CandleIntervalName,
+  type CandleInterval,
   candleCloseTime,
+  candleIntervalName,
+  candleIntervalRule,
   type CandlePartialText,
   candlePartialText,
   withEmptyCandles,
@@ -20,7 +21,8 @@ import { TradeRepository } from './trade.repository';
 
 export interface FindCandlesParams {
   symbol: string;
-  interval: CandleIntervalName;
+  /** By name (UTC), or with its boundaries in a time zone (Binance's klines `timeZone`). */
+  interval: CandleInterval;
   /** Inclusive epoch-ms bounds; the caller keeps them to whole intervals (see candleWindow). */
   startTime: number;
   endTime: number;
@@ -46,6 +48,7 @@ interface CandleRow {
 
 const [FINEST_LEVEL] = CANDLE_LEVELS as [CandleLevel, ...CandleLevel[]];
 const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
 
 /**
  * Candles of the stored trades. Every interval from 1m up is read from the stored candles (libs/storage/src/candles):
@@ -62,7 +65,7 @@ export class CandleRepository {
   ) {}
 
   async findCandles(params: FindCandlesParams): Promise<Candle[]> {
-    if (params.interval === '1s') {
+    if (candleIntervalName(params.interval) === '1s') {
       return this.secondCandles(params);
     }
     try {
@@ -122,12 +125,15 @@ export class CandleRepository {
   }
 
   /**
-   * 1s candles from the window's trades, read as decoded runs (no trade objects) and folded like the stored candles;
-   * quiet seconds between two of its trades are filled in.
+   * 1s candles from the window's trades, read as decoded runs (no trade objects) and folded like the stored candles.
+   * Quiet seconds are filled in as for the stored levels: the read starts at the minute holding the window's start,
+   * so the last trade before the window (in that minute, else the close of the 1m candle before it) gives the close a
+   * quiet first second shows, and a 1m candle with a trade after the window's last says the market went on.
    */
   private async secondCandles({ symbol, startTime, endTime, timeoutMs }: FindCandlesParams): Promise<Candle[]> {
     const started = performance.now();
-    const runs = await this.trades.findRuns({ symbol, startTime, endTime });
+    const readFrom = startTime - (startTime % MINUTE);
+    const runs = await this.trades.findRuns({ symbol, startTime: readFrom, endTime });
     if (performance.now() - started > timeoutMs) {
       throw new StatementTimeoutError(timeoutMs);
     }
@@ -135,24 +141,45 @@ export class CandleRepository {
     for (const run of runs) {
       fold.add(run);
     }
-    const candles = fold.partials().map((partial) => secondCandleOf(candlePartialText(partial)));
-    return withEmptyCandles({ interval: '1s', window: { startTime, endTime }, candles, previousClose: null, tradedAfter: false });
+    const lastRun = runs[runs.length - 1];
+    const lastReadId = lastRun === undefined ? -1 : lastRun.firstId + lastRun.count - 1;
+    const read = fold.partials().map((partial) => secondCandleOf(candlePartialText(partial)));
+    const candles = read.filter((candle) => candle.openTime >= startTime);
+    const before = read[read.length - candles.length - 1];
+    const { rows: around } = await this.db.query<{ previous_close: string | null; traded_after: boolean }>(
+      `SELECT (SELECT close::text FROM candle_1m WHERE symbol = $1 AND open_time < ${fromEpochMs('$2')} ORDER BY open_time DESC LIMIT 1) AS previous_close,
+              EXISTS (SELECT 1 FROM candle_1m WHERE symbol = $1 AND open_time >= ${fromEpochMs('$3')} AND last_agg_id > $4) AS traded_after`,
+      [symbol, readFrom, endTime - (endTime % MINUTE), lastReadId],
+    );
+    return withEmptyCandles({
+      interval: '1s',
+      window: { startTime, endTime },
+      candles,
+      previousClose: before?.close ?? around[0]?.previous_close ?? null,
+      tradedAfter: around[0]?.traded_after ?? false,
+    });
   }
 }
 
-/** The coarsest stored level whose every candle lies whole inside one of the interval's. */
-function sourceLevelOf(interval: CandleIntervalName): CandleLevel {
-  const rule = CANDLE_INTERVALS[interval];
-  const fits = (level: CandleLevel) => (rule.kind === 'month' ? true : rule.ms % level.ms === 0 && rule.originMs % level.ms === 0);
+/**
+ * The coarsest stored level whose every candle lies whole inside one of the interval's: one whose boundaries are
+ * boundaries of the interval's too (in a time zone of UTC+8, days are read from hours, not from UTC days).
+ */
+function sourceLevelOf(interval: CandleInterval): CandleLevel {
+  const rule = candleIntervalRule(interval);
+  const fits = (level: CandleLevel) =>
+    rule.kind === 'month' ? rule.offsetMs % level.ms === 0 : rule.ms % level.ms === 0 && rule.originMs % level.ms === 0;
   return [...CANDLE_LEVELS].reverse().find(fits) ?? FINEST_LEVEL;
 }
 
-/** SQL of the open time of the `interval` candle holding `source.open_time`. */
-function bucketOf(interval: CandleIntervalName): string {
-  const rule = CANDLE_INTERVALS[interval];
-  return rule.kind === 'month'
-    ? `date_trunc('month', source.open_time, 'UTC')`
-    : `date_bin(${rule.ms}::bigint * interval '1 millisecond', source.open_time, timestamptz 'epoch' + ${rule.originMs}::bigint * interval '1 millisecond')`;
+/** SQL of the open time of the `interval` candle holding `source.open_time` (the rule's numbers are ours, not input). */
+function bucketOf(interval: CandleInterval): string {
+  const rule = candleIntervalRule(interval);
+  if (rule.kind === 'month') {
+    const offset = `${rule.offsetMs}::bigint * interval '1 millisecond'`;
+    return `date_trunc('month', source.open_time + ${offset}, 'UTC') - ${offset}`;
+  }
+  return `date_bin(${rule.ms}::bigint * interval '1 millisecond', source.open_time, timestamptz 'epoch' + ${rule.originMs}::bigint * interval '1 millisecond')`;
 }
 
 function rolledUpBefore(level: CandleLevel): string {
@@ -160,7 +187,7 @@ function rolledUpBefore(level: CandleLevel): string {
             AND c.open_time < (SELECT before FROM settled)`;
 }
 
-function candleOf(interval: CandleIntervalName, row: CandleRow): Candle {
+function candleOf(interval: CandleInterval, row: CandleRow): Candle {
   return {
     openTime: row.open_time,
     closeTime: candleCloseTime(interval, row.open_time),

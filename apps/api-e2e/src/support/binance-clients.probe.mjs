@@ -31,10 +31,11 @@ async function ccxtRest() {
   const ohlcv = {};
   for (const interval of options.intervals) {
     // The newest candles, then pages further back in time, as a chart scrolling left asks for them.
-    const pages = [await exchange.fetchOHLCV(market, interval, undefined, options.pageSize)];
+    const pages = [{ since: null, candles: await exchange.fetchOHLCV(market, interval, undefined, options.pageSize) }];
     const step = exchange.parseTimeframe(interval) * 1000;
-    for (let page = 1; page < options.pageBack && pages[page - 1].length > 0; page += 1) {
-      pages.push(await exchange.fetchOHLCV(market, interval, pages[page - 1][0][0] - options.pageSize * step, options.pageSize));
+    for (let page = 1; page < options.pageBack && pages[page - 1].candles.length > 0; page += 1) {
+      const since = pages[page - 1].candles[0][0] - options.pageSize * step;
+      pages.push({ since, candles: await exchange.fetchOHLCV(market, interval, since, options.pageSize) });
     }
     ohlcv[interval] = pages;
   }
@@ -67,9 +68,10 @@ async function connectorRest() {
   const data = async (request) => (await request).data;
   const klines = {};
   for (const interval of options.intervals) {
-    const pages = [await data(client.klines(symbol, interval, { limit: options.pageSize }))];
-    for (let page = 1; page < options.pageBack && pages[page - 1].length > 0; page += 1) {
-      pages.push(await data(client.klines(symbol, interval, { endTime: pages[page - 1][0][0] - 1, limit: options.pageSize })));
+    const pages = [{ endTime: null, rows: await data(client.klines(symbol, interval, { limit: options.pageSize })) }];
+    for (let page = 1; page < options.pageBack && pages[page - 1].rows.length > 0; page += 1) {
+      const endTime = pages[page - 1].rows[0][0] - 1;
+      pages.push({ endTime, rows: await data(client.klines(symbol, interval, { endTime, limit: options.pageSize })) });
     }
     klines[interval] = pages;
   }
@@ -96,13 +98,16 @@ function connectorWs() {
       wsURL: wsBaseUrl,
       combinedStreams: true,
       callbacks: {
-        open: () => stream.kline(symbol, '1s'),
+        open: () => {
+          stream.kline(symbol, '1s');
+          stream.kline(symbol, '1m');
+        },
         message: (text) => {
           const { data } = JSON.parse(text);
           if (data === undefined) return; // the answer to SUBSCRIBE
           if (data.e === 'aggTrade') events.push(data);
           if (data.e === 'kline') klines.push(data);
-          if (events.length >= options.watchFor && klines.some((kline) => kline.k.x)) {
+          if (events.length >= options.watchFor && klines.some((kline) => kline.k.x && kline.k.i === '1s')) {
             stream.disconnect();
             resolve({ aggTrades: events, klines });
           }

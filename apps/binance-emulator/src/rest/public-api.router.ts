@@ -1,10 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SymbolStatus } from '../market/market.types';
+import { klineSeries } from '../market/kline-series';
 import type { SymbolMarket } from '../market/symbol-market';
 import type { StoredAggTrade } from '../market/trade-history';
 import { aggTradeRowJson } from '../ws/event-serializer';
 import { parseAggTradesQuery } from './agg-trades-query';
 import { exchangeInfo } from './exchange-info';
+import { parseKlinesQuery } from './klines-query';
 import { sendJson } from './http-io';
 import { RequestWeightLimiter } from './request-weight-limiter';
 import { RestError, RestErrors, SYMBOL_RANGE } from './rest-error';
@@ -50,6 +52,7 @@ export class PublicApiRouter {
       handle: (params) => this.tickerPrice(params),
     },
     '/api/v3/aggTrades': { weight: () => 4, handle: (params) => this.aggTrades(params) },
+    '/api/v3/klines': { weight: () => 2, handle: (params) => this.klines(params) },
   };
 
   constructor({ markets, weightLimit, lagMs }: PublicApiRouterParams) {
@@ -168,6 +171,15 @@ export class PublicApiRouter {
       rows = startTime !== undefined || endTime !== undefined ? history.readByTime({ startTime, endTime, limit }) : history.readLatest(limit);
     }
     return `[${rows.map((row) => aggTradeRowJson(market, row)).join(',')}]`;
+  }
+
+  /** Klines from the held trades; REST's lag hides the newest trades here too. */
+  private klines(params: URLSearchParams): string {
+    const query = parseKlinesQuery(params, (symbol) => this.markets.has(symbol));
+    if (query instanceof RestError) {
+      throw query;
+    }
+    return klineSeries(this.markets.get(query.symbol) as SymbolMarket, { ...query, now: Date.now() - this.lagMs });
   }
 
   /** `symbol` or `symbols` (a JSON array) → markets; null when neither is given. */

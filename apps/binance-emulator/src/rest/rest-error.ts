@@ -28,6 +28,7 @@ export const RestErrors = {
   invalidParameter: (parameter: string) =>
     new RestError(400, -1130, `Data sent for parameter '${parameter}' is not valid.`),
   badCombination: () => new RestError(400, -1128, 'Combination of optional parameters invalid.'),
+  invalidInterval: () => new RestError(400, -1120, 'Invalid interval.'),
   invalidSymbolStatus: () => new RestError(400, -1122, 'Invalid symbolStatus.'),
   statusMismatch: () => new RestError(400, -1220, "The symbol's status does not match the requested symbolStatus."),
   tooMuchWeight: (limit: number, retryAfterSec: number) =>

@@ -1,6 +1,6 @@
 import { MarketDataService } from './market-data.service';
 import { fixed8, formatUnits16, formatUnits8, percentChange3, ratio8, units8 } from './decimal8';
-import { dayWindowOpen, summarizeDay } from './rolling-day';
+import { DAY_MS, dayWindowOpen, summarizeDay } from './rolling-day';
 
 /** A symbol's rolling 24-hour statistics, every value as Binance writes it. */
 export interface DayTicker {
@@ -27,13 +27,16 @@ export interface DayTicker {
 const ZERO = '0.00000000';
 
 /**
- * The statistics of the window from the minute holding `now` − 24 h to `now`: the stored 1-minute candles added up,
+ * The statistics of the window from the minute holding `now` − 24 h to `now` (the current minute's partial candle
+ * included: candles are merged as trades are stored): the stored 1-minute candles added up,
  * plus the trades at its edges for the raw trade ids, the last quantity and the previous close (the price of the
  * trade before the window). A window without trades shows the latest price, no volume and ids of -1.
  */
 export async function dayTicker(market: MarketDataService, symbol: string, now: number): Promise<DayTicker> {
-  const openTime = dayWindowOpen(now);
-  const candles = await market.candles({ symbol, interval: '1m', startTime: openTime, limit: 1441 });
+  // Binance reports the window as exactly 24 hours (its example: closeTime − openTime = 86,400,000), though its
+  // statistics, like these, may reach up to a minute further back.
+  const openTime = now - DAY_MS;
+  const candles = await market.candles({ symbol, interval: '1m', startTime: dayWindowOpen(now), limit: 1441 });
   const day = summarizeDay(candles);
   if (day === null) {
     const latest = market.latestPrice(symbol);

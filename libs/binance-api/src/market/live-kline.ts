@@ -1,7 +1,6 @@
-import type { AggTrade } from '@binance-rates/domain';
+import { type AggTrade, candleOpenTime, candleOpenTimeAfter } from '@binance-rates/domain';
 import type { KlineStreamInterval } from '../streams/stream-name';
 import { KlineTotals, addTrade, emptyKline, klineEventJson } from './kline-accumulator';
-import { klineOpenTime, nextKlineOpenTime } from './kline-interval';
 
 /**
  * One symbol's current kline of one interval, kept from the live trades: Binance's kline stream pushes the open kline
@@ -21,7 +20,7 @@ export class LiveKline {
     seed: { openTime: number; kline: KlineTotals },
   ) {
     this.openTime = seed.openTime;
-    this.nextOpen = nextKlineOpenTime(interval, seed.openTime);
+    this.nextOpen = candleOpenTimeAfter(interval, seed.openTime);
     this.kline = seed.kline;
   }
 
@@ -59,15 +58,15 @@ export class LiveKline {
     while (time >= this.nextOpen) {
       events.push(this.eventJson(true, eventTime));
       this.openTime = this.nextOpen;
-      this.nextOpen = nextKlineOpenTime(this.interval, this.openTime);
+      this.nextOpen = candleOpenTimeAfter(this.interval, this.openTime);
       const lastAggId = this.kline.lastAggId;
       this.kline = emptyKline(this.kline.close);
       this.kline.lastAggId = lastAggId;
       this.changed = true;
-      if (klineOpenTime(this.interval, time) > this.openTime && events.length > 1_000) {
+      if (candleOpenTime(this.interval, time) > this.openTime && events.length > 1_000) {
         // A clock jump of more than 1,000 intervals: start at the current one rather than push each empty one.
-        this.openTime = klineOpenTime(this.interval, time);
-        this.nextOpen = nextKlineOpenTime(this.interval, this.openTime);
+        this.openTime = candleOpenTime(this.interval, time);
+        this.nextOpen = candleOpenTimeAfter(this.interval, this.openTime);
       }
     }
     return events;

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { RawExchangeInfoSymbol } from '@binance-rates/binance';
-import { AggTrade, Candle, CandleIntervalName, PricePoint } from '@binance-rates/domain';
+import { AggTrade, Candle, CandleInterval, PricePoint } from '@binance-rates/domain';
 import { LatestPriceView, TrackedSymbolsService } from '@binance-rates/ingestion';
 import { SymbolListingService, SymbolsService } from '@binance-rates/serving';
 
@@ -76,8 +76,14 @@ export class MarketDataService {
   }
 
   /** Candles of the stored trades, at most `limit` whole intervals (see `candleWindow` for which). */
-  candles(query: { symbol: string; interval: CandleIntervalName; startTime?: number; endTime?: number; limit: number }): Promise<Candle[]> {
+  candles(query: { symbol: string; interval: CandleInterval; startTime?: number; endTime?: number; limit: number }): Promise<Candle[]> {
     return this.symbols.candles(query);
+  }
+
+  /** The time of the symbol's first stored trade at or after `time`; null when none is stored. */
+  async firstTradeTimeFrom(symbol: string, time: number): Promise<number | null> {
+    const [first] = await this.trades({ symbol, startTime: time, limit: 1 });
+    return first === undefined ? null : first.tradeTime;
   }
 
   /**

@@ -13,6 +13,7 @@ import { aggTradesEndpoint } from './agg-trades.endpoint';
 import { BinanceApiError, BinanceApiErrors } from './binance-api.error';
 import { BinanceEndpoint } from './binance-endpoint';
 import { exchangeInfoEndpoint, pingEndpoint, timeEndpoint } from './general.endpoints';
+import { klinesEndpoint } from './klines.endpoint';
 import { RequestParams } from './request-params';
 import { RequestWeightLimiter } from './request-weight.limiter';
 import { ticker24hrEndpoint, tickerPriceEndpoint } from './ticker.endpoints';
@@ -41,6 +42,7 @@ export class BinanceRestRouter {
       '/api/v3/ticker/price': tickerPriceEndpoint(market),
       '/api/v3/ticker/24hr': ticker24hrEndpoint(market),
       '/api/v3/aggTrades': aggTradesEndpoint(market),
+      '/api/v3/klines': klinesEndpoint(market),
     };
   }
 

@@ -1,7 +1,11 @@
+import { CANDLE_INTERVAL_NAMES, type CandleIntervalName } from '@binance-rates/domain';
 import { BinanceApiErrors, NUMBER_RANGE, SYMBOL_RANGE, SYMBOLS_RANGE } from './binance-api.error';
 
 const SYMBOL_PATTERN = /^[A-Z0-9\-_.]{1,20}$/;
 const NUMBER_PATTERN = /^[0-9]{1,20}$/;
+/** `timeZone` of klines: hours, or hours and minutes, with an optional sign ("8", "-1:00", "05:45", "+14:00"). */
+const TIME_ZONE_PATTERN = /^([+-]?)(\d{1,2})(?::(\d{2}))?$/;
+const MINUTE_MS = 60_000;
 export const SYMBOL_STATUSES: readonly string[] = ['TRADING', 'HALT', 'BREAK'];
 
 /**
@@ -79,6 +83,36 @@ export class RequestParams {
       throw BinanceApiErrors.invalidParameter('limit');
     }
     return Math.min(limit ?? fallback, max);
+  }
+
+  /** The mandatory kline `interval` (rest-api.md "Kline/Candlestick data", case-sensitive): -1102 when absent, -1120 when unknown. */
+  interval(): CandleIntervalName {
+    const interval = this.params.get('interval');
+    if (!interval) {
+      throw BinanceApiErrors.mandatory('interval');
+    }
+    if (!(CANDLE_INTERVAL_NAMES as readonly string[]).includes(interval)) {
+      throw BinanceApiErrors.invalidInterval();
+    }
+    return interval as CandleIntervalName;
+  }
+
+  /**
+   * Klines' `timeZone` as an offset east of UTC in ms (0 when absent): hours or hours and minutes, strictly within
+   * [-12:00, +14:00] as Binance documents it; anything else is -1130 (Binance documents the range, not its error).
+   */
+  timeZoneOffsetMs(): number {
+    const text = this.params.get('timeZone');
+    if (text === null || text === '') {
+      return 0;
+    }
+    const match = TIME_ZONE_PATTERN.exec(text);
+    const minutes = match === null ? NaN : Number(match[2]) * 60 + Number(match[3] ?? 0);
+    const offset = match?.[1] === '-' ? -minutes : minutes;
+    if (match === null || Number(match[3] ?? 0) >= 60 || offset < -12 * 60 || offset > 14 * 60) {
+      throw BinanceApiErrors.invalidParameter('timeZone');
+    }
+    return offset * MINUTE_MS;
   }
 
   /** `symbolStatus`: one of TRADING, HALT, BREAK, or undefined when absent. */

@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
@@ -27,7 +27,6 @@ const MAX_CLIENT_FRAME_BYTES = 64 * 1024;
  */
 @Injectable()
 export class BinanceStreamServer implements OnModuleDestroy {
-  private readonly logger = new Logger(BinanceStreamServer.name);
   private readonly wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
@@ -113,7 +112,7 @@ export class BinanceStreamServer implements OnModuleDestroy {
     });
     ws.on('ping', () => this.admit(client));
     ws.on('pong', () => {
-      if (this.admit(client)) client.awaitingPongSince = null;
+      if (this.admit(client)) client.pongReceived();
     });
     ws.on('error', () => ws.terminate());
     ws.on('close', () => {
@@ -172,14 +171,7 @@ export class BinanceStreamServer implements OnModuleDestroy {
   private pingAll(): void {
     const now = Date.now();
     for (const client of this.clients) {
-      if (!client.open) continue;
-      if (client.awaitingPongSince !== null && now - client.awaitingPongSince >= this.options.pongTimeoutMs) {
-        this.logger.debug('stream client closed: pong timeout');
-        client.close(POLICY_VIOLATION, 'Pong timeout');
-        continue;
-      }
-      client.ws.ping();
-      client.awaitingPongSince ??= now;
+      if (client.open) client.keepAlive(now, this.options.pongTimeoutMs);
     }
   }
 }

@@ -18,8 +18,8 @@ export class StreamClient {
   readonly streams = new Set<string>();
   /** Events wrapped as `{"stream","data"}`: `/stream` connections, or after SET_PROPERTY combined true. */
   combined: boolean;
-  /** When the ping still unanswered was sent; null when none is outstanding. */
-  awaitingPongSince: number | null = null;
+  /** When the first ping still unanswered was sent; null when none is outstanding. */
+  private awaitingPongSince: number | null = null;
   eventsSent = 0;
   private framesThisSecond = 0;
   private second = 0;
@@ -79,6 +79,23 @@ export class StreamClient {
     }
     this.framesThisSecond += 1;
     return this.framesThisSecond <= maxPerSecond;
+  }
+
+  /**
+   * One keep-alive round (Binance pings every 20 s and closes a connection whose pong does not come within a minute):
+   * a ping, or close 1008 `Pong timeout` when the first ping still unanswered was sent `pongTimeoutMs` ago or more.
+   */
+  keepAlive(now: number, pongTimeoutMs: number): void {
+    if (this.awaitingPongSince !== null && now - this.awaitingPongSince >= pongTimeoutMs) {
+      this.close(POLICY_VIOLATION, 'Pong timeout');
+      return;
+    }
+    this.ws.ping();
+    this.awaitingPongSince ??= now;
+  }
+
+  pongReceived(): void {
+    this.awaitingPongSince = null;
   }
 
   /** Close frame (after whatever is queued), then a hard cut if the peer does not answer it. */
