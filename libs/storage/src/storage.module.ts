@@ -5,6 +5,7 @@ import { CandleRollupRepository } from './candles/candle-rollup.repository';
 import { CandleRollupScheduler } from './candles/candle-rollup.scheduler';
 import { CandleRollupWriter } from './candles/candle-rollup.writer';
 import { DatabaseClient } from './database.client';
+import { HistoryCoverageRepository } from './history-coverage.repository';
 import { HistoryCompactor } from './history/history-compactor';
 import { LegacyHistoryConverter } from './history/legacy-history.converter';
 import { TradeBlockPartitions } from './history/trade-block-partitions';
@@ -21,6 +22,7 @@ const providers = [
   TradeBlockPartitions,
   TradeHistoryWriter,
   HistoryCompactor,
+  HistoryCoverageRepository,
   LegacyHistoryConverter,
   TradeRepository,
   CandleRepository,
