@@ -35,7 +35,9 @@ const ALSE = [0x61, 0x6c, 0x73, 0x65];
  * handed to the batch. Only the part of a line cut by a chunk's end is kept between chunks.
  */
 export class AggTradeCsvDecoder {
-  private rest: Buffer | null = null;
+  /** The start of a line a chunk cut (`restLength` bytes), and the line it makes with the next chunk's head. */
+  private rest = Buffer.alloc(256);
+  private restLength = 0;
   private line = 0;
   private readonly price = new DecimalTextReader();
   private readonly quantity = new DecimalTextReader();
@@ -54,35 +56,57 @@ export class AggTradeCsvDecoder {
    * ids at or below `afterId` (stored already); returns how many it appended.
    */
   decode(chunk: Buffer, batch: TradeRunBatch, afterId: number): number {
-    const bytes = this.rest === null ? chunk : Buffer.concat([this.rest, chunk]);
-    this.rest = null;
-    const end = bytes.lastIndexOf(LINE_FEED);
-    if (end === -1) {
-      this.rest = Buffer.from(bytes);
+    const firstFeed = chunk.indexOf(LINE_FEED);
+    if (firstFeed === -1) {
+      this.keep(chunk, 0);
       return 0;
     }
-    if (end + 1 < bytes.length) {
-      // Copied, so the chunk it came from is not held on to.
-      this.rest = Buffer.from(bytes.subarray(end + 1));
+    let appended = 0;
+    // The line cut by the last chunk is completed in the kept bytes, not by joining the chunks: every byte of a
+    // month passes here, and a copy of each chunk would double what the garbage collector is asked to free.
+    if (this.restLength > 0) {
+      this.keep(chunk.subarray(0, firstFeed + 1), 0);
+      appended += this.rows(this.rest, this.restLength - 1, batch, afterId);
+      this.restLength = 0;
+    } else {
+      appended += this.rows(chunk, firstFeed, batch, afterId);
     }
-    return this.rows(bytes, end, batch, afterId);
+    const lastFeed = chunk.lastIndexOf(LINE_FEED);
+    if (lastFeed > firstFeed) {
+      appended += this.rows(chunk, lastFeed, batch, afterId, firstFeed + 1);
+    }
+    this.keep(chunk, lastFeed + 1);
+    return appended;
   }
 
   /** The last line, when the file does not end with a line break. */
   end(batch: TradeRunBatch, afterId: number): number {
-    const rest = this.rest;
-    this.rest = null;
-    if (rest === null || rest.toString('latin1').trim() === '') {
+    if (this.rest.toString('latin1', 0, this.restLength).trim() === '') {
+      this.restLength = 0;
       return 0;
     }
-    const bytes = Buffer.concat([rest, Buffer.of(LINE_FEED)]);
-    return this.rows(bytes, bytes.length - 1, batch, afterId);
+    this.keep(Buffer.of(LINE_FEED), 0);
+    const appended = this.rows(this.rest, this.restLength - 1, batch, afterId);
+    this.restLength = 0;
+    return appended;
   }
 
-  /** The lines of `bytes` up to the line feed at `last`. */
-  private rows(bytes: Buffer, last: number, batch: TradeRunBatch, afterId: number): number {
+  /** Adds `bytes[from..]` to the kept start of a line. */
+  private keep(bytes: Buffer, from: number): void {
+    const length = bytes.length - from;
+    if (this.restLength + length > this.rest.length) {
+      const grown = Buffer.alloc(Math.max(2 * this.rest.length, this.restLength + length));
+      this.rest.copy(grown, 0, 0, this.restLength);
+      this.rest = grown;
+    }
+    bytes.copy(this.rest, this.restLength, from);
+    this.restLength += length;
+  }
+
+  /** The lines of `bytes` from `first` up to the line feed at `last`. */
+  private rows(bytes: Buffer, last: number, batch: TradeRunBatch, afterId: number, first = 0): number {
     let appended = 0;
-    for (let start = 0; start <= last; ) {
+    for (let start = first; start <= last; ) {
       const feed = bytes.indexOf(LINE_FEED, start);
       const end = feed > start && bytes[feed - 1] === CARRIAGE_RETURN ? feed - 1 : feed;
       this.line += 1;
