@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 
-export type PhaseName = 'ingest' | 'freshness' | 'reads' | 'push' | 'fanout' | 'peer' | 'scale' | 'history';
+export type PhaseName = 'ingest' | 'freshness' | 'reads' | 'push' | 'fanout' | 'peer' | 'scale' | 'import' | 'history';
 
-const PHASES: readonly PhaseName[] = ['ingest', 'freshness', 'reads', 'push', 'fanout', 'peer', 'scale', 'history'];
+const PHASES: readonly PhaseName[] = ['ingest', 'freshness', 'reads', 'push', 'fanout', 'peer', 'scale', 'import', 'history'];
 
 /** Service variables a benchmark run may override (tuning experiments); anything else is set by the bench. */
 const SERVICE_PASSTHROUGH = [
@@ -47,6 +47,19 @@ export interface BenchConfig {
   scaleSeconds: number;
   scaleAddConcurrency: number;
   drainTimeoutSeconds: number;
+  /**
+   * History import from the emulator's archive: the symbol and UTC days (a whole month: its monthly file), trades per
+   * archived day (the emulator's density for every symbol), the live load meanwhile, how long freshness is measured
+   * idle and during the import, and whether the archive's files are generated before the clock starts (`warm`, as S3
+   * serves files that exist) or while the import asks for them (the emulator's generation then shares the cores).
+   */
+  importSymbol: string;
+  importFrom: string;
+  importTo: string;
+  importTradesPerDay: number;
+  importLiveRate: number;
+  importFreshnessSeconds: number;
+  importWarm: boolean;
   /** Stored history: days of one symbol written as blocks, trades per day, reads per figure. */
   historyDays: number;
   historyTradesPerDay: number;
@@ -138,6 +151,13 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     scaleSeconds: number('BENCH_SCALE_SECONDS', 10, 3, 1),
     scaleAddConcurrency: number('BENCH_SCALE_CONCURRENCY', 16, 16, 1),
     drainTimeoutSeconds: number('BENCH_DRAIN_TIMEOUT_SECONDS', 60, 20, 1),
+    importSymbol: 'BTCUSDT',
+    importFrom: env['BENCH_IMPORT_FROM'] || '2024-03-01',
+    importTo: env['BENCH_IMPORT_TO'] || (quick ? '2024-03-02' : '2024-03-31'),
+    importTradesPerDay: number('BENCH_IMPORT_TRADES_PER_DAY', 1_500_000, 1_500_000, 1),
+    importLiveRate: number('BENCH_IMPORT_LIVE_RATE', 2_000, 2_000, 0),
+    importFreshnessSeconds: number('BENCH_IMPORT_FRESHNESS_SECONDS', 15, 3, 1),
+    importWarm: env['BENCH_IMPORT_WARM'] !== '0' && env['BENCH_IMPORT_WARM'] !== 'false',
     historyDays: number('BENCH_HISTORY_DAYS', 365, 30, 2),
     historyTradesPerDay: number('BENCH_HISTORY_TRADES_PER_DAY', 20_000, 5_000, 1_000),
     historyReads: number('BENCH_HISTORY_READS', 50, 10, 1),
@@ -147,6 +167,12 @@ export function loadBenchConfig(env: NodeJS.ProcessEnv = process.env): BenchConf
     serviceEnv,
     runId: `${Date.now().toString(36)}_${process.pid}`,
   };
+  for (const name of ['BENCH_IMPORT_FROM', 'BENCH_IMPORT_TO'] as const) {
+    const text = env[name];
+    if (text !== undefined && text !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(text)) {
+      problems.push(`${name}=${text} (expected a UTC day YYYY-MM-DD)`);
+    }
+  }
   if (problems.length > 0) {
     throw new InvalidBenchConfigError(`invalid bench configuration:\n  ${problems.join('\n  ')}`);
   }

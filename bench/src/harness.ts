@@ -35,6 +35,8 @@ export async function startEmulator(config: BenchConfig, generatedSymbols: numbe
       EMULATOR_TRADES_PER_SECOND: '0',
       EMULATOR_SYMBOLS: String(generatedSymbols),
       EMULATOR_HISTORY_LIMIT: '100000',
+      // The archive's density; the live ids of every symbol continue its last day, so it moves them too.
+      EMULATOR_ARCHIVE_TRADES_PER_DAY: String(config.importTradesPerDay),
     },
     readyPattern: /^\{"event":"listening".*\}$/,
   });
@@ -78,6 +80,7 @@ export async function startService(
       REDIS_KEY_PREFIX: redisPrefix,
       BINANCE_WS_URL: emulator.wsBaseUrl,
       BINANCE_REST_URL: emulator.restBaseUrl,
+      BINANCE_DATA_URL: emulator.restBaseUrl,
       // Every bench client connects from 127.0.0.1, far faster than a client may: a limit per client no phase reaches,
       // left on so that the reads phase measures the limiter's cost on every request.
       RATE_LIMIT_PER_SECOND: '1000000000',

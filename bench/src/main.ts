@@ -14,6 +14,7 @@ import { ManagedProcess } from './infra/managed-process';
 import { listProcesses } from './infra/proc-stats';
 import { waitDrained } from './phases/drain';
 import { runHistory } from './phases/history.phase';
+import { runImport } from './phases/import.phase';
 import { runIngestStep } from './phases/ingest.phase';
 import { runPeer } from './phases/peer.phase';
 import { runPush } from './phases/push.phase';
@@ -187,6 +188,22 @@ async function run(config: BenchConfig, resources: RunResources, results: BenchR
     }
   }
 
+  if (phases.has('import')) {
+    const context = await startTrackingService(config, resources, base, { label: 'c', symbols, addSymbols: true }, results.notes);
+    log(
+      `import: ${config.importSymbol} ${config.importFrom}..${config.importTo} at ${config.importTradesPerDay} trades/day` +
+        `${config.importWarm ? ', files generated first' : ', files generated as asked'}, live ${config.importLiveRate}/s over ${symbols.length} symbols`,
+    );
+    results.import = await runImport(context);
+    const imported = results.import;
+    log(
+      `  ${imported.tradesStored} trades in ${imported.seconds.toFixed(1)} s: ${imported.tradesPerSecond.toFixed(0)}/s; freshness p99 idle ` +
+        `${imported.freshnessIdle.p99Ms.toFixed(1)} ms, during ${imported.freshnessDuring.p99Ms.toFixed(1)} ms; shed ${imported.shedDuring}, live lost ${imported.liveLost}`,
+    );
+    await context.service.process.stop(30_000);
+    profile ??= summarizeServiceProfile(context.service);
+  }
+
   if (phases.has('scale')) {
     const scaleSymbols = generatedSymbols(config.scaleSymbols, symbolsNeeded);
     const context = await startTrackingService(config, resources, base, { label: 'b', symbols: scaleSymbols, addSymbols: false }, results.notes);
@@ -229,6 +246,7 @@ async function main(): Promise<void> {
       peerSeconds: config.peerSeconds,
       scaleSymbols: config.scaleSymbols,
       scaleRatePerSymbol: config.scaleRatePerSymbol,
+      import: { symbol: config.importSymbol, from: config.importFrom, to: config.importTo, tradesPerDay: config.importTradesPerDay, liveRate: config.importLiveRate, warm: config.importWarm },
       phases: [...config.phases],
       profile: config.profile,
       serviceEnv: config.serviceEnv,
@@ -244,6 +262,7 @@ async function main(): Promise<void> {
     peer: [],
     scale: null,
     history: null,
+    import: null,
     notes: [],
   };
   const resources = new RunResources(config.redisUrl);

@@ -182,7 +182,14 @@ describe('resilience with many symbols and with REST down (built service + emula
       { timeoutMs: 15_000, intervalMs: 200, what: 'an open gap with a failed attempt over the API' },
     );
     expect(gaps[0]).toEqual(
-      expect.objectContaining({ fromId: expect.any(Number), reason: expect.any(String), attempts: expect.any(Number), lastError: expect.stringMatching(/500/) }),
+      expect.objectContaining({
+        fromId: expect.any(Number),
+        reason: expect.any(String),
+        attempts: expect.any(Number),
+        lastError: expect.stringMatching(/500/),
+        fillSource: 'rest',
+        importId: null,
+      }),
     );
     expect((await fetch(`${service.baseUrl}/api/currency/NOSUCHSYMBOL/gaps`)).status).toBe(404);
     emulator.resetRestLimits();

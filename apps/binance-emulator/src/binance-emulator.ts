@@ -96,6 +96,7 @@ export class BinanceEmulator implements EmulatorControl {
         this.server.close(() => resolve());
         this.server.closeAllConnections();
       });
+      this.archive.close();
     })();
     return this.closed;
   }
@@ -236,6 +237,7 @@ export class BinanceEmulator implements EmulatorControl {
       tradesGenerated,
       restRequests: this.api.requestsServed,
       archiveRequests: this.archive.requestsServed,
+      archiveZipsGenerated: this.archive.zipsGenerated,
       ...this.streams.statistics(),
       symbols,
     };

@@ -17,6 +17,8 @@ export interface EmulatorStats extends StreamServerStats {
   tradesGenerated: number;
   restRequests: number;
   archiveRequests: number;
+  /** Archive zips generated: a `.CHECKSUM` and the download that follows it cost one. */
+  archiveZipsGenerated: number;
   symbols: Record<string, SymbolStats>;
 }
 

@@ -117,6 +117,20 @@ describe('public data archive (binance/binance-public-data layout)', () => {
     expect((await downloadZip(url(`${MONTHLY}-2024-02.zip`))).sha256).toBe(month.sha256);
   });
 
+  it('generates a zip once for its CHECKSUM and the download that follows, and again for a later download', async () => {
+    const generated = () => emulator.stats().archiveZipsGenerated;
+    const before = generated();
+    const checksum = await downloadText(url(`${DAILY}-2023-03-09.zip.CHECKSUM`));
+    expect(generated()).toBe(before + 1);
+    const first = await downloadZip(url(`${DAILY}-2023-03-09.zip`));
+    expect(generated()).toBe(before + 1);
+    expect(checksum.text).toBe(`${first.sha256}  BTCUSDT-aggTrades-2023-03-09.zip\n`);
+    expect(first.rows).toHaveLength(TRADES_PER_DAY);
+    const again = await downloadZip(url(`${DAILY}-2023-03-09.zip`));
+    expect(generated()).toBe(before + 2);
+    expect(again.sha256).toBe(first.sha256);
+  });
+
   it('is the same archive from another emulator with the same seed, another one with another seed', async () => {
     const same = await startEmulator({ tradesPerSecondPerSymbol: 0, seed: 5, archiveTradesPerDay: TRADES_PER_DAY });
     const other = await startEmulator({ tradesPerSecondPerSymbol: 0, seed: 6, archiveTradesPerDay: TRADES_PER_DAY });

@@ -1,4 +1,5 @@
 import type { FreshnessResult } from '../phases/freshness.phase';
+import type { ImportResult } from '../phases/import.phase';
 import type { IngestResult } from '../phases/ingest.phase';
 import type { PeerResult } from '../phases/peer.phase';
 import type { PushResult } from '../phases/push.phase';
@@ -18,6 +19,7 @@ export interface BenchResults {
   fanout: FanoutResult[];
   peer: PeerResult[];
   scale: ScaleResult | null;
+  import: ImportResult | null;
   history: HistoryResult | null;
   notes: string[];
 }
@@ -176,6 +178,22 @@ export function resultRows(results: BenchResults): Row[] {
       ['5 scale', scenario, 'all priced in Redis s', num(scale.pricedSeconds), ''],
       ['5 scale', scenario, 'RSS at all-live | steady peak MB', `${num(scale.rssAtSubscribedMb, 0)} | ${num(scale.rssPeakMb, 0)}`, '<= 200'],
       ['5 scale', scenario, 'steady CPU %: service | PG+Redis', `${num(scale.serviceCpuPercent, 0)} | ${num(scale.storesCpuPercent, 0)}`, ''],
+    );
+  }
+  if (results.import) {
+    const imported = results.import;
+    const scenario = `${imported.symbol} ${imported.from}..${imported.to} (${imported.files.length} files${imported.warm ? ', pre-generated' : ''}), live ${loadName(imported.liveRate)}`;
+    const idle = imported.freshnessIdle.p99Ms;
+    const during = imported.freshnessDuring.p99Ms;
+    const cpm = imported.cpuPerMillion;
+    rows.push(
+      ['7 import', scenario, 'trades stored in s (first stored after s)', `${imported.tradesStored} in ${num(imported.seconds)} (${num(imported.firstStoreSeconds)})`, ''],
+      ['7 import', scenario, 'import trades/s end to end', rate(imported.tradesPerSecond), '>= 300k'],
+      ['7 import', scenario, 'live freshness p99 ms idle | during (x)', `${num(idle)} | ${num(during)} (${num(during / idle, 2)})`, '<= 2x'],
+      ['7 import', scenario, 'live trades shed | lost (of expected)', `${imported.shedDuring} | ${imported.liveLost} (of ${imported.liveExpected})`, '0 | 0'],
+      ['7 import', scenario, 'live backlog high-water (trades)', imported.backlogHighWater === null ? 'n/a' : String(imported.backlogHighWater), ''],
+      ['7 import', scenario, 'CPU-s / 1M imported: service | PG | emulator | other', `${num(cpm.service, 2)} | ${num(cpm.postgres, 2)} | ${num(cpm.emulator, 2)} | ${num(cpm.other, 2)}`, ''],
+      ['7 import', scenario, `a year at ${rate(imported.tradesPerDay)}/day projected h`, num(imported.projectedYearHours, 2), ''],
     );
   }
   if (results.history) {

@@ -12,7 +12,7 @@ export * from './refused-input.error';
 export * from './rest-response.parser';
 export * from './stream-connection';
 export * from './stream-frame.parser';
-export * from './archive/agg-trade-csv.reader';
+export * from './archive/agg-trade-csv.decoder';
 export * from './archive/archive-file';
 export * from './archive/archive.errors';
 export * from './archive/binance-archive.client';

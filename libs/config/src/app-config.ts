@@ -124,6 +124,11 @@ export abstract class AppConfig {
      * then records the rest as a gap due a retry.
      */
     readonly backfillWaitForRestMs: number;
+    /**
+     * A gap older than the backfill window and at least this many ids long is filled from Binance's public data
+     * archive once its days are published, not from REST (see ARCHIVE_GAP_MIN_TRADES in libs/ingestion for why 1M).
+     */
+    readonly backfillArchiveMinTrades: number;
     /** Live push: each client gets at most one price per symbol per interval, the newest. */
     readonly pricePushIntervalMs: number;
     /** Live-push clients one instance serves at once; more are refused with 503. */

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       maxPendingTrades: 500_000,
       backfillWindowMs: 24 * 60 * 60 * 1000,
       backfillWaitForRestMs: 10_000,
+      backfillArchiveMinTrades: 1_000_000,
       pricePushIntervalMs: 100,
       pricePushMaxClients: 1_000,
     });

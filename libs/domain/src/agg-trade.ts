@@ -18,6 +18,9 @@ export interface AggTrade {
   isBuyerMaker: boolean;
 }
 
+/** A trade but for its decimals: what a decoder that reads them straight into units (TradeRunBatch.appendRead) hands on. */
+export type TradeFields = Omit<AggTrade, 'price' | 'quantity'>;
+
 /** What a reader needs of a price; an AggTrade is one, so the live path can publish a trade without copying it. */
 export interface PricePoint {
   symbol: string;

@@ -18,12 +18,19 @@ const ZEROS: readonly string[] = POWERS_OF_TEN.map((_, k) => '0'.repeat(k));
 const MALFORMED = `is not a plain decimal (digits, no leading zero, optionally a point and 1 to ${MAX_TEXT_DECIMALS} digits)`;
 const TOO_MANY_DIGITS = 'has more significant digits than fit exactly in a double (units past 2^53 - 1)';
 
+/** A decimal read as exact integer units: `units × 10^-scale`, printed with `decimals` digits after the point. */
+export interface DecimalUnits {
+  readonly units: number;
+  readonly scale: number;
+  readonly decimals: number;
+}
+
 /**
  * Reads decimal text such as `"60000.12000000"` as exact integer units: 6000012 at scale 2 (trailing fractional
  * zeros dropped), text decimals 8. The result lands in fields rather than a new object because the batch reads two
  * decimals per trade on the hot write path.
  */
-export class DecimalTextReader {
+export class DecimalTextReader implements DecimalUnits {
   units = 0;
   scale = 0;
   decimals = 0;
@@ -69,6 +76,55 @@ export class DecimalTextReader {
       }
     }
     // A value past 2^53 only grows with more digits, and rounding never brings it back below, so one check suffices.
+    if (units > Number.MAX_SAFE_INTEGER) {
+      return TOO_MANY_DIGITS;
+    }
+    this.units = units;
+    this.scale = scale;
+    this.decimals = decimals;
+    return null;
+  }
+
+  /**
+   * `read` of the latin1 text `bytes[from..to)` (an archive's CSV field), without making a string of it: the same
+   * rules and the same answers. Kept apart from `read` rather than sharing a code getter, which would cost both their
+   * inlined character reads.
+   */
+  readBytes(bytes: Uint8Array, from: number, to: number): string | null {
+    let at = from;
+    let units = 0;
+    for (; at < to; at += 1) {
+      const code = bytes[at];
+      if (code < ZERO || code > NINE) {
+        break;
+      }
+      units = units * 10 + (code - ZERO);
+    }
+    if (at === from || (at > from + 1 && bytes[from] === ZERO)) {
+      return MALFORMED;
+    }
+    let scale = 0;
+    let decimals = 0;
+    if (at < to) {
+      if (bytes[at] !== POINT || at === to - 1 || to - at - 1 > MAX_TEXT_DECIMALS) {
+        return MALFORMED;
+      }
+      let pendingZeros = 0;
+      for (at += 1; at < to; at += 1) {
+        const digit = bytes[at] - ZERO;
+        if (digit < 0 || digit > 9) {
+          return MALFORMED;
+        }
+        decimals += 1;
+        if (digit === 0) {
+          pendingZeros += 1;
+        } else {
+          units = units * POWERS_OF_TEN[pendingZeros + 1] + digit;
+          scale += pendingZeros + 1;
+          pendingZeros = 0;
+        }
+      }
+    }
     if (units > Number.MAX_SAFE_INTEGER) {
       return TOO_MANY_DIGITS;
     }

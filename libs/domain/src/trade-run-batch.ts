@@ -1,5 +1,5 @@
-import type { AggTrade } from './agg-trade';
-import { DecimalTextReader } from './decimal-units';
+import type { AggTrade, TradeFields } from './agg-trade';
+import { DecimalTextReader, type DecimalUnits } from './decimal-units';
 import type { TradeRun } from './trade-run';
 import { allocateColumns } from './trade-run-columns';
 import { LANE_INITIAL_TRADES, TradeRunLane } from './trade-run-lane';
@@ -46,6 +46,25 @@ export class TradeRunBatch {
   }
 
   /**
+   * `append` of a trade whose decimals are read already: a decoder that reads an archive's bytes straight into
+   * units, with no strings in between. The same checks and refusal.
+   */
+  appendRead(trade: TradeFields, price: DecimalUnits, quantity: DecimalUnits): void {
+    let lane = this.lanes.get(trade.symbol);
+    const problem =
+      lane === undefined && !PRINTABLE_ASCII.test(trade.symbol) ? `symbol ${JSON.stringify(trade.symbol)} is not printable ASCII` : fieldsProblem(trade);
+    if (problem !== null) {
+      throw new RangeError(`Trade ${trade.symbol}#${trade.tradeId} cannot be stored: ${problem}`);
+    }
+    if (lane === undefined) {
+      lane = new TradeRunLane();
+      this.lanes.set(trade.symbol, lane);
+    }
+    lane.write(trade, price, quantity);
+    this.trades += 1;
+  }
+
+  /**
    * Every pending trade as runs, symbols in code-unit order (= `COLLATE "C"`, symbols being printable ASCII) so that
    * writers whose batches overlap lock rows in the same order; each symbol's trades in the order appended. A new run
    * starts where a trade's id is not the previous id + 1 (a jump, a repeat or a step back: the writer trims overlaps),
@@ -81,13 +100,9 @@ export class TradeRunBatch {
 
   /** Checks `trade` and reads its decimals into the readers: what makes it unstorable, or null. */
   private read(trade: AggTrade): string | null {
-    if (!(isId(trade.tradeId) && isId(trade.firstTradeId) && isId(trade.lastTradeId))) {
-      const field = !isId(trade.tradeId) ? 'tradeId' : !isId(trade.firstTradeId) ? 'firstTradeId' : 'lastTradeId';
-      return `${field} ${trade[field]} is not a whole number from 0 to 2^53 - 1`;
-    }
-    const time = trade.tradeTime;
-    if (!Number.isSafeInteger(time) || time < MIN_TIME || time >= END_TIME) {
-      return `trade time ${time} is not whole milliseconds in the years 1 to 9999 that PostgreSQL stores`;
+    const problem = fieldsProblem(trade);
+    if (problem !== null) {
+      return problem;
     }
     const priceProblem = this.price.read(trade.price);
     if (priceProblem !== null) {
@@ -99,6 +114,19 @@ export class TradeRunBatch {
     }
     return null;
   }
+}
+
+/** What makes the ids or the time of `trade` unstorable, or null. */
+function fieldsProblem(trade: TradeFields): string | null {
+  if (!(isId(trade.tradeId) && isId(trade.firstTradeId) && isId(trade.lastTradeId))) {
+    const field = !isId(trade.tradeId) ? 'tradeId' : !isId(trade.firstTradeId) ? 'firstTradeId' : 'lastTradeId';
+    return `${field} ${trade[field]} is not a whole number from 0 to 2^53 - 1`;
+  }
+  const time = trade.tradeTime;
+  if (!Number.isSafeInteger(time) || time < MIN_TIME || time >= END_TIME) {
+    return `trade time ${time} is not whole milliseconds in the years 1 to 9999 that PostgreSQL stores`;
+  }
+  return null;
 }
 
 function isId(value: number): boolean {

@@ -1,5 +1,5 @@
-import type { AggTrade } from './agg-trade';
-import { type DecimalTextReader, POWERS_OF_TEN } from './decimal-units';
+import type { TradeFields } from './agg-trade';
+import { type DecimalUnits, POWERS_OF_TEN } from './decimal-units';
 import type { TradeRun } from './trade-run';
 import type { TradeRunColumns } from './trade-run-columns';
 
@@ -52,7 +52,7 @@ export class TradeRunLane {
   }
 
   /** Appends a checked trade whose decimals the readers hold; nothing here can fail. */
-  write(trade: AggTrade, price: DecimalTextReader, quantity: DecimalTextReader): void {
+  write(trade: TradeFields, price: DecimalUnits, quantity: DecimalUnits): void {
     const at = this.length;
     let priceUnits = price.units;
     let quantityUnits = quantity.units;

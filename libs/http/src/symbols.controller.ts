@@ -114,7 +114,8 @@ export class SymbolsController {
 
   @Get('currency/:symbol/gaps')
   @ApiOperation({
-    summary: 'History ranges known to be missing: being backfilled (attempts 0) or failed so far and retried until filled',
+    summary:
+      'History ranges known to be missing: being backfilled (attempts 0) or failed so far and retried until filled; long, old ones from the archive (fillSource)',
   })
   @ApiParam(symbolParam)
   @ApiOkResponse({ type: [TradeGapResponseDto] })

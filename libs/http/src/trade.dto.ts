@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import { AggTrade } from '@binance-rates/domain';
-import type { TradeGapRecord } from '@binance-rates/storage';
+import type { OpenTradeGap } from '@binance-rates/storage';
 
 /** The window of a history query, shared by trades and candles. */
 export class TimeWindowQueryDto {
@@ -94,9 +94,20 @@ export class TradeGapResponseDto {
 
   @ApiProperty({ description: 'Next backfill attempt (ISO 8601)' })
   nextAttemptAt!: string;
+
+  @ApiProperty({
+    enum: ['rest', 'archive'],
+    description:
+      "Who fills it: `archive` while an import from Binance's public data archive (`importId`) is queued or running for it " +
+      '(a gap of at least 1,000,000 ids on days already published and older than BACKFILL_WINDOW_MS), otherwise `rest`',
+  })
+  fillSource!: 'rest' | 'archive';
+
+  @ApiProperty({ type: Number, nullable: true, description: 'The import filling it (GET …/imports/{importId}), when `fillSource` is `archive`' })
+  importId!: number | null;
 }
 
-export function mapGap(gap: TradeGapRecord): TradeGapResponseDto {
+export function mapGap(gap: OpenTradeGap): TradeGapResponseDto {
   return {
     fromId: gap.fromId,
     toId: gap.toId,
@@ -105,5 +116,7 @@ export function mapGap(gap: TradeGapRecord): TradeGapResponseDto {
     lastError: gap.lastError,
     createdAt: gap.createdAt.toISOString(),
     nextAttemptAt: gap.nextAttemptAt.toISOString(),
+    fillSource: gap.archiveImportId === null ? 'rest' : 'archive',
+    importId: gap.archiveImportId,
   };
 }

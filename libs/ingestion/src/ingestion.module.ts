@@ -7,6 +7,7 @@ import { StorageModule } from '@binance-rates/storage';
 import { OwnershipCoordinator } from './cluster/ownership-coordinator.service';
 import { StreamStatusView } from './cluster/stream-status.view';
 import { AggTradesPager } from './gaps/agg-trades-pager';
+import { ArchiveGapFills } from './gaps/archive-gap-fills';
 import { BackfillQueue } from './gaps/backfill-queue';
 import { BackfillRunner } from './gaps/backfill-runner.service';
 import { GapLedger } from './gaps/gap-ledger.service';
@@ -45,6 +46,7 @@ import { WritePipeline } from './write/write-pipeline.service';
     // One sequencer: the live stream checks ids against it, the backfill moves it on as it fills.
     { provide: TradeSequencer, useFactory: () => new TradeSequencer() },
     AggTradesPager,
+    ArchiveGapFills,
     BackfillQueue,
     BackfillRunner,
     GapLedger,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore } from '@binance-rates/cache';
 import { AggTrade, Candle, CandleInterval, PricePoint, candleWindow } from '@binance-rates/domain';
-import { CandleRepository, StatementTimeoutError, TradeGapRecord, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
+import { CandleRepository, StatementTimeoutError, OpenTradeGap, TradeGapRepository, TradeRepository } from '@binance-rates/storage';
 import { LatestPriceView, StreamStatusView, TrackedSymbolsService } from '@binance-rates/ingestion';
 import { ConcurrencyGate } from './concurrency-gate';
 import { CandlesBusyError, CandlesWindowTooLargeError, HistoryReadsBusyError, SymbolNeverTrackedError, SymbolNotTrackedError } from './serving.errors';
@@ -133,7 +133,7 @@ export class SymbolsService {
   }
 
   /** Id ranges of the symbol's history that could not be filled yet and are being retried. */
-  openGaps(symbol: string): Promise<TradeGapRecord[]> {
+  openGaps(symbol: string): Promise<OpenTradeGap[]> {
     return this.historyReads.run(async () => {
       await this.assertEverTracked(symbol);
       return this.gaps.listOpen(symbol);

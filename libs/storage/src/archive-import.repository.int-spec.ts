@@ -74,4 +74,16 @@ describe('ArchiveImportRepository', () => {
     expect((await imports.claim({ owner: 'x', leaseMs: 60_000, match: { kind: 'any' } }))?.id).toBe(other.id);
     expect((await imports.list('BTCUSDT', 10)).map((row) => row.id)).toEqual([mine.id]);
   });
+
+  it('creates at most one import per gap, and finds it by its gap', async () => {
+    const params = { symbol: 'BTCUSDT', fromDay: '2024-01-01', toDay: '2024-01-02', files: ['daily/2024-01-01', 'daily/2024-01-02'], gapId: 7 };
+    const created = await imports.createForGap(params);
+    expect(created).toMatchObject({ gapId: 7, status: 'queued' });
+    await expect(imports.createForGap(params)).resolves.toBeNull();
+    await imports.cancel(created!.id);
+    await expect(imports.createForGap(params)).resolves.toBeNull();
+    expect(await imports.findByGap(7)).toMatchObject({ id: created!.id, status: 'cancelled' });
+    await expect(imports.findByGap(8)).resolves.toBeNull();
+    expect((await newImport()).gapId).toBeNull();
+  });
 });

@@ -24,6 +24,8 @@ export interface ArchiveImportRecord {
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  /** The gap (trade_gap.id) this import was created to fill, if the backfill handed it one. */
+  gapId: number | null;
 }
 
 export interface CreateArchiveImportParams {
@@ -51,7 +53,7 @@ export interface ArchiveImportProgress {
 
 const COLUMNS = `id, symbol, to_char(from_day, 'YYYY-MM-DD') AS from_day, to_char(to_day, 'YYYY-MM-DD') AS to_day, status, files,
   files_done, missing_files, trades_stored::float8 AS trades_stored, checkpoint_id::float8 AS checkpoint_id, error, owner, lease_until,
-  created_at, started_at, finished_at`;
+  created_at, started_at, finished_at, gap_id`;
 
 /** Imports not ended yet whose claim has run out (or never was): any instance may take them. */
 const CLAIMABLE = `status IN ('queued', 'running') AND (lease_until IS NULL OR lease_until < now())`;
@@ -73,6 +75,7 @@ interface ArchiveImportRow {
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
+  gap_id: number | null;
 }
 
 /**
@@ -91,6 +94,25 @@ export class ArchiveImportRepository {
       [symbol, fromDay, toDay, files],
     );
     return mapRow(rows[0] as ArchiveImportRow);
+  }
+
+  /**
+   * Creates the import that fills gap `gapId`; null when the gap has had one already (whatever became of it): a gap
+   * the archive did not fill is left to REST, never imported again.
+   */
+  async createForGap({ symbol, fromDay, toDay, files, gapId }: CreateArchiveImportParams & { gapId: number }): Promise<ArchiveImportRecord | null> {
+    const { rows } = await this.db.query<ArchiveImportRow>(
+      `INSERT INTO archive_import (symbol, from_day, to_day, files, gap_id) VALUES ($1, $2::date, $3::date, $4::text[], $5)
+       ON CONFLICT (gap_id) DO NOTHING RETURNING ${COLUMNS}`,
+      [symbol, fromDay, toDay, files, gapId],
+    );
+    return rows[0] === undefined ? null : mapRow(rows[0]);
+  }
+
+  /** The import created for gap `gapId`, if it had one. */
+  async findByGap(gapId: number): Promise<ArchiveImportRecord | null> {
+    const { rows } = await this.db.query<ArchiveImportRow>(`SELECT ${COLUMNS} FROM archive_import WHERE gap_id = $1`, [gapId]);
+    return rows[0] === undefined ? null : mapRow(rows[0]);
   }
 
   async get(id: number): Promise<ArchiveImportRecord | null> {
@@ -186,5 +208,6 @@ function mapRow(row: ArchiveImportRow): ArchiveImportRecord {
     createdAt: row.created_at,
     startedAt: row.started_at,
     finishedAt: row.finished_at,
+    gapId: row.gap_id,
   };
 }

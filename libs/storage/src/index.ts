@@ -20,3 +20,4 @@ export type { TransactionOptions } from './transaction';
 export * from './candles/candle-rollup.writer';
 export * from './candles/candle-rollup.repository';
 export * from './archive-import.repository';
+export * from './history-coverage.repository';

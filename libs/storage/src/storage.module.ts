@@ -4,6 +4,7 @@ import { CandleRepository } from './candle.repository';
 import { CandleRollupRepository } from './candles/candle-rollup.repository';
 import { CandleRollupWriter } from './candles/candle-rollup.writer';
 import { DatabaseClient } from './database.client';
+import { HistoryCoverageRepository } from './history-coverage.repository';
 import { HistoryCompactor } from './history/history-compactor';
 import { LegacyHistoryConverter } from './history/legacy-history.converter';
 import { TradeBlockPartitions } from './history/trade-block-partitions';
@@ -20,6 +21,7 @@ const providers = [
   TradeBlockPartitions,
   TradeHistoryWriter,
   HistoryCompactor,
+  HistoryCoverageRepository,
   LegacyHistoryConverter,
   TradeRepository,
   CandleRepository,

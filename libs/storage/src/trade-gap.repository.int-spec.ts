@@ -1,4 +1,5 @@
 import { createTestDatabase, testConfig, type TestDatabase } from '@binance-rates/testing';
+import { ArchiveImportRepository } from './archive-import.repository';
 import { DatabaseClient } from './database.client';
 import { TrackedSymbolRepository } from './tracked-symbol.repository';
 import { TradeGapRepository } from './trade-gap.repository';
@@ -192,5 +193,25 @@ describe('TradeGapRepository', () => {
     await expect(gaps.checkpoint({ id: gap.id, fromId: 500, claimMs: 60_000 })).resolves.toBe(true);
     expect((await gaps.listOpen('BTCUSDT'))[0].fromId).toBe(1_001);
     await expect(gaps.checkpoint({ id: gap.id, fromId: 5_001, claimMs: 60_000 })).resolves.toBe(false);
+  });
+
+  it('leaves a gap to its archive import while that is queued or running, and lists which import fills it', async () => {
+    await new TrackedSymbolRepository(client).add('BTCUSDT');
+    const imports = new ArchiveImportRepository(client);
+    const { gap } = await gaps.record({ symbol: 'BTCUSDT', fromId: 1, toId: 5_000_000, reason: 'r' });
+    const { gap: other } = await gaps.record({ symbol: 'BTCUSDT', fromId: 6_000_000, toId: 6_000_010, reason: 'r' });
+    const fill = await imports.createForGap({ symbol: 'BTCUSDT', fromDay: '2024-01-01', toDay: '2024-01-02', files: [], gapId: gap.id });
+    expect((await gaps.listOpen('BTCUSDT')).map((open) => [open.id, open.archiveImportId])).toEqual([
+      [gap.id, fill!.id],
+      [other.id, null],
+    ]);
+    await expect(gaps.claimDue({ limit: 10, claimMs: 60_000 })).resolves.toEqual([expect.objectContaining({ id: other.id })]);
+    await imports.claim({ owner: 'a', leaseMs: 60_000, match: { kind: 'id', id: fill!.id } });
+    await client.query('UPDATE trade_gap SET next_attempt_at = now()');
+    await expect(gaps.claimDue({ limit: 10, claimMs: 60_000 })).resolves.toEqual([expect.objectContaining({ id: other.id })]);
+    await imports.finish({ id: fill!.id, owner: 'a', status: 'failed', error: 'x' });
+    await client.query('UPDATE trade_gap SET next_attempt_at = now()');
+    await expect(gaps.claimDue({ limit: 10, claimMs: 60_000 })).resolves.toHaveLength(2);
+    expect((await gaps.listOpen('BTCUSDT')).map((open) => open.archiveImportId)).toEqual([null, null]);
   });
 });

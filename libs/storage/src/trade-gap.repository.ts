@@ -16,6 +16,14 @@ export interface TradeGapRecord {
   nextAttemptAt: Date;
 }
 
+/** An open gap as listed: with the archive import filling it, while one is queued or running (REST fills the rest). */
+export interface OpenTradeGap extends TradeGapRecord {
+  archiveImportId: number | null;
+}
+
+/** Imports still to end: a gap one of them fills is not the backfill's to take. */
+const ACTIVE_IMPORT = `a.status IN ('queued', 'running')`;
+
 export interface RecordTradeGapParams {
   symbol: string;
   fromId: number;
@@ -170,14 +178,16 @@ export class TradeGapRepository {
     }
   }
 
-  /** Open gaps, of one symbol or all, by symbol and start. */
-  async listOpen(symbol?: string): Promise<TradeGapRecord[]> {
-    const { rows } = await this.db.query<TradeGapRow>(
-      `SELECT ${GAP_COLUMNS} FROM trade_gap WHERE resolved_at IS NULL AND ($1::text IS NULL OR symbol = $1)
-        ORDER BY symbol, from_id, id`,
+  /** Open gaps, of one symbol or all, by symbol and start, each with the archive import filling it, if any. */
+  async listOpen(symbol?: string): Promise<OpenTradeGap[]> {
+    const { rows } = await this.db.query<TradeGapRow & { archive_import_id: number | null }>(
+      `SELECT ${GAP_COLUMNS.split(', ').map((column) => `g.${column}`).join(', ')}, a.id AS archive_import_id
+         FROM trade_gap g LEFT JOIN archive_import a ON a.gap_id = g.id AND ${ACTIVE_IMPORT}
+        WHERE g.resolved_at IS NULL AND ($1::text IS NULL OR g.symbol = $1)
+        ORDER BY g.symbol, g.from_id, g.id`,
       [symbol ?? null],
     );
-    return rows.map(mapRow);
+    return rows.map((row) => ({ ...mapRow(row), archiveImportId: row.archive_import_id }));
   }
 
   /** Open gaps whose next attempt is due, oldest schedule first. */
@@ -231,7 +241,8 @@ export class TradeGapRepository {
   /**
    * Takes the gaps due a retry now, of symbols still tracked, oldest first, and postpones each by `claimMs` in the same
    * statement (on PostgreSQL's clock), so the sweeps of other instances do not take them too; a claimer that dies
-   * leaves them due again once the claim runs out. A removed symbol's gaps wait until it is added again.
+   * leaves them due again once the claim runs out. A removed symbol's gaps wait until it is added again, and a gap an
+   * archive import fills until that import ends.
    */
   async claimDue({ limit, claimMs }: { limit: number; claimMs: number }): Promise<TradeGapRecord[]> {
     const { rows } = await this.db.query<TradeGapRow>(
@@ -240,6 +251,7 @@ export class TradeGapRepository {
           SELECT g.id FROM trade_gap g
           JOIN tracked_symbol t ON t.symbol = g.symbol AND t.removed_at IS NULL
           WHERE g.resolved_at IS NULL AND g.next_attempt_at <= now()
+            AND NOT EXISTS (SELECT 1 FROM archive_import a WHERE a.gap_id = g.id AND ${ACTIVE_IMPORT})
           ORDER BY g.next_attempt_at, g.id LIMIT $1
           FOR UPDATE OF g SKIP LOCKED)
         RETURNING ${GAP_COLUMNS}`,

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { SymbolMarket } from '../market/symbol-market';
 import { ArchiveFile, parseArchiveKey } from './archive-file';
 import { throttleStream } from './archive-throttle';
+import { ArchiveZipCache } from './archive-zip-cache';
 import { archiveZipStream } from './archive-zip';
 
 export interface ArchiveRouterParams {
@@ -31,10 +32,14 @@ export class ArchiveRouter {
   private readonly compressionLevel: number;
   /** SHA-256 of each zip generated so far, so a `.CHECKSUM` costs one generation, not one per request. */
   private readonly checksums = new Map<string, Promise<string>>();
+  /** The zip a `.CHECKSUM` generated, kept for the download that follows it. */
+  private readonly zipCache = new ArchiveZipCache();
   private readonly missing = new Set<string>();
   private readonly corrupt = new Set<string>();
   private bytesPerSecond = 0;
   requestsServed = 0;
+  /** Zips generated (each costs a core for seconds at a busy symbol's density); a cached one served is not counted. */
+  zipsGenerated = 0;
 
   constructor({ markets, startDay, tradesPerDay, basePath, compressionLevel }: ArchiveRouterParams) {
     this.markets = markets;
@@ -61,6 +66,11 @@ export class ArchiveRouter {
   /** Every download from now on is paced at this many bytes a second (0: full speed). */
   throttle(bytesPerSecond: number): void {
     this.bytesPerSecond = bytesPerSecond;
+  }
+
+  /** Removes the zips kept on disk. */
+  close(): void {
+    this.zipCache.close();
   }
 
   resetFaults(): void {
@@ -111,7 +121,7 @@ export class ArchiveRouter {
         callback(null, chunk);
       },
     });
-    const zip = this.zip(file, market);
+    const zip = (await this.zipCache.take(this.cacheKey(file))) ?? this.zip(file, market);
     if (this.bytesPerSecond > 0) {
       await pipeline(zip, hashed, throttleStream(this.bytesPerSecond), response);
     } else {
@@ -124,13 +134,7 @@ export class ArchiveRouter {
     const key = this.cacheKey(file);
     let checksum = this.checksums.get(key);
     if (!checksum) {
-      checksum = (async () => {
-        const hash = createHash('sha256');
-        for await (const chunk of this.zip(file, market)) {
-          hash.update(chunk as Buffer);
-        }
-        return hash.digest('hex');
-      })();
+      checksum = this.zipCache.hashAndKeep(key, this.zip(file, market));
       checksum.catch(() => this.checksums.delete(key));
       this.checksums.set(key, checksum);
     }
@@ -149,6 +153,7 @@ export class ArchiveRouter {
   }
 
   private zip(file: ArchiveFile, market: SymbolMarket): Readable {
+    this.zipsGenerated += 1;
     return archiveZipStream({ file, listing: market.listing, tradesPerDay: this.tradesPerDay, compressionLevel: this.compressionLevel });
   }
 }

@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZipFile } from 'yazl';
-import { AggTradeCsvReader } from './agg-trade-csv.reader';
+import { TradeRunBatch, lastIdOf } from '@binance-rates/domain';
+import { AggTradeCsvDecoder } from './agg-trade-csv.decoder';
 import { dailyFile, parseDay } from './archive-file';
 import { ArchiveChecksumMismatchError, ArchiveFormatError, ArchiveUnavailableError } from './archive.errors';
 import { BinanceArchiveClient } from './binance-archive.client';
@@ -74,11 +75,11 @@ describe('BinanceArchiveClient', () => {
   });
 
   async function tradesOf(zipPath: string): Promise<number[]> {
-    const reader = new AggTradeCsvReader('BTCUSDT', 'test.zip');
-    const ids: number[] = [];
-    for await (const chunk of csvChunksOfZip(zipPath, 'test.zip')) ids.push(...reader.read(chunk).map((trade) => trade.tradeId));
-    ids.push(...reader.end().map((trade) => trade.tradeId));
-    return ids;
+    const decoder = new AggTradeCsvDecoder('BTCUSDT', 'test.zip');
+    const batch = new TradeRunBatch();
+    for await (const chunk of csvChunksOfZip(zipPath, 'test.zip')) decoder.decode(chunk, batch, -1);
+    decoder.end(batch, -1);
+    return batch.seal().flatMap((run) => Array.from({ length: lastIdOf(run) - run.firstId + 1 }, (_, index) => run.firstId + index));
   }
 
   it('downloads a file, verifies its checksum and reads its trades from the zip on disk', async () => {

@@ -3,7 +3,8 @@ import { TradeRun, TradeSequencer } from '@binance-rates/domain';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRepository, TradeHistoryWriter, CandleRollupWriter } from '@binance-rates/storage';
+import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRepository, TradeHistoryWriter, CandleRollupWriter, ArchiveImportRepository, HistoryCoverageRepository } from '@binance-rates/storage';
+import { ArchiveGapFills } from './archive-gap-fills';
 import { TestDatabase, cleanupRedisPrefix, createTestDatabase, sleep, testConfig, testRedisPrefix, testRedisUrl, waitFor, STORED_TRADE_IDS } from '@binance-rates/testing';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { LatestPriceView } from '../write/latest-price.view';
@@ -93,7 +94,7 @@ describe('BackfillRunner with a fill that ends short of its target (emulator RES
     const view = new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService);
     const pipeline = new WritePipeline(config, prices, writer, view, ledger, queue);
     const trackedList = { isActive: () => true } as unknown as TrackedSymbolsService;
-    const runner = new BackfillRunner(config, queue, ledger, new AggTradesPager(rest), pipeline, new TradeSequencer(), trackedList);
+    const runner = new BackfillRunner(config, queue, ledger, new AggTradesPager(rest), pipeline, new TradeSequencer(), trackedList, new ArchiveGapFills(config, new ArchiveImportRepository(db), new HistoryCoverageRepository(db), ledger, new TradeGapRepository(db)));
     runner.start();
     const backfill = { ledger, queue, runner, pipeline };
     running.push(backfill);

@@ -3,7 +3,8 @@ import { TradeSequencer } from '@binance-rates/domain';
 import { BinanceRestClient } from '@binance-rates/binance';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { BinanceEmulator, startEmulator } from '@binance-rates/emulator';
-import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRecord, TradeGapRepository, TradeHistoryWriter, CandleRollupWriter } from '@binance-rates/storage';
+import { DatabaseClient, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRecord, TradeGapRepository, TradeHistoryWriter, CandleRollupWriter, ArchiveImportRepository, HistoryCoverageRepository } from '@binance-rates/storage';
+import { ArchiveGapFills } from './archive-gap-fills';
 import {
   TcpProxy,
   TestDatabase,
@@ -104,7 +105,7 @@ describe('BackfillRunner catching up after a restart (emulator REST, real Postgr
       : pipeline;
     const trackedList = { isActive: () => wanted } as unknown as TrackedSymbolsService;
     const runnerConfig = testConfig({ ...config, ingest: { ...config.ingest, backfillWaitForRestMs: waitForRestMs } });
-    const runner = new BackfillRunner(runnerConfig, queue, ledger, new AggTradesPager(rest), filled, new TradeSequencer(), trackedList);
+    const runner = new BackfillRunner(runnerConfig, queue, ledger, new AggTradesPager(rest), filled, new TradeSequencer(), trackedList, new ArchiveGapFills(runnerConfig, new ArchiveImportRepository(db), new HistoryCoverageRepository(db), ledger, new TradeGapRepository(db)));
     runner.start();
     return { ledger, queue, runner, pipeline: filled };
   }

@@ -1,9 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@binance-rates/config';
 import { LoopProgress, TradeSequencer } from '@binance-rates/domain';
+import type { TradeGapRecord } from '@binance-rates/storage';
 import { TrackedSymbolsService } from '../tracking/tracked-symbols.service';
 import { WritePipeline } from '../write/write-pipeline.service';
 import { AggTradesPager } from './agg-trades-pager';
+import { ArchiveGapFills } from './archive-gap-fills';
 import { QueuedFill, UnfilledRange } from './backfill-job';
 import { BackfillQueue } from './backfill-queue';
 import { FillFetcher, startTimeOf } from './fill-fetcher';
@@ -17,7 +19,8 @@ const DUE_GAPS_PER_SWEEP = 1_000;
  * Fills the history's holes from REST `GET /api/v3/aggTrades` (the pages of one fill: `FillFetcher`), one fill at a
  * time in the order they were found, and resolves each in the gap ledger once its trades are stored. A fill that
  * fails is recorded to be retried; one that ended short of its target resolves only what it stored and keeps the rest
- * as a gap due a retry; every sweep queues the gaps that came due, this instance's or a dead one's.
+ * as a gap due a retry; every sweep queues the gaps that came due, this instance's or a dead one's, but for the long,
+ * old ones it hands to the archive (ArchiveGapFills).
  */
 @Injectable()
 export class BackfillRunner {
@@ -39,6 +42,7 @@ export class BackfillRunner {
     private readonly pipeline: WritePipeline,
     sequencer: TradeSequencer,
     private readonly tracked: TrackedSymbolsService,
+    private readonly archiveFills: ArchiveGapFills,
   ) {
     this.windowMs = config.ingest.backfillWindowMs;
     this.fetcher = new FillFetcher({ pager, pipeline, sequencer, ledger, waitForRestMs: config.ingest.backfillWaitForRestMs });
@@ -205,12 +209,22 @@ export class BackfillRunner {
     await this.ledger.recordKept();
     try {
       for (const gap of await this.ledger.claimDue(DUE_GAPS_PER_SWEEP)) {
-        this.queue.push({ kind: 'gap', gapId: gap.id, symbol: gap.symbol, fromId: gap.fromId, toId: gap.toId, reason: gap.reason });
+        if (!(await this.takenByArchive(gap))) {
+          this.queue.push({ kind: 'gap', gapId: gap.id, symbol: gap.symbol, fromId: gap.fromId, toId: gap.toId, reason: gap.reason });
+        }
       }
     } catch (error) {
       this.logger.warn(`could not read due gaps: ${(error as Error).message}`);
     }
     await this.ledger.prune();
+  }
+
+  /** Whether the archive fills the gap; when that cannot be told (PostgreSQL refused), REST fills it as before. */
+  private takenByArchive(gap: TradeGapRecord): Promise<boolean> {
+    return this.archiveFills.take(gap).catch((error: Error) => {
+      this.logger.warn(`gap ${gap.symbol} ${gap.fromId}..${gap.toId ?? 'now'} goes to REST, the archive could not be asked: ${error.message}`);
+      return false;
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import {
-  AggTradeCsvReader,
+  AggTradeCsvDecoder,
   type ArchiveDownload,
   ArchiveError,
   type ArchiveFile,
@@ -139,20 +139,14 @@ export class ArchiveImportExecution {
     this.fetchAhead(signal);
     try {
       const name = archiveZipName(file);
-      const reader = new AggTradeCsvReader(file.symbol, name);
+      const decoder = new AggTradeCsvDecoder(file.symbol, name);
       const batch = new TradeRunBatch();
       let storing: Promise<void> = Promise.resolve();
-      const take = (trades: ReturnType<AggTradeCsvReader['read']>) => {
-        const skipBelow = this.checkpointId ?? -1;
-        for (const trade of trades) {
-          if (trade.tradeId > skipBelow) batch.append(trade);
-        }
-      };
       for await (const chunk of csvChunksOfZip(download.path, name)) {
         if (signal.aborted) {
           throw signal.reason;
         }
-        take(reader.read(chunk));
+        decoder.decode(chunk, batch, this.checkpointId ?? -1);
         if (batch.count >= (this.params.batchTrades ?? IMPORT_BATCH_TRADES)) {
           await storing;
           storing = this.store(batch.seal());
@@ -160,7 +154,7 @@ export class ArchiveImportExecution {
           storing.catch(() => undefined);
         }
       }
-      take(reader.end());
+      decoder.end(batch, this.checkpointId ?? -1);
       await storing;
       await this.store(batch.seal());
       this.nextFile();

@@ -2,7 +2,8 @@ import { AppConfig } from '@binance-rates/config';
 import { LatestPriceStore, RedisClient } from '@binance-rates/cache';
 import { AggTrade, LatestPrice, TradeSequencer } from '@binance-rates/domain';
 import { BinanceRestClient, InputQuarantine } from '@binance-rates/binance';
-import { DatabaseClient, FoundTradeGap, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRepository, TradeHistoryWriter, CandleRollupWriter } from '@binance-rates/storage';
+import { DatabaseClient, FoundTradeGap, TrackedSymbolRepository, TradeBlockPartitions, TradeGapRepository, TradeHistoryWriter, CandleRollupWriter, ArchiveImportRepository, HistoryCoverageRepository } from '@binance-rates/storage';
+import { ArchiveGapFills } from '../gaps/archive-gap-fills';
 import {
   TcpProxy,
   TestDatabase,
@@ -205,7 +206,7 @@ describe('WritePipeline (real PostgreSQL behind a cuttable proxy, real Redis)', 
     // Binance unreachable: the range stays a recorded gap instead of being filled.
     const rest = new BinanceRestClient({ baseUrl: 'http://127.0.0.1:9', weightBudgetPerMinute: 6_000, requestTimeoutMs: 1_000 });
     const tracked = { isActive: () => true } as unknown as TrackedSymbolsService;
-    const backfill = new BackfillRunner(config, queue, ledger, new AggTradesPager(rest), shedding, new TradeSequencer(), tracked);
+    const backfill = new BackfillRunner(config, queue, ledger, new AggTradesPager(rest), shedding, new TradeSequencer(), tracked, new ArchiveGapFills(config, new ArchiveImportRepository(db), new HistoryCoverageRepository(db), ledger, new TradeGapRepository(db)));
     backfill.start();
     await proxy.cut();
     let cut = true;
