@@ -170,7 +170,7 @@ describe('TradeGapRepository', () => {
     await expect(gaps.claimDue({ limit: 10, claimMs: 60_000 })).resolves.toEqual([]);
 
     await gaps.claimDue({ limit: 10, claimMs: 60_000 });
-    await client.query('UPDATE trade_gap SET next_attempt_at = now() WHERE id = $1', [gap.id]);
+    await client.query("UPDATE trade_gap SET next_attempt_at = now() - interval '1 second' WHERE id = $1", [gap.id]);
     await expect(gaps.claimDue({ limit: 10, claimMs: 60_000 })).resolves.toEqual([expect.objectContaining({ id: gap.id })]);
   });
 
@@ -207,10 +207,10 @@ describe('TradeGapRepository', () => {
     ]);
     await expect(gaps.claimDue({ limit: 10, claimMs: 60_000 })).resolves.toEqual([expect.objectContaining({ id: other.id })]);
     await imports.claim({ owner: 'a', leaseMs: 60_000, match: { kind: 'id', id: fill!.id } });
-    await client.query('UPDATE trade_gap SET next_attempt_at = now()');
+    await client.query("UPDATE trade_gap SET next_attempt_at = now() - interval '1 second'");
     await expect(gaps.claimDue({ limit: 10, claimMs: 60_000 })).resolves.toEqual([expect.objectContaining({ id: other.id })]);
     await imports.finish({ id: fill!.id, owner: 'a', status: 'failed', error: 'x' });
-    await client.query('UPDATE trade_gap SET next_attempt_at = now()');
+    await client.query("UPDATE trade_gap SET next_attempt_at = now() - interval '1 second'");
     await expect(gaps.claimDue({ limit: 10, claimMs: 60_000 })).resolves.toHaveLength(2);
     expect((await gaps.listOpen('BTCUSDT')).map((open) => open.archiveImportId)).toEqual([null, null]);
   });
