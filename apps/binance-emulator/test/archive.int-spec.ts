@@ -15,10 +15,13 @@ function yesterday(): string {
   return new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
 }
 
-/** Entries of a whole zip read through its central directory by an independent reader, contents checked by CRC. */
+/**
+ * Entries of a whole zip read through its central directory by an independent reader, contents checked by CRC: one
+ * entry at a time, each counted once its data has been inflated to the end, and the list complete at the directory's end.
+ */
 async function entriesOf(bytes: Buffer): Promise<Array<{ name: string; size: number }>> {
   const zip = await new Promise<ZipFile>((resolve, reject) =>
-    fromBuffer(bytes, { lazyEntries: false }, (error, file) => (error ? reject(error) : resolve(file))),
+    fromBuffer(bytes, { lazyEntries: true }, (error, file) => (error ? reject(error) : resolve(file))),
   );
   const entries: Array<{ name: string; size: number }> = [];
   await new Promise<void>((resolve, reject) => {
@@ -31,11 +34,15 @@ async function entriesOf(bytes: Buffer): Promise<Array<{ name: string; size: num
         let size = 0;
         stream.on('data', (chunk: Buffer) => (size += chunk.length));
         stream.on('error', reject);
-        stream.on('end', () => entries.push({ name: entry.fileName, size }));
+        stream.on('end', () => {
+          entries.push({ name: entry.fileName, size });
+          zip.readEntry();
+        });
       });
     });
-    zip.on('end', () => setTimeout(resolve, 50));
+    zip.on('end', resolve);
     zip.on('error', reject);
+    zip.readEntry();
   });
   return entries;
 }

@@ -17,3 +17,4 @@ export * from './archive/archive-file';
 export * from './archive/archive.errors';
 export * from './archive/binance-archive.client';
 export * from './archive/zip-entries.reader';
+export * from './archive/trade-batches.reader';

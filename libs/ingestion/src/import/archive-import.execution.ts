@@ -1,5 +1,4 @@
 import {
-  AggTradeCsvDecoder,
   type ArchiveDownload,
   ArchiveError,
   type ArchiveFile,
@@ -7,10 +6,10 @@ import {
   archiveFileOfKey,
   archiveZipName,
   type BinanceArchiveClient,
-  csvChunksOfZip,
   dailyFilesOf,
+  tradeBatchesOfZip,
 } from '@binance-rates/binance';
-import { lastIdOf, TradeRunBatch } from '@binance-rates/domain';
+import { lastIdOf, type TradeRun } from '@binance-rates/domain';
 import { type ArchiveImportRecord, type ArchiveImportRepository, BLOCK_TRADES, planBlocks, type TradeHistoryWriter } from '@binance-rates/storage';
 
 /**
@@ -58,7 +57,8 @@ class ClaimLostError extends Error {}
  * batch the progress is written under the claim: files done, and the highest id stored from the file being read. A
  * run that resumes (this instance's, or another's after a kill) skips the files done and, within the file, the ids
  * already stored, so nothing is stored twice and nothing skipped; a kill between a store and its progress only makes
- * the writer find those trades stored. One store is in flight while the next batch is parsed.
+ * the writer find those trades stored. One store is in flight while a worker thread unzips and decodes the next batches
+ * (tradeBatchesOfZip), so the service's event loop only stores.
  */
 export class ArchiveImportExecution {
   private files: string[];
@@ -139,24 +139,24 @@ export class ArchiveImportExecution {
     this.fetchAhead(signal);
     try {
       const name = archiveZipName(file);
-      const decoder = new AggTradeCsvDecoder(file.symbol, name);
-      const batch = new TradeRunBatch();
+      const batches = tradeBatchesOfZip({
+        path: download.path,
+        name,
+        symbol: file.symbol,
+        afterId: this.checkpointId ?? -1,
+        batchTrades: this.params.batchTrades ?? IMPORT_BATCH_TRADES,
+      });
       let storing: Promise<void> = Promise.resolve();
-      for await (const chunk of csvChunksOfZip(download.path, name)) {
+      for await (const runs of batches) {
         if (signal.aborted) {
           throw signal.reason;
         }
-        decoder.decode(chunk, batch, this.checkpointId ?? -1);
-        if (batch.count >= (this.params.batchTrades ?? IMPORT_BATCH_TRADES)) {
-          await storing;
-          storing = this.store(batch.seal());
-          // Awaited before the next store or at the end; until then a failure must not count as unhandled.
-          storing.catch(() => undefined);
-        }
+        await storing;
+        storing = this.store(runs);
+        // Awaited before the next store or at the end; until then a failure must not count as unhandled.
+        storing.catch(() => undefined);
       }
-      decoder.end(batch, this.checkpointId ?? -1);
       await storing;
-      await this.store(batch.seal());
       this.nextFile();
     } catch (error) {
       if (signal.aborted || error instanceof ClaimLostError || error instanceof ArchiveError) {
@@ -195,7 +195,7 @@ export class ArchiveImportExecution {
     this.next = { key, download };
   }
 
-  private async store(runs: ReturnType<TradeRunBatch['seal']>): Promise<void> {
+  private async store(runs: readonly TradeRun[]): Promise<void> {
     if (runs.length === 0) {
       return;
     }
