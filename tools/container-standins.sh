@@ -8,8 +8,8 @@
 #                           (bin, include, share) with npm and corepack, and the user node (uid 1000)
 #   postgres:*              Debian's PostgreSQL; the entrypoint runs initdb with POSTGRES_USER/PASSWORD/DB on first start
 #   redis:*                 Debian's redis-server, protected mode off as in the official image
-#   nginx:*                 Debian's nginx, run as `nginx -g 'daemon off;'`, with busybox's wget and nslookup as in the
-#                           official (Alpine) image
+#   nginx:*                 Debian unstable's nginx (>= 1.27.3), run as `nginx -g 'daemon off;'`, with busybox's wget
+#                           as in the official (Alpine) image
 # Needs root and a running Docker engine. Idempotent: an image the engine already has is left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -142,10 +142,12 @@ redis() {
 }
 
 nginx() {
-  local dir="$WORK/nginx"
-  rootfs "$dir" bookworm nginx busybox
-  # The official image is Alpine: its busybox answers `wget` and `nslookup`.
-  for applet in wget nslookup; do ln -sf /bin/busybox "$dir/usr/local/bin/$applet"; done
+  # From Debian unstable: the config re-resolves its upstream (`server ... resolve`), which open-source nginx has
+  # from 1.27.3 on (the official 1.28 image has it); bookworm's 1.22 and trixie's 1.26 do not.
+  local dir="$WORK/nginx-sid"
+  rootfs "$dir" sid nginx busybox
+  # The official image is Alpine: its busybox answers `wget`.
+  ln -sf /bin/busybox "$dir/usr/local/bin/wget"
   import "$dir" "$1" --change 'CMD ["nginx", "-g", "daemon off;"]'
   stop_signal "$1" SIGQUIT
 }

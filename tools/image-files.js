@@ -17,10 +17,12 @@ const ENTRY_POINTS = [
   'dist/apps/binance-emulator/src/main.js',
 ];
 
+/** Loaded through Node's loader by resolved path (libs/storage/src/schema-engine.ts, `nativeLoad`): traced from here. */
+const LOADED_BY_NAME = ['pg', '@prisma/adapter-pg', '@prisma/driver-adapter-utils', '@prisma/schema-engine-wasm/schema_engine_bg'];
 /** Read by path at run time: the migrations the service applies, the schema engine's WebAssembly, Swagger UI's assets. */
 const READ_BY_PATH = ['package.json', 'prisma/migrations', 'node_modules/@prisma/schema-engine-wasm', 'node_modules/swagger-ui-dist'];
 /** Never served nor loaded: source maps, and the ES-module and unbundled builds of Swagger UI (~10 MB together). */
-const NOT_NEEDED = /\.map$|swagger-ui-es-bundle|swagger-ui\.js$/;
+const NOT_NEEDED = /\.map$|\/swagger-ui-dist\/(swagger-ui-es-bundle|swagger-ui\.js$)/;
 /** Optional modules their callers load inside a try (Nest's other platforms, ws's native helpers, pg-native). */
 const OPTIONAL = /^Failed to resolve dependency/;
 
@@ -30,7 +32,8 @@ async function main() {
     throw new Error('usage: image-files.js <output folder>');
   }
   const root = join(__dirname, '..');
-  const { fileList, warnings } = await nodeFileTrace(ENTRY_POINTS, { base: root, processCwd: root });
+  const entries = [...ENTRY_POINTS, ...LOADED_BY_NAME.map((id) => require.resolve(id, { paths: [root] }))];
+  const { fileList, warnings } = await nodeFileTrace(entries, { base: root, processCwd: root });
   const optional = [...warnings].filter((warning) => OPTIONAL.test(warning.message));
   for (const warning of warnings) {
     if (!optional.includes(warning)) {
