@@ -6,11 +6,13 @@
  */
 import { createServer } from 'node:net';
 import { ComposeProject, dockerUnavailable, run, sleep } from './support/docker';
-import { PushClientReport, readProbes, startPushClient, startReads, TrafficLog } from './support/traffic';
+import { PushClientReport, readProbes, startChanges, startPushClient, startReads, TrafficLog } from './support/traffic';
 
 const IMAGE = 'binance-rates:latest';
 const IMAGE_BUDGET_BYTES = 250e6;
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'BNBUSDT', 'SOLUSDT', 'XRPUSDT', 'ADAUSDT'];
+/** Added and removed over and over while the instances come and go. */
+const CHANGING_SYMBOL = 'DOGEUSDT';
 
 const unavailable = dockerUnavailable();
 if (unavailable) {
@@ -133,9 +135,10 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
     );
   }, 120_000);
 
-  it('answers every request while scaling up to 3, stopping one, scaling down and up, and restarting each instance', async () => {
+  it('answers every read and change while scaling up to 3, stopping one, scaling down and up, and restarting each instance', async () => {
     const log = new TrafficLog();
     const stopReads = startReads(baseUrl, readProbes(SYMBOLS), log, { workers: 4, pauseMs: 60 });
+    const stopChanges = startChanges(baseUrl, CHANGING_SYMBOL, log, 250);
     const pushClients = [
       startPushClient(`${baseUrl}/api/currencies/stream?symbols=${SYMBOLS.slice(0, 3).join(',')}`, log),
       startPushClient(`${baseUrl}/api/currencies/stream?symbols=${SYMBOLS.slice(3).join(',')}`, log),
@@ -185,6 +188,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | null | undefine
       await sleep(3_000);
     } finally {
       await stopReads();
+      await stopChanges();
       await Promise.all(pushClients.map((client) => client.stop()));
     }
     const reports: PushClientReport[] = pushClients.map((client) => client.report);

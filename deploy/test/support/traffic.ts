@@ -151,3 +151,40 @@ export function startPushClient(url: string, log: TrafficLog) {
     },
   };
 }
+
+/**
+ * Adds and removes `symbol` in turn through the proxy until stopped: POST must answer 201 and DELETE 204. Neither is
+ * retried by the proxy once sent (not idempotent), so each one that a stopping replica drops shows here.
+ */
+export function startChanges(baseUrl: string, symbol: string, log: TrafficLog, pauseMs: number) {
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      for (const [method, path, expected] of [
+        ['POST', '/api/currency', 201],
+        ['DELETE', `/api/currency/${symbol}`, 204],
+      ] as const) {
+        log.requests++;
+        try {
+          const response = await fetch(baseUrl + path, {
+            method,
+            headers: method === 'POST' ? { 'content-type': 'application/json' } : {},
+            body: method === 'POST' ? JSON.stringify({ symbol }) : undefined,
+            signal: AbortSignal.timeout(10_000),
+          });
+          const body = await response.text();
+          if (response.status !== expected) {
+            log.fail(`${method} ${path}: status ${response.status} ${body.slice(0, 200)}`);
+          }
+        } catch (error) {
+          log.fail(`${method} ${path}: ${(error as Error).message}`);
+        }
+        await sleep(pauseMs);
+      }
+    }
+  })();
+  return async () => {
+    running = false;
+    await loop;
+  };
+}
