@@ -1,6 +1,8 @@
 # Build stage: every dependency, the SWC build, then only the files the service and the emulator load
 # (tools/image-files.js traces them from the entry points).
 FROM node:24-bookworm-slim AS build
+# Lets the container test remove its superseded build stages (deploy/test), never anyone else's images.
+LABEL binance-rates.stage=build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
