@@ -1,12 +1,10 @@
 import { ConsoleLogger, LogLevel, Logger, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { AppConfig } from '@binance-rates/config';
 import { BinanceRestRouter, BinanceStreamServer, addBinanceApiToOpenApi, installBinanceApi } from '@binance-rates/binance-api';
 import {
-  API_KEY_BEARER_SCHEME,
-  API_KEY_HEADER_SCHEME,
   CorsPolicy,
   SymbolsController,
   HttpExceptionFilter,
@@ -17,6 +15,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { AppModule } from './app.module';
 import { serveDashboard } from './dashboard-assets';
+import { completeOperations, createOpenApiDocument } from './openapi-document';
 import type { MigrationsWorkerResult } from './migrations.worker';
 
 const LOG_LEVELS: Record<AppConfig['logLevel'], LogLevel[]> = {
@@ -68,19 +67,7 @@ export async function createApp(config: AppConfig): Promise<NestFastifyApplicati
   installBinanceApi(app.getHttpServer(), app.get(BinanceRestRouter), app.get(BinanceStreamServer));
   closeLingeringConnections(app, config.shutdownTimeoutMs * 0.1);
   await serveDashboard(app);
-  const document = addBinanceApiToOpenApi(SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('binance-rates')
-      .setDescription(
-        'Live Binance prices: tracked symbols, their latest price (from Redis) and their full aggregate-trade history (from PostgreSQL). ' +
-          'The [live dashboard](/) shows them in the browser.',
-      )
-      .setVersion('1')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'One of API_KEYS (only when it is set)' }, API_KEY_BEARER_SCHEME)
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'The same keys as a header' }, API_KEY_HEADER_SCHEME)
-      .build(),
-  ));
+  const document = completeOperations(addBinanceApiToOpenApi(createOpenApiDocument(app)));
   SwaggerModule.setup('api', app, document, { jsonDocumentUrl: 'api-json' });
   return app;
 }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { AppConfig, InvalidConfigError, loadConfig } from '@binance-rates/config';
 import { createApp } from './app.factory';
+import { openMutationsWarning } from './open-mutations.warning';
 
 async function main(): Promise<void> {
   let config: AppConfig;
@@ -38,7 +39,12 @@ async function main(): Promise<void> {
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
-  await app.listen(config.port, '0.0.0.0');
+  await app.listen(config.port, config.host);
+  const openMutations = openMutationsWarning(config);
+  if (openMutations) {
+    // Loud on purpose: the default compose setup and a bare `npm start` both leave these routes open.
+    new Logger('Security').warn(`${'!'.repeat(12)} ${openMutations}`);
+  }
   // Written whatever the log level: scripts and tests read the port from this line when PORT=0.
   const listening = `binance-rates ${config.instanceId} listening on ${await app.getUrl()} (Swagger at /api)`;
   process.stdout.write(

@@ -1,6 +1,8 @@
 /** The whole service configuration, validated once at boot. Nothing else reads `process.env`. */
 export abstract class AppConfig {
   abstract readonly port: number;
+  /** Address the HTTP server listens on: every interface by default, `127.0.0.1` for this machine only. */
+  abstract readonly host: string;
   abstract readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
   /** `text` for people (coloured on a terminal), `json` for log collectors: one object per line. */
   abstract readonly logFormat: 'text' | 'json';

@@ -6,6 +6,7 @@ describe('loadConfig', () => {
   it('gives the documented defaults', () => {
     const config = loadConfig({}, noDotEnv);
     expect(config.port).toBe(3000);
+    expect(config.host).toBe('0.0.0.0');
     expect(config.database.url).toBe('postgresql://postgres@127.0.0.1:5432/rates');
     expect(config.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.binance.wsUrl).toBe('wss://stream.binance.com:9443');
@@ -41,6 +42,11 @@ describe('loadConfig', () => {
     for (const bad of ['90', '0d', '-1d', '1.5d', 'a year']) {
       expect(() => loadConfig({ HISTORY_RETENTION: bad }, noDotEnv)).toThrow(/HISTORY_RETENTION: must be "forever" or a positive duration/);
     }
+  });
+
+  it('takes a listen address and refuses one that is not an address or a host name', () => {
+    expect(loadConfig({ HOST: '127.0.0.1' }, noDotEnv).host).toBe('127.0.0.1');
+    expect(() => loadConfig({ HOST: 'not a host' }, noDotEnv)).toThrow(/HOST:/);
   });
 
   it('takes a shutdown timeout and refuses one that is not a positive number of milliseconds', () => {

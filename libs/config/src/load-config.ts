@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'dotenv';
-import { bool, cleanEnv, str, url, makeValidator, EnvError, EnvMissingError } from 'envalid';
+import { bool, cleanEnv, host, str, url, makeValidator, EnvError, EnvMissingError } from 'envalid';
 import { hostname } from 'node:os';
 import { AppConfig } from './app-config';
 
@@ -139,6 +139,7 @@ function readDotEnv(path: string): Record<string, string> {
 
 const schema = {
   PORT: listenPort({ default: 3000 }),
+  HOST: host({ default: '0.0.0.0' }),
   LOG_LEVEL: str({ choices: ['debug', 'info', 'warn', 'error'] as const, default: 'info' }),
   LOG_FORMAT: str({ choices: ['text', 'json'] as const, default: 'text' }),
   INSTANCE_ID: str({ default: '' }),
@@ -246,6 +247,7 @@ export function loadConfig(
   }
   return Object.freeze({
     port: clean.PORT,
+    host: clean.HOST,
     logLevel: clean.LOG_LEVEL,
     logFormat: clean.LOG_FORMAT,
     instanceId: clean.INSTANCE_ID || `${hostname()}-${process.pid}`,
