@@ -223,6 +223,9 @@ describe('self-healing stream, faults in sequence (built service + emulator + re
       // REST hangs, so every backfill stays in the middle of its first page; the ranges found are recorded at once.
       restProxy.freeze();
       scenario.emulator.dropAllConnections();
+      // Trades while no one is connected, for every symbol: its market trades in bursts and pauses, so without these a
+      // symbol may miss nothing during a short outage and have no gap to find.
+      SYMBOLS.forEach((symbol) => scenario.emulator.emitTrades(symbol, 3));
       await waitFor(
         async () =>
           Number((await scenario.sql.query('SELECT count(DISTINCT symbol) AS n FROM trade_gap WHERE resolved_at IS NULL')).rows[0].n) ===
