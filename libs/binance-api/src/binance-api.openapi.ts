@@ -65,9 +65,10 @@ const dayTicker = {
 };
 const oneOrMany = (item: Schema): Schema => ({ oneOf: [item, { type: 'array', items: item }] });
 
-function operation(summary: string, description: string, weight: string, parameters: Parameter[], body: Schema): Record<string, unknown> {
+function operation(operationId: string, summary: string, description: string, weight: string, parameters: Parameter[], body: Schema): Record<string, unknown> {
   return {
     get: {
+      operationId,
       tags: [TAG],
       summary,
       description: `${description}\n\nRequest weight: ${weight}.`,
@@ -93,40 +94,40 @@ function operation(summary: string, description: string, weight: string, paramet
  */
 export function addBinanceApiToOpenApi(document: OpenAPIObject): OpenAPIObject {
   const paths: Record<string, unknown> = {
-    '/api/v3/ping': operation('Test connectivity', 'Answers `{}`.', '1', [], { type: 'object' }),
-    '/api/v3/time': operation('Server time', 'Answers `{"serverTime": <epoch ms>}`.', '1', [], {
+    '/api/v3/ping': operation('binancePing', 'Test connectivity', 'Answers `{}`.', '1', [], { type: 'object' }),
+    '/api/v3/time': operation('binanceTime', 'Server time', 'Answers `{"serverTime": <epoch ms>}`.', '1', [], {
       type: 'object',
       properties: { serverTime: { type: 'integer' } },
     }),
-    '/api/v3/exchangeInfo': operation(
+    '/api/v3/exchangeInfo': operation('binanceExchangeInfo', 
       'Exchange information of the tracked symbols',
       'The tracked symbols with Binance’s own listing of each (status, precisions, filters, permission sets); `rateLimits` holds this service’s request-weight limit.',
       '20',
       [symbol, symbols, symbolStatus, { name: 'showPermissionSets', description: 'false empties permissionSets', schema: { type: 'boolean' } }, { name: 'permissions', description: 'Accepted; not with symbol/symbols', schema: { type: 'string' } }],
       { type: 'object', properties: { timezone: { type: 'string' }, serverTime: { type: 'integer' }, rateLimits: { type: 'array' }, exchangeFilters: { type: 'array' }, symbols: { type: 'array' } } },
     ),
-    '/api/v3/ticker/price': operation(
+    '/api/v3/ticker/price': operation('binanceTickerPrice', 
       'Latest price',
       'One object for `symbol`, an array otherwise (every tracked symbol when neither `symbol` nor `symbols` is sent). "0.00000000" before a symbol’s first trade.',
       '2 for one symbol, 4 otherwise',
       [symbol, symbols, symbolStatus],
       oneOrMany(tickerPrice),
     ),
-    '/api/v3/ticker/24hr': operation(
+    '/api/v3/ticker/24hr': operation('binanceTicker24hr', 
       'Rolling 24-hour statistics',
       'From the stored 1-minute candles: the window opens on the minute holding now − 24 h. No order book is kept, so bid and ask are "0.00000000".',
       '2 for one symbol or up to 20 named, 40 up to 100, 80 beyond or for all',
       [symbol, symbols, symbolStatus, { name: 'type', description: 'FULL (default) or MINI', schema: { enum: ['FULL', 'MINI'] } }],
       oneOrMany(dayTicker),
     ),
-    '/api/v3/aggTrades': operation(
+    '/api/v3/aggTrades': operation('binanceAggTrades', 
       'Aggregate trades from the stored history',
       '`fromId` pages by id, `startTime` (and `endTime`) by time, only `endTime` gives the newest up to it, none the newest; `fromId` with a time is -1128.',
       '4',
       [{ ...symbol, required: true }, time('fromId', 'First aggregate id, inclusive'), time('startTime', 'Epoch ms, inclusive'), time('endTime', 'Epoch ms, inclusive'), limit(500)],
       { type: 'array', items: aggTradeRow },
     ),
-    '/api/v3/klines': operation(
+    '/api/v3/klines': operation('binanceKlines', 
       'Klines (candlesticks) from the stored candles',
       'Klines are keyed by open time: `startTime` gives the first `limit` opening at or after it, otherwise the last `limit` opening at or before `endTime` (or now). ' +
         'Every interval from the first stored trade to the current one is a kline; one without trades shows the previous close and no volume, as Binance shows a quiet market. ' +
