@@ -1,4 +1,4 @@
-import { createEmptyDatabase, databaseUrl, withAdminClient, withSchemaEngineLock, type TestDatabase } from '@binance-rates/testing';
+import { createEmptyDatabase, databaseUrl, withAdminClient, type TestDatabase } from '@binance-rates/testing';
 import { readdirSync } from 'node:fs';
 import { Client } from 'pg';
 import { applyMigrations } from './migrate';
@@ -30,8 +30,7 @@ describe('applyMigrations', () => {
     await db.drop();
   });
 
-  it('applies every migration to an empty database, records them, and is a no-op the second time', () =>
-    withSchemaEngineLock(async () => {
+  it('applies every migration to an empty database, records them, and is a no-op the second time', async () => {
     expect(migrationNames.length).toBeGreaterThan(0);
 
     await expect(applyMigrations({ databaseUrl: db.url })).resolves.toEqual(migrationNames);
@@ -52,19 +51,17 @@ describe('applyMigrations', () => {
     );
 
     await expect(applyMigrations({ databaseUrl: db.url })).resolves.toEqual([]);
-    }));
+  });
 
-  it('lets concurrent instances migrate the same database without failing', () =>
-    withSchemaEngineLock(async () => {
+  it('lets concurrent instances migrate the same database without failing', async () => {
     const results = await Promise.all([1, 2, 3].map(() => applyMigrations({ databaseUrl: db.url })));
 
     expect(results.flat().sort()).toEqual(migrationNames);
     const [{ count }] = await query<{ count: string }>(db.url, 'SELECT count(*) FROM _prisma_migrations');
     expect(Number(count)).toBe(migrationNames.length);
-    }));
+  });
 
-  it('creates the database first when it does not exist, even when two instances race to create it', () =>
-    withSchemaEngineLock(async () => {
+  it('creates the database first when it does not exist, even when two instances race to create it', async () => {
     const name = `${db.name}_new`;
     const url = databaseUrl(name);
     try {
@@ -73,12 +70,11 @@ describe('applyMigrations', () => {
     } finally {
       await withAdminClient((admin) => admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
     }
-    }));
+  });
 
-  it('accepts an explicit migrations directory', () =>
-    withSchemaEngineLock(async () => {
+  it('accepts an explicit migrations directory', async () => {
     await expect(
       applyMigrations({ databaseUrl: db.url, migrationsDir: findMigrationsDir(__dirname) }),
     ).resolves.toEqual(migrationNames);
-    }));
+  });
 });

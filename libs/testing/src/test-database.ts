@@ -107,21 +107,3 @@ function migrationsDir(): string {
   }
   throw new Error(`No prisma/migrations directory found above ${__dirname}`);
 }
-
-/** Serializes specs that run Prisma's schema engine across jest workers (an advisory lock in the `postgres` database). */
-const SCHEMA_ENGINE_LOCK_KEY = 0x73636865; // 'sche'
-
-/**
- * Runs `work` while no other spec of this run applies migrations: two schema engines migrating fresh databases at
- * the same moment from two workers have hung (once in several CI runs, each until the test timed out).
- */
-export async function withSchemaEngineLock<T>(work: () => Promise<T>): Promise<T> {
-  return withAdminClient(async (admin) => {
-    await admin.query('SELECT pg_advisory_lock($1)', [SCHEMA_ENGINE_LOCK_KEY]);
-    try {
-      return await work();
-    } finally {
-      await admin.query('SELECT pg_advisory_unlock($1)', [SCHEMA_ENGINE_LOCK_KEY]);
-    }
-  });
-}

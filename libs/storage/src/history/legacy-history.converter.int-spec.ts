@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AggTrade } from '@binance-rates/domain';
-import { createEmptyDatabase, type TestDatabase, withSchemaEngineLock } from '@binance-rates/testing';
+import { createEmptyDatabase, type TestDatabase } from '@binance-rates/testing';
 import { DatabaseClient } from '../database.client';
 import { applyMigrations } from '../migrate';
 import { findMigrationsDir } from '../schema-engine';
@@ -45,7 +45,7 @@ describe('LegacyHistoryConverter on a database filled by the row-per-trade layou
         cpSync(join(all, entry), join(oldMigrations, entry), { recursive: true });
       }
     }
-    await withSchemaEngineLock(() => applyMigrations({ databaseUrl: db.url, migrationsDir: oldMigrations }));
+    await applyMigrations({ databaseUrl: db.url, migrationsDir: oldMigrations });
     client = clientFor(db.url);
   });
 
@@ -60,7 +60,7 @@ describe('LegacyHistoryConverter on a database filled by the row-per-trade layou
     const eth = range(5, 700, { symbol: 'ETHUSDT', quantity: '12.00010000' });
     await storeTheOldWay(client, [...btc, ...eth]);
 
-    await withSchemaEngineLock(() => applyMigrations({ databaseUrl: db.url }));
+    await applyMigrations({ databaseUrl: db.url });
     // The new code ran before the conversion finished: live trades overlapping the old rows, and a fill of the hole.
     const writer = historyWriter(client);
     await insert(writer, range(30_900, 31_500));
@@ -89,7 +89,7 @@ describe('LegacyHistoryConverter on a database filled by the row-per-trade layou
 
   it('finishes after a conversion stopped half-way, storing nothing twice', async () => {
     await storeTheOldWay(client, range(1, 120_000));
-    await withSchemaEngineLock(() => applyMigrations({ databaseUrl: db.url }));
+    await applyMigrations({ databaseUrl: db.url });
     const writer = historyWriter(client);
     const stopping = new AbortController();
     const converting = new LegacyHistoryConverter(client, writer).convert(stopping.signal);
