@@ -46,7 +46,13 @@ const { WebAssembly: wasmApi } = globalThis as unknown as { WebAssembly: WasmApi
 
 export const NO_SCHEMA_FILTER: SchemaFilter = { externalTables: [], externalEnums: [] };
 
-let runtime: SchemaEngineRuntime | undefined;
+/**
+ * Remembers, on the main realm's global, the glue once it is bound to its WASM instance. The glue is loaded by
+ * Node's own loader (see `nativeLoad`), so it is one object per process even when jest gives each spec file fresh
+ * modules; binding it to a second instance would let the first instance's pending timers call into the second
+ * one's memory (the engine then panics: "FnOnce called more than once").
+ */
+const BOUND_GLUE = Symbol.for('binance-rates.schema-engine.bound-glue');
 
 /**
  * Loads a module with Node's own loader, even inside jest, for two reasons. Jest's sandboxed `require` (and its
@@ -121,8 +127,9 @@ function asError(error: unknown): Error {
 
 /** Loads Prisma's WASM schema engine; the package is ESM-only and this project is CommonJS. */
 export function loadSchemaEngineRuntime(): SchemaEngineRuntime {
-  if (!runtime) {
-    const glue = nativeLoad<SchemaEngineRuntime>('@prisma/schema-engine-wasm/schema_engine_bg');
+  const glue = nativeLoad<SchemaEngineRuntime>('@prisma/schema-engine-wasm/schema_engine_bg');
+  const mainGlobal = runInThisContext('globalThis') as { [BOUND_GLUE]?: SchemaEngineRuntime };
+  if (mainGlobal[BOUND_GLUE] !== glue) {
     const wasmPath = join(dirname(require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')), 'schema_engine_bg.wasm');
     const imports: Record<string, unknown> = { ...glue };
     for (const name of Object.keys(imports).filter((key) => key.startsWith('__wbg_setTimeout_'))) {
@@ -135,9 +142,9 @@ export function loadSchemaEngineRuntime(): SchemaEngineRuntime {
     });
     glue.__wbg_set_wasm(instance.exports);
     (instance.exports['__wbindgen_start'] as () => void)();
-    runtime = glue;
+    mainGlobal[BOUND_GLUE] = glue;
   }
-  return runtime;
+  return glue;
 }
 
 /** Reads `prisma/migrations` the way the Prisma CLI hands it to the schema engine. */
