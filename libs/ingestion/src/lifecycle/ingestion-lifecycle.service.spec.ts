@@ -24,7 +24,15 @@ function parts({ drainHangs = false } = {}) {
     start: async () => void calls.push('tracked.start'),
     stop: log('tracked.stop'),
   };
-  const view = { start: log('view.start'), stop: log('view.stop'), applyChange: log('view.applyChange') };
+  const view = {
+    start: log('view.start'),
+    stop: log('view.stop'),
+    applyChange: log('view.applyChange'),
+    resync: async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      calls.push('view.resync');
+    },
+  };
   const supervisor = { start: log('supervisor.start'), stop: log('supervisor.stop') };
   const runner = { start: log('runner.start'), stop: async () => void calls.push('runner.stop') };
   const coordinator = {
@@ -67,10 +75,10 @@ function parts({ drainHangs = false } = {}) {
 describe('IngestionLifecycle', () => {
   afterEach(() => jest.useRealTimers());
 
-  it('starts the parts in order, the first ownership round last, and routes tracked-list changes to the view and the coordinator', async () => {
+  it('starts the parts in order, the latest prices loaded before it serves, the first ownership round last, and routes tracked-list changes to the view and the coordinator', async () => {
     const { lifecycle, calls, change } = parts();
     await lifecycle.onApplicationBootstrap();
-    expect(calls).toEqual(['view.start', 'supervisor.start', 'runner.start', 'tracked.start', 'seeder.start', 'maintenance.start', 'rollups.start', 'importer.start', 'coordinator.start']);
+    expect(calls).toEqual(['view.start', 'supervisor.start', 'runner.start', 'tracked.start', 'view.resync', 'seeder.start', 'maintenance.start', 'rollups.start', 'importer.start', 'coordinator.start']);
     calls.length = 0;
     change(['BTCUSDT'], []);
     expect(calls).toEqual(['view.applyChange', 'coordinator.applyChange']);

@@ -67,6 +67,9 @@ export class IngestionLifecycle implements OnApplicationBootstrap, BeforeApplica
     this.supervisor.start();
     this.runner.start();
     await this.tracked.start().catch((error: Error) => this.logger.error(`tracked list not loaded yet: ${error.message}`));
+    // Reads are served from the view, and HTTP listens once bootstrap ends: the first read of a symbol must find the
+    // price Redis already holds, not wait for the resync the list change started.
+    await this.view.resync();
     this.seeder.start();
     this.maintenance.start();
     this.rollups.start();
