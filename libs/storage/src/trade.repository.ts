@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { type AggTrade, type TradeRun, sliceRun, tradeAt } from '@binance-rates/domain';
 import { decodeRun } from './blocks/trade-run.codec';
 import { DatabaseClient } from './database.client';
-import { historyRowsFrom, idBefore, type StoredHistoryRow } from './history/history-rows.query';
+import { type HistoryReadStart, historyRowsFrom, type StoredHistoryRow } from './history/history-rows.query';
 
 export interface FindTradesParams {
   symbol: string;
@@ -14,8 +14,12 @@ export interface FindTradesParams {
   limit: number;
 }
 
-/** Stored rows a page of trades reads first; each further read asks for four times more, up to the page's limit. */
-const FIRST_ROWS_PER_PAGE = 4;
+/**
+ * Stored rows a page of trades reads first; each further read asks for four times more, up to MAX_ROWS_PER_READ (a
+ * few sizes only: each is a statement of its own, planned once per connection).
+ */
+const FIRST_ROWS_PER_PAGE = 2;
+const MAX_ROWS_PER_READ = 1_024;
 /** Stored rows read per query by `findRuns`. */
 const RUN_ROWS_PER_READ = 200;
 
@@ -45,13 +49,18 @@ export class TradeRepository {
    */
   async findTrades({ symbol, fromId, startTime, endTime, limit }: FindTradesParams): Promise<AggTrade[]> {
     return this.db.withClient(async (client) => {
-      let next = Math.max(fromId ?? 0, startTime === undefined ? 0 : await idBefore(client, symbol, startTime));
+      let next = fromId ?? 0;
+      // The first read finds where a time starts in the same statement; the next ones go on from the last id read.
+      let start: HistoryReadStart = { fromId: next, atTime: startTime };
       const found: AggTrade[] = [];
       // Rows hold from one trade (a quiet symbol's run) to thousands (a block): start with a few and read more each
       // time, so a page of blocks does not fetch (and de-TOAST) hundreds of rows it will never decode.
-      for (let rowsWanted = FIRST_ROWS_PER_PAGE; ; rowsWanted = Math.min(rowsWanted * 4, limit)) {
-        const rows = await historyRowsFrom(client, symbol, next, rowsWanted);
+      for (let rowsWanted = FIRST_ROWS_PER_PAGE; ; rowsWanted = Math.min(rowsWanted * 4, MAX_ROWS_PER_READ), start = { fromId: next }) {
+        const rows = await historyRowsFrom(client, symbol, start, rowsWanted);
         for (const row of rows) {
+          if (row.last_id < next) {
+            continue;
+          }
           const run = decodeRow(symbol, row);
           for (let index = Math.max(0, next - run.firstId); index < run.count; index += 1) {
             const time = run.time[index];
@@ -80,10 +89,11 @@ export class TradeRepository {
    */
   async findRuns({ symbol, startTime, endTime }: { symbol: string; startTime: number; endTime: number }): Promise<TradeRun[]> {
     return this.db.withClient(async (client) => {
-      let next = Math.max(0, await idBefore(client, symbol, startTime));
+      let next = 0;
+      let start: HistoryReadStart = { fromId: next, atTime: startTime };
       const runs: TradeRun[] = [];
-      for (;;) {
-        const rows = await historyRowsFrom(client, symbol, next, RUN_ROWS_PER_READ);
+      for (; ; start = { fromId: next }) {
+        const rows = await historyRowsFrom(client, symbol, start, RUN_ROWS_PER_READ);
         for (const row of rows) {
           if (row.last_id < next) {
             continue;

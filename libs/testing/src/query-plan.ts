@@ -1,6 +1,7 @@
 import type { Pool, PoolClient } from 'pg';
 
-type Query = (text: string, values?: unknown[]) => Promise<unknown>;
+/** A statement as `pg` takes it: text and values, or a config object (a named statement carries its text in it). */
+type Query = (textOrConfig: string | { text: string; values?: unknown[] }, values?: unknown[]) => Promise<unknown>;
 
 /**
  * The node types of PostgreSQL's plan for the last statement with parameters that `run` sends through `pool`, directly
@@ -9,11 +10,12 @@ type Query = (text: string, values?: unknown[]) => Promise<unknown>;
  */
 export async function planNodesOf(pool: Pool, run: () => Promise<unknown>): Promise<string[]> {
   const sent: Array<{ text: string; values: unknown[] }> = [];
-  const record = (query: Query): Query => (text, values) => {
-    if (values !== undefined && values.length > 0) {
-      sent.push({ text, values });
+  const record = (query: Query): Query => (textOrConfig, values) => {
+    const statement = typeof textOrConfig === 'string' ? { text: textOrConfig, values } : textOrConfig;
+    if (statement.values !== undefined && statement.values.length > 0) {
+      sent.push({ text: statement.text, values: statement.values });
     }
-    return query(text, values);
+    return query(textOrConfig, values);
   };
   type Connect = (callback?: (...args: unknown[]) => void) => Promise<PoolClient> | undefined;
   const spy = pool as unknown as { query: Query; connect: Connect };
