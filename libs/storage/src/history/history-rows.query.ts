@@ -63,8 +63,6 @@ function rowsStatement(atTime: boolean, rows: number): { name: string; text: str
   return statement;
 }
 
-const ID_BEFORE = { name: 'history-id-before', text: `SELECT (${ID_BEFORE_TIME})::float8 AS first_id` };
-
 /**
  * Up to `rows` + 1 stored rows of a symbol in id order (the one more says whether there are more), from the one
  * holding the start (the last row starting at or before it, if it reaches the start) on, from runs and blocks
@@ -77,10 +75,4 @@ export async function historyRowsFrom(db: Queryable, symbol: string, start: Hist
       : await db.query<StoredHistoryRow>({ ...rowsStatement(true, rows), values: [symbol, start.atTime, start.fromId] });
   // Ordered here: each part comes in key order already, and at most 2 + 2 × `rows` of them.
   return result.rows.sort((a, b) => a.first_id - b.first_id).slice(0, rows + 1);
-}
-
-/** The first id of the newest stored row whose first trade is before `time`; -1 when no stored trade is earlier. */
-export async function idBefore(db: Queryable, symbol: string, time: number): Promise<number> {
-  const { rows } = await db.query<{ first_id: number }>({ ...ID_BEFORE, values: [symbol, time] });
-  return rows[0].first_id;
 }
