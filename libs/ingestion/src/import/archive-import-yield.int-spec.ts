@@ -139,4 +139,39 @@ describe('an import yields to the live path (emulator archive, real PostgreSQL a
       await pipeline.drain(2_000);
     }
   });
+  it('stores nothing while the event loop runs late (the cores busy), then imports once it keeps time', async () => {
+    const writer = new GatedHistoryWriter(db, new TradeBlockPartitions(db), new CandleRollupWriter());
+    writer.release();
+    const prices = new LatestPriceStore(redis);
+    const ledger = new GapLedger(new TradeGapRepository(db), new TrackedSymbolRepository(db));
+    const pipeline = new WritePipeline(config, prices, writer, new LatestPriceView(prices, { list: () => [] } as unknown as TrackedSymbolsService), ledger, new BackfillQueue(ledger));
+    const imports = new ArchiveImportRepository(db);
+    const archive = new BinanceArchiveClient({ baseUrl: emulator.dataBaseUrl, retryDelayMs: 10 });
+    const runner = new ArchiveImportRunner(config, imports, writer, archive, pipeline);
+    // Holds the loop 15 ms in every 20: every timer runs at least 10 ms late, far above LIVE_LAG_LIMIT_MS.
+    const holding = setInterval(() => {
+      const until = performance.now() + 15;
+      while (performance.now() < until) {
+        // busy, as when another process has the core
+      }
+    }, 5);
+    let held = true;
+    try {
+      const day = archiveFileKey(dailyFile('BTCUSDT', parseDay('2024-01-05') as number));
+      const job = await imports.create({ symbol: 'BTCUSDT', fromDay: '2024-01-05', toDay: '2024-01-05', files: [day] });
+      runner.start();
+      await waitFor(async () => (await imports.get(job.id))?.status === 'running', { what: 'the import claimed', timeoutMs: 5_000, intervalMs: 20 });
+      await sleep(1_500);
+      expect(writer.backlogAtImportWrites).toEqual([]);
+
+      clearInterval(holding);
+      held = false;
+      await waitFor(async () => (await imports.get(job.id))?.status === 'done', { what: 'the import done', timeoutMs: 20_000, intervalMs: 50 });
+      expect(writer.backlogAtImportWrites.length).toBeGreaterThan(0);
+    } finally {
+      if (held) clearInterval(holding);
+      await runner.stop();
+      await pipeline.drain(2_000);
+    }
+  });
 });

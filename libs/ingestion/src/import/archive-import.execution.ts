@@ -14,9 +14,10 @@ import { type ArchiveImportRecord, type ArchiveImportRepository, BLOCK_TRADES, p
 
 /**
  * Trades parsed before they are stored: one store is one transaction holding the symbol's watermark lock, which a live
- * write of the same symbol waits for, so it is kept to a few blocks (tens of milliseconds), not a whole file.
+ * write of the same symbol waits for, and its encoding runs on the event loop live prices share, so it is kept to two
+ * blocks (a few milliseconds), not a whole file.
  */
-export const IMPORT_BATCH_TRADES = 8 * BLOCK_TRADES;
+export const IMPORT_BATCH_TRADES = 2 * BLOCK_TRADES;
 
 /** How far an import got, for whoever watches it (the CLI's progress bar). */
 export interface ArchiveImportSnapshot {

@@ -3,6 +3,7 @@ import { AppConfig } from '@binance-rates/config';
 import { BinanceArchiveClient } from '@binance-rates/binance';
 import { ArchiveImportRepository, TradeHistoryWriter } from '@binance-rates/storage';
 import { WritePipeline } from '../write/write-pipeline.service';
+import { EventLoopLag } from './event-loop-lag';
 import { runArchiveImport } from './run-archive-import';
 
 /** A claim not renewed for this long lets another instance take the import over. */
@@ -11,12 +12,18 @@ export const IMPORT_LEASE_MS = 30_000;
 const POLL_MS = 2_000;
 /** How long an import waits before looking again whether the live path still lags. */
 const YIELD_PAUSE_MS = 20;
+/**
+ * The event loop delay above which an import waits: a live price waits that long too. A batch's own work on the loop
+ * may pass it, and then the import pauses between batches too: on 2 busy cores it still stores ~600k trades a second
+ * (`BENCH_PHASES=import npm run bench`), while live freshness stays near idle.
+ */
+export const LIVE_LAG_LIMIT_MS = 2;
 
 /**
  * Runs the cluster's history imports, one at a time on this instance: claims the oldest import no live instance holds,
  * runs it (`runArchiveImport`), then looks for the next. Live trades come first: before every batch the import waits
- * while the write pipeline holds more than two batches per history lane, so a busy live path is never slowed by an
- * import, only the import by the live path. A stop aborts the import at its next step and gives it back to the others.
+ * while the live path lags (see `yieldToLive`), so a busy live path is slowed by an import as little as can be, and
+ * the import by the live path instead. A stop aborts the import at its next step and gives it back to the others.
  */
 @Injectable()
 export class ArchiveImportRunner {
@@ -27,6 +34,7 @@ export class ArchiveImportRunner {
   private abort = new AbortController();
   private wakeUp: (() => void) | null = null;
   private running: number | null = null;
+  private readonly lag = new EventLoopLag();
 
   constructor(
     config: AppConfig,
@@ -71,6 +79,7 @@ export class ArchiveImportRunner {
         continue;
       }
       this.running = job.id;
+      this.lag.start();
       this.logger.log(`import ${job.id}: ${job.symbol} ${job.fromDay}..${job.toDay}, from file ${job.filesDone + 1} of ${job.files.length}`);
       try {
         const end = await runArchiveImport({
@@ -91,12 +100,21 @@ export class ArchiveImportRunner {
         await this.pause(POLL_MS);
       } finally {
         this.running = null;
+        this.lag.stop();
       }
     }
   }
 
+  /**
+   * Waits while the live path lags: its history backlog above two batches per lane, or the event loop late by more
+   * than LIVE_LAG_LIMIT_MS since the last batch (the cores are busy: with this import's PostgreSQL work, its decoding,
+   * or anything else), so the import takes only what live trades leave.
+   */
   private async yieldToLive(): Promise<void> {
-    while (this.pipeline.stats().pendingTrades > this.liveBacklogLimit && !this.abort.signal.aborted) {
+    while (
+      !this.abort.signal.aborted &&
+      (this.pipeline.stats().pendingTrades > this.liveBacklogLimit || this.lag.takeWorstMs() > LIVE_LAG_LIMIT_MS)
+    ) {
       await new Promise((resolve) => setTimeout(resolve, YIELD_PAUSE_MS));
     }
   }
