@@ -31,7 +31,8 @@ export class PriceStreamController {
       '(100 ms by default), the newest price of each one that moved: `event: price`, `data: {symbol, price, tradeId, ' +
       'tradeTime}`. A followed symbol that stops being tracked gets `event: removed` (`data: {symbol}`); the stream ' +
       'closes with `event: end` (`data: {reason}`) when the instance stops, when every symbol followed by name is gone, ' +
-      'or when the client falls more than 1 MiB behind. A comment line every 15 s keeps proxies from closing it. A client ' +
+      'or when the client falls more than 1 MiB behind; it opens with `retry: 1000`, so an EventSource reconnects a second ' +
+      'after an end. A comment line every 15 s keeps proxies from closing it. A client ' +
       'costs one follow per symbol it names, or every tracked symbol when it names none (PRICE_PUSH_MAX_FOLLOWS).',
   })
   @ApiProduces('text/event-stream')

@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { ServerSentPriceStream, formatEndEvent, formatPriceEvents } from './price-stream';
+import { RECONNECT_AFTER_MS, ServerSentPriceStream, formatEndEvent, formatPriceEvents } from './price-stream';
 
 describe('Server-Sent Events text', () => {
   it('writes one price event per symbol, then one removed event per symbol, each ended by a blank line', () => {
@@ -18,6 +18,23 @@ describe('Server-Sent Events text', () => {
 
   it('keeps a reason with a line break inside its one data line', () => {
     expect(formatEndEvent('stopping\nnow')).toBe('event: end\ndata: {"reason":"stopping\\nnow"}\n\n');
+  });
+
+  it('opens by telling the client to reconnect after a second, not its browser default of 3-5 s, when the stream ends', async () => {
+    const server = createServer((_request, response) => {
+      const stream = new ServerSentPriceStream(response, () => undefined);
+      stream.end('stopping');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      const text = await response.text();
+      expect(text.split('\n\n')[0]).toBe(`retry: ${RECONNECT_AFTER_MS}`);
+      expect(RECONNECT_AFTER_MS).toBe(1_000);
+      expect(text.endsWith(formatEndEvent('stopping'))).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   it('ends the stream of a client that stopped reading once 1 MiB waits for it, and says it is gone once', async () => {

@@ -3,6 +3,11 @@ import type { PriceChanges, PricePushSink } from '@binance-rates/serving';
 
 /** Unread bytes a client may fall behind by before its stream is ended (prices are coalesced, so this is minutes). */
 const MAX_BUFFERED_BYTES = 1024 * 1024;
+/**
+ * How long a client's EventSource waits before it reconnects once its stream ends (an instance stopping): browsers
+ * default to 3-5 s of prices missed; behind the proxy the reconnect lands on a running instance.
+ */
+export const RECONNECT_AFTER_MS = 1_000;
 /** A comment line this often keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
 
@@ -43,7 +48,7 @@ export class ServerSentPriceStream implements PricePushSink {
   ) {
     const set = Object.entries(headers).filter((entry): entry is [string, string | number | string[]] => entry[1] !== undefined);
     response.writeHead(200, { ...Object.fromEntries(set), ...SSE_HEADERS });
-    response.write(': following\n\n');
+    response.write(`retry: ${RECONNECT_AFTER_MS}\n\n: following\n\n`);
     this.heartbeat = setInterval(() => response.write(': keep-alive\n\n'), HEARTBEAT_MS);
     response.once('close', () => this.close());
   }
