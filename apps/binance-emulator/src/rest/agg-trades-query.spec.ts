@@ -1,11 +1,11 @@
+import { BinanceApiError } from '@binance-rates/domain';
 import { parseAggTradesQuery } from './agg-trades-query';
-import { RestError } from './rest-error';
 
 const known = (symbol: string) => symbol === 'BTCUSDT';
 const parse = (query: string) => parseAggTradesQuery(new URLSearchParams(query), known);
 const codeOf = (query: string) => {
   const result = parse(query);
-  return result instanceof RestError ? result.code : 'ok';
+  return result instanceof BinanceApiError ? result.code : 'ok';
 };
 
 describe('parseAggTradesQuery', () => {
@@ -33,7 +33,7 @@ describe('parseAggTradesQuery', () => {
   });
 
   it('uses Binance messages', () => {
-    expect((parse('') as RestError).msg).toBe("Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
-    expect((parse('symbol=ETHUSDT') as RestError).body).toBe('{"code":-1121,"msg":"Invalid symbol."}');
+    expect((parse('') as BinanceApiError).msg).toBe("Mandatory parameter 'symbol' was not sent, was empty/null, or malformed.");
+    expect((parse('symbol=ETHUSDT') as BinanceApiError).body).toBe('{"code":-1121,"msg":"Invalid symbol."}');
   });
 });

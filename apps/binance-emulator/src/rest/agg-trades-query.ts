@@ -1,4 +1,4 @@
-import { NUMBER_RANGE, RestError, RestErrors, SYMBOL_RANGE } from './rest-error';
+import { BinanceApiError, BinanceApiErrors, NUMBER_RANGE, SYMBOL_RANGE } from '@binance-rates/domain';
 
 export const AGG_TRADES_DEFAULT_LIMIT = 500;
 export const AGG_TRADES_MAX_LIMIT = 1000;
@@ -18,13 +18,13 @@ export interface AggTradesQuery {
  * mandatory, then syntax, then combinations, then whether the symbol exists. A limit above 1000 is capped, as spot
  * does (ccxt/ccxt#19247).
  */
-export function parseAggTradesQuery(params: URLSearchParams, isKnownSymbol: (symbol: string) => boolean): AggTradesQuery | RestError {
+export function parseAggTradesQuery(params: URLSearchParams, isKnownSymbol: (symbol: string) => boolean): AggTradesQuery | BinanceApiError {
   const symbol = params.get('symbol');
   if (!symbol) {
-    return RestErrors.mandatory('symbol');
+    return BinanceApiErrors.mandatory('symbol');
   }
   if (!SYMBOL_PATTERN.test(symbol)) {
-    return RestErrors.illegalChars('symbol', SYMBOL_RANGE);
+    return BinanceApiErrors.illegalChars('symbol', SYMBOL_RANGE);
   }
   const numbers: Partial<Record<'fromId' | 'startTime' | 'endTime' | 'limit', number>> = {};
   for (const name of ['fromId', 'startTime', 'endTime', 'limit'] as const) {
@@ -33,20 +33,20 @@ export function parseAggTradesQuery(params: URLSearchParams, isKnownSymbol: (sym
       continue;
     }
     if (!NUMBER_PATTERN.test(text)) {
-      return RestErrors.illegalChars(name, NUMBER_RANGE);
+      return BinanceApiErrors.illegalChars(name, NUMBER_RANGE);
     }
     numbers[name] = Number(text);
   }
   const { fromId, startTime, endTime, limit } = numbers;
   if (limit === 0) {
-    return RestErrors.invalidParameter('limit');
+    return BinanceApiErrors.invalidParameter('limit');
   }
   const hasTime = startTime !== undefined || endTime !== undefined;
   if ((fromId !== undefined && hasTime) || (startTime !== undefined && endTime !== undefined && startTime > endTime)) {
-    return RestErrors.badCombination();
+    return BinanceApiErrors.badCombination();
   }
   if (!isKnownSymbol(symbol)) {
-    return RestErrors.invalidSymbol();
+    return BinanceApiErrors.invalidSymbol();
   }
   return {
     symbol,

@@ -1,10 +1,10 @@
+import { BinanceApiError } from '@binance-rates/domain';
 import { parseKlinesQuery } from './klines-query';
-import { RestError } from './rest-error';
 
 const parse = (query: string) => parseKlinesQuery(new URLSearchParams(query), (symbol) => symbol === 'BTCUSDT');
 const errorOf = (query: string) => {
   const result = parse(query);
-  return result instanceof RestError ? { code: result.code, msg: result.msg } : 'ok';
+  return result instanceof BinanceApiError ? { code: result.code, msg: result.msg } : 'ok';
 };
 
 describe('parseKlinesQuery', () => {

@@ -1,5 +1,5 @@
+import { BinanceApiError, BinanceApiErrors, NUMBER_RANGE, SYMBOL_RANGE } from '@binance-rates/domain';
 import { KLINE_INTERVALS, type KlineInterval } from '../market/kline-calendar';
-import { NUMBER_RANGE, RestError, RestErrors, SYMBOL_RANGE } from './rest-error';
 
 export const KLINES_DEFAULT_LIMIT = 500;
 export const KLINES_MAX_LIMIT = 1000;
@@ -23,20 +23,20 @@ export interface KlinesQuery {
  * above 1000 capped), `timeZone` (hours or hours:minutes within [-12:00, +14:00], else -1130), then whether the
  * symbol exists.
  */
-export function parseKlinesQuery(params: URLSearchParams, isKnownSymbol: (symbol: string) => boolean): KlinesQuery | RestError {
+export function parseKlinesQuery(params: URLSearchParams, isKnownSymbol: (symbol: string) => boolean): KlinesQuery | BinanceApiError {
   const symbol = params.get('symbol');
   if (!symbol) {
-    return RestErrors.mandatory('symbol');
+    return BinanceApiErrors.mandatory('symbol');
   }
   if (!SYMBOL_PATTERN.test(symbol)) {
-    return RestErrors.illegalChars('symbol', SYMBOL_RANGE);
+    return BinanceApiErrors.illegalChars('symbol', SYMBOL_RANGE);
   }
   const interval = params.get('interval');
   if (!interval) {
-    return RestErrors.mandatory('interval');
+    return BinanceApiErrors.mandatory('interval');
   }
   if (!(KLINE_INTERVALS as readonly string[]).includes(interval)) {
-    return RestErrors.invalidInterval();
+    return BinanceApiErrors.invalidInterval();
   }
   const numbers: Partial<Record<'startTime' | 'endTime' | 'limit', number>> = {};
   for (const name of ['startTime', 'endTime', 'limit'] as const) {
@@ -45,19 +45,19 @@ export function parseKlinesQuery(params: URLSearchParams, isKnownSymbol: (symbol
       continue;
     }
     if (!NUMBER_PATTERN.test(text)) {
-      return RestErrors.illegalChars(name, NUMBER_RANGE);
+      return BinanceApiErrors.illegalChars(name, NUMBER_RANGE);
     }
     numbers[name] = Number(text);
   }
   if (numbers.limit === 0) {
-    return RestErrors.invalidParameter('limit');
+    return BinanceApiErrors.invalidParameter('limit');
   }
   const offsetMs = parseTimeZone(params.get('timeZone'));
   if (offsetMs === null) {
-    return RestErrors.invalidParameter('timeZone');
+    return BinanceApiErrors.invalidParameter('timeZone');
   }
   if (!isKnownSymbol(symbol)) {
-    return RestErrors.invalidSymbol();
+    return BinanceApiErrors.invalidSymbol();
   }
   return {
     symbol,

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BinanceApiError, BinanceApiErrors, SYMBOL_RANGE } from '@binance-rates/domain';
 import type { SymbolStatus } from '../market/market.types';
 import { klineSeries } from '../market/kline-series';
 import type { SymbolMarket } from '../market/symbol-market';
@@ -9,7 +10,6 @@ import { exchangeInfo } from './exchange-info';
 import { parseKlinesQuery } from './klines-query';
 import { sendJson } from './http-io';
 import { RequestWeightLimiter } from './request-weight-limiter';
-import { RestError, RestErrors, SYMBOL_RANGE } from './rest-error';
 
 const SYMBOL_PATTERN = /^[A-Z0-9\-_.]{1,20}$/;
 const STATUSES: readonly string[] = ['TRADING', 'HALT', 'BREAK'];
@@ -100,11 +100,11 @@ export class PublicApiRouter {
         throw decision.error;
       }
       if (!route) {
-        throw RestErrors.notFound();
+        throw BinanceApiErrors.notFound();
       }
       sendJson(response, 200, route.handle(url.searchParams), headers);
     } catch (error) {
-      const restError = error instanceof RestError ? error : RestErrors.unknown();
+      const restError = error instanceof BinanceApiError ? error : BinanceApiErrors.unknown();
       if (restError.retryAfterSec !== undefined) {
         headers['retry-after'] = restError.retryAfterSec;
       }
@@ -112,22 +112,22 @@ export class PublicApiRouter {
     }
   }
 
-  private faultError({ status, retryAfterSec }: InjectedRestFault): RestError {
+  private faultError({ status, retryAfterSec }: InjectedRestFault): BinanceApiError {
     const retryAfter = retryAfterSec ?? (status === 500 ? undefined : 1);
     if (status === 429) {
-      return RestErrors.tooMuchWeight(this.weightLimit, retryAfter ?? 1);
+      return BinanceApiErrors.tooMuchWeight(this.weightLimit, retryAfter ?? 1);
     }
     if (status === 418) {
-      return RestErrors.banned(Date.now() + (retryAfter ?? 1) * 1000, retryAfter ?? 1);
+      return BinanceApiErrors.banned(Date.now() + (retryAfter ?? 1) * 1000, retryAfter ?? 1);
     }
-    return RestErrors.unknown(retryAfter);
+    return BinanceApiErrors.unknown(retryAfter);
   }
 
   private exchangeInfo(params: URLSearchParams): string {
     const status = parseSymbolStatus(params);
     const selected = this.selectMarkets(params);
     if (selected !== null && status !== undefined) {
-      throw RestErrors.badCombination();
+      throw BinanceApiErrors.badCombination();
     }
     const markets = (selected ?? [...this.markets.values()]).filter((market) => status === undefined || market.status === status);
     return JSON.stringify(exchangeInfo(markets, params.get('showPermissionSets') !== 'false', this.weightLimit));
@@ -139,7 +139,7 @@ export class PublicApiRouter {
     if (params.has('symbol') && !params.has('symbols')) {
       const [market] = this.selectMarkets(params) ?? [];
       if (status !== undefined && market.status !== status) {
-        throw RestErrors.statusMismatch();
+        throw BinanceApiErrors.statusMismatch();
       }
       return price(market);
     }
@@ -151,7 +151,7 @@ export class PublicApiRouter {
 
   private aggTrades(params: URLSearchParams): string {
     const query = parseAggTradesQuery(params, (symbol) => this.markets.has(symbol));
-    if (query instanceof RestError) {
+    if (query instanceof BinanceApiError) {
       throw query;
     }
     const market = this.markets.get(query.symbol) as SymbolMarket;
@@ -176,7 +176,7 @@ export class PublicApiRouter {
   /** Klines from the held trades; REST's lag hides the newest trades here too. */
   private klines(params: URLSearchParams): string {
     const query = parseKlinesQuery(params, (symbol) => this.markets.has(symbol));
-    if (query instanceof RestError) {
+    if (query instanceof BinanceApiError) {
       throw query;
     }
     return klineSeries(this.markets.get(query.symbol) as SymbolMarket, { ...query, now: Date.now() - this.lagMs });
@@ -187,14 +187,14 @@ export class PublicApiRouter {
     const symbol = params.get('symbol');
     const symbols = params.get('symbols');
     if (symbol !== null && symbols !== null) {
-      throw RestErrors.badCombination();
+      throw BinanceApiErrors.badCombination();
     }
     if (symbol !== null) {
       if (symbol === '') {
-        throw RestErrors.mandatory('symbol');
+        throw BinanceApiErrors.mandatory('symbol');
       }
       if (!SYMBOL_PATTERN.test(symbol)) {
-        throw RestErrors.illegalChars('symbol', SYMBOL_RANGE);
+        throw BinanceApiErrors.illegalChars('symbol', SYMBOL_RANGE);
       }
       return [this.requireMarket(symbol)];
     }
@@ -207,7 +207,7 @@ export class PublicApiRouter {
   private requireMarket(symbol: string): SymbolMarket {
     const market = this.markets.get(symbol);
     if (!market) {
-      throw RestErrors.invalidSymbol();
+      throw BinanceApiErrors.invalidSymbol();
     }
     return market;
   }
@@ -218,13 +218,13 @@ function parseSymbolList(text: string): string[] {
   try {
     list = JSON.parse(text);
   } catch {
-    throw RestErrors.illegalChars('symbols', SYMBOLS_RANGE);
+    throw BinanceApiErrors.illegalChars('symbols', SYMBOLS_RANGE);
   }
   if (!Array.isArray(list) || !list.every((item) => typeof item === 'string' && SYMBOL_PATTERN.test(item))) {
-    throw RestErrors.illegalChars('symbols', SYMBOLS_RANGE);
+    throw BinanceApiErrors.illegalChars('symbols', SYMBOLS_RANGE);
   }
   if (list.length === 0) {
-    throw RestErrors.mandatory('symbols');
+    throw BinanceApiErrors.mandatory('symbols');
   }
   return list as string[];
 }
@@ -235,7 +235,7 @@ function parseSymbolStatus(params: URLSearchParams): SymbolStatus | undefined {
     return undefined;
   }
   if (!STATUSES.includes(status)) {
-    throw RestErrors.invalidSymbolStatus();
+    throw BinanceApiErrors.invalidSymbolStatus();
   }
   return status as SymbolStatus;
 }

@@ -1,4 +1,4 @@
-import { RestError, RestErrors } from './rest-error';
+import { BinanceApiError, BinanceApiErrors } from '@binance-rates/domain';
 
 const WINDOW_MS = 60_000;
 /** Requests still sent inside the window after the first 429 before the IP is banned (rest-api.md, "LIMITS"). */
@@ -17,7 +17,7 @@ interface ClientWeight {
 export interface WeightDecision {
   /** Value for `x-mbx-used-weight-1m`. */
   usedWeight: number;
-  error?: RestError;
+  error?: BinanceApiError;
 }
 
 /**
@@ -50,7 +50,7 @@ export class RequestWeightLimiter {
       state.rejectedInWindow = 0;
     }
     if (now < state.bannedUntil) {
-      return { usedWeight: state.used, error: RestErrors.banned(state.bannedUntil, secondsUntil(state.bannedUntil, now)) };
+      return { usedWeight: state.used, error: BinanceApiErrors.banned(state.bannedUntil, secondsUntil(state.bannedUntil, now)) };
     }
     state.used += weight;
     if (state.used <= this.limit) {
@@ -60,9 +60,9 @@ export class RequestWeightLimiter {
     if (state.rejectedInWindow > ABUSE_THRESHOLD) {
       state.bans++;
       state.bannedUntil = now + Math.min(FIRST_BAN_MS * 2 ** (state.bans - 1), MAX_BAN_MS);
-      return { usedWeight: state.used, error: RestErrors.banned(state.bannedUntil, secondsUntil(state.bannedUntil, now)) };
+      return { usedWeight: state.used, error: BinanceApiErrors.banned(state.bannedUntil, secondsUntil(state.bannedUntil, now)) };
     }
-    return { usedWeight: state.used, error: RestErrors.tooMuchWeight(this.limit, secondsUntil(windowStart + WINDOW_MS, now)) };
+    return { usedWeight: state.used, error: BinanceApiErrors.tooMuchWeight(this.limit, secondsUntil(windowStart + WINDOW_MS, now)) };
   }
 }
 

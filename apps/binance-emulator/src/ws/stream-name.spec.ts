@@ -13,10 +13,8 @@ describe('parseStreamName', () => {
     expect(parseStreamName(name)).toEqual({ kind, symbol });
   });
 
-  it.each(['btcusdt', 'btcusdt@aggtrade', 'btcusdt@AGGTRADE', '@aggTrade', 'btc usdt@trade', '0', '!ticker@arr', 'btcusdt@kline_2m'])(
-    'rejects %s',
-    (name) => {
-      expect(parseStreamName(name)).toBeNull();
-    },
-  );
+  // The full list of invalid names is in libs/binance's protocol/stream-name.spec.ts.
+  it.each(['btcusdt@aggtrade', '!ticker@arr'])('rejects %s', (name) => {
+    expect(parseStreamName(name)).toBeNull();
+  });
 });

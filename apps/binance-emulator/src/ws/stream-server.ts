@@ -1,15 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
+import { type ControlRequest, formatError, formatResult, parseControlRequest, parseStreamUrl } from '@binance-rates/domain';
 import type { SymbolMarket } from '../market/symbol-market';
 import type { StoredAggTrade } from '../market/trade-history';
 import { ClientSession, ClientSessionInfo } from './client-session';
 import { ConnectionPolicy, GOING_AWAY } from './connection-policy';
-import { ControlRequest, formatError, formatResult, parseControlRequest } from './control-request';
 import { serverShutdownJson } from './event-serializer';
 import { StreamFanout } from './stream-fanout';
 import { parseStreamName } from './stream-name';
-import { INVALID_TIME_UNIT_RESPONSE, parseStreamUrl } from './stream-url';
+
+/** What Binance answers an upgrade whose `timeUnit` it does not know; the connection is refused. */
+const INVALID_TIME_UNIT_RESPONSE =
+  'HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"code":-1100,"msg":"Invalid timeUnit."}';
 
 export interface StreamServerOptions {
   pingIntervalMs: number;
@@ -61,7 +64,7 @@ export class StreamServer {
     if (url === null) {
       return false;
     }
-    if (!url.validTimeUnit) {
+    if (url.timeUnit === 'unknown') {
       socket.end(INVALID_TIME_UNIT_RESPONSE);
       return true;
     }
@@ -72,7 +75,7 @@ export class StreamServer {
         socket,
         path: request.url ?? url.path,
         combined: url.combined,
-        microseconds: url.microseconds,
+        microseconds: url.timeUnit === 'microsecond',
         maxIncomingPerSecond: this.options.maxIncomingPerSecond,
       });
       // URL streams are subscribed like SUBSCRIBE would, except that malformed names are ignored: Binance

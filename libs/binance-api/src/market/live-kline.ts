@@ -1,5 +1,4 @@
-import { type AggTrade, candleOpenTime, candleOpenTimeAfter } from '@binance-rates/domain';
-import type { KlineStreamInterval } from '../streams/stream-name';
+import { type AggTrade, candleOpenTime, candleOpenTimeAfter, type KlineStreamInterval } from '@binance-rates/domain';
 import { KlineTotals, addTrade, emptyKline, klineEventJson } from './kline-accumulator';
 
 /**

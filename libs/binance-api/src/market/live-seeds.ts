@@ -1,5 +1,4 @@
-import { type Candle, candleOpenTime } from '@binance-rates/domain';
-import type { KlineStreamInterval } from '../streams/stream-name';
+import { type Candle, candleOpenTime, type KlineStreamInterval } from '@binance-rates/domain';
 import { fixed8, units8 } from './decimal8';
 import { KlineTotals, addTrade, emptyKline } from './kline-accumulator';
 import { LiveDay } from './live-day';

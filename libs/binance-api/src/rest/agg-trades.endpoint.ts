@@ -1,7 +1,6 @@
-import { AggTrade } from '@binance-rates/domain';
+import { AggTrade, BinanceApiErrors } from '@binance-rates/domain';
 import { MarketDataService } from '../market/market-data.service';
 import { aggTradeRowJson } from '../market/agg-trade.json';
-import { BinanceApiErrors } from './binance-api.error';
 import { BinanceEndpoint } from './binance-endpoint';
 
 export const AGG_TRADES_DEFAULT_LIMIT = 500;

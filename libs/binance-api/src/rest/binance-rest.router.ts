@@ -10,7 +10,7 @@ import {
 } from '@binance-rates/serving';
 import { MarketDataService } from '../market/market-data.service';
 import { aggTradesEndpoint } from './agg-trades.endpoint';
-import { BinanceApiError, BinanceApiErrors } from './binance-api.error';
+import { BinanceApiError, BinanceApiErrors } from '@binance-rates/domain';
 import { BinanceEndpoint } from './binance-endpoint';
 import { exchangeInfoEndpoint, pingEndpoint, timeEndpoint } from './general.endpoints';
 import { klinesEndpoint } from './klines.endpoint';

@@ -1,6 +1,6 @@
 import { RawExchangeInfoSymbol } from '@binance-rates/binance';
+import { BinanceApiErrors } from '@binance-rates/domain';
 import { MarketDataService } from '../market/market-data.service';
-import { BinanceApiErrors } from './binance-api.error';
 import { BinanceEndpoint } from './binance-endpoint';
 import { RequestParams } from './request-params';
 

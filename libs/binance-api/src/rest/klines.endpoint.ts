@@ -1,8 +1,7 @@
-import type { Candle } from '@binance-rates/domain';
+import { BinanceApiErrors, type Candle } from '@binance-rates/domain';
 import { fixed8 } from '../market/decimal8';
 import { readKlines } from '../market/kline-reader';
 import { MarketDataService } from '../market/market-data.service';
-import { BinanceApiErrors } from './binance-api.error';
 import { BinanceEndpoint } from './binance-endpoint';
 
 export const KLINES_DEFAULT_LIMIT = 500;

@@ -1,4 +1,4 @@
-import { BinanceApiError } from './binance-api.error';
+import { BinanceApiError } from '@binance-rates/domain';
 import { RequestParams } from './request-params';
 
 const params = (query: string) => new RequestParams(new URLSearchParams(query));

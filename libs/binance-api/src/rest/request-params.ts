@@ -1,5 +1,4 @@
-import { CANDLE_INTERVAL_NAMES, type CandleIntervalName } from '@binance-rates/domain';
-import { BinanceApiErrors, NUMBER_RANGE, SYMBOL_RANGE, SYMBOLS_RANGE } from './binance-api.error';
+import { BinanceApiErrors, CANDLE_INTERVAL_NAMES, type CandleIntervalName, NUMBER_RANGE, SYMBOL_RANGE, SYMBOLS_RANGE } from '@binance-rates/domain';
 
 const SYMBOL_PATTERN = /^[A-Z0-9\-_.]{1,20}$/;
 const NUMBER_PATTERN = /^[0-9]{1,20}$/;

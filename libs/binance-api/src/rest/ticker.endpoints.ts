@@ -1,7 +1,7 @@
 import { MarketDataService } from '../market/market-data.service';
 import { fixed8 } from '../market/decimal8';
 import { DayTicker, dayTicker } from '../market/day-ticker';
-import { BinanceApiErrors } from './binance-api.error';
+import { BinanceApiErrors } from '@binance-rates/domain';
 import { BinanceEndpoint } from './binance-endpoint';
 import { servedSelection } from './general.endpoints';
 import { RequestParams } from './request-params';

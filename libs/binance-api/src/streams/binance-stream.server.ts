@@ -2,14 +2,13 @@ import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer } from 'ws';
+import { type ControlRequest, formatError, formatResult, parseControlRequest, parseStreamUrl } from '@binance-rates/domain';
 import { AppConfig } from '@binance-rates/config';
 import { MarketDataService } from '../market/market-data.service';
-import { ControlRequest, formatError, formatResult, isControlError, parseControlRequest } from './control-request';
 import { LiveSources } from './live-sources';
 import { GOING_AWAY, POLICY_VIOLATION, StreamClient } from './stream-client';
 import { StreamHub } from './stream-hub';
 import { parseStreamName } from './stream-name';
-import { parseStreamUrl } from './stream-url';
 
 /** Binance's limits (web-socket-streams.md, "WebSocket Limits"): clients written for them behave the same here. */
 const MAX_INCOMING_PER_SECOND = 5;
@@ -72,7 +71,8 @@ export class BinanceStreamServer implements OnModuleDestroy {
     if (url === null) {
       return false;
     }
-    if (!url.millisecondTimes) {
+    // MICROSECOND is Binance's too, but the service writes event times in milliseconds only.
+    if (url.timeUnit !== 'millisecond') {
       refuseUpgrade(socket, 400, '{"code":-1100,"msg":"Invalid timeUnit."}');
       return true;
     }
@@ -131,7 +131,7 @@ export class BinanceStreamServer implements OnModuleDestroy {
 
   private answer(client: StreamClient, text: string): void {
     const parsed = parseControlRequest(text);
-    client.sendText(isControlError(parsed) ? formatError(parsed) : this.execute(client, parsed));
+    client.sendText(parsed.ok ? this.execute(client, parsed.request) : formatError(parsed.error));
   }
 
   private execute(client: StreamClient, request: ControlRequest): string {

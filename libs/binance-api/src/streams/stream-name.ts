@@ -1,6 +1,4 @@
-/** The kline intervals Binance streams (web-socket-streams.md, "Kline/Candlestick Streams"). */
-export const KLINE_STREAM_INTERVALS = ['1s', '1m', '3m', '5m', '15m', '30m', '1h', '2h', '4h', '6h', '8h', '12h', '1d', '3d', '1w', '1M'] as const;
-export type KlineStreamInterval = (typeof KLINE_STREAM_INTERVALS)[number];
+import { type KlineStreamInterval, readStreamName } from '@binance-rates/domain';
 
 /** What a stream name asks for. `silent`: a valid name we carry no data for (as Binance does for an unknown symbol). */
 export type StreamTopic =
@@ -10,49 +8,25 @@ export type StreamTopic =
   | { kind: 'allMiniTickers' }
   | { kind: 'silent'; symbol: string | null };
 
-const SYMBOL_STREAM = new RegExp(
-  '^([^@/!\\s"]{1,40})@(' +
-    [
-      'aggTrade',
-      'trade',
-      'miniTicker',
-      'ticker',
-      'ticker_(?:1h|4h|1d)',
-      'bookTicker',
-      'avgPrice',
-      'referencePrice',
-      'blockTrade',
-      'depth(?:5|10|20)?(?:@100ms|@1000ms)?',
-      `kline_(?:${KLINE_STREAM_INTERVALS.join('|')})(?:@\\+08:00)?`,
-    ].join('|') +
-    ')$',
-  'u',
-);
-const ALL_MARKET_STREAM = /^!(?:miniTicker|ticker_(?:1h|4h|1d))@arr$/;
-
 /**
- * Reads a stream name as Binance does: an unknown stream type is invalid (null: the caller answers code 2 "invalid
- * stream"), while any symbol is valid. Data flows only for a lower-case symbol (Binance sends nothing for an upper-case
- * one) on the streams we build from stored trades: `@aggTrade`, `@kline_<interval>` (UTC), `@miniTicker` and
- * `!miniTicker@arr`. Every other documented stream (`@trade`, `@depth`, `@bookTicker`, ...) needs data we do not keep
- * (single fills, the order book) and is accepted and silent.
+ * What a valid stream name (see readStreamName; null when invalid) asks of the service. Data flows only for a lower-case
+ * symbol (Binance sends nothing for an upper-case one) on the streams we build from stored trades: `@aggTrade`,
+ * `@kline_<interval>` (UTC), `@miniTicker` and `!miniTicker@arr`. Every other documented stream (`@trade`, `@depth`,
+ * `@bookTicker`, ...) needs data we do not keep (single fills, the order book) and is accepted and silent.
  */
 export function parseStreamName(name: string): StreamTopic | null {
-  if (name === '!miniTicker@arr') {
-    return { kind: 'allMiniTickers' };
-  }
-  if (ALL_MARKET_STREAM.test(name)) {
-    return { kind: 'silent', symbol: null };
-  }
-  const match = SYMBOL_STREAM.exec(name);
-  if (!match) {
+  const stream = readStreamName(name);
+  if (stream === null) {
     return null;
   }
-  const [, written, type] = match;
-  const symbol = written.toUpperCase();
+  const { symbol: written, type } = stream;
+  if (written === null) {
+    return type === 'miniTicker' ? { kind: 'allMiniTickers' } : { kind: 'silent', symbol: null };
+  }
   if (written !== written.toLowerCase()) {
     return { kind: 'silent', symbol: null };
   }
+  const symbol = written.toUpperCase();
   if (type === 'aggTrade') {
     return { kind: 'aggTrade', symbol };
   }

@@ -1,4 +1,4 @@
-import { parseStreamName } from './stream-name';
+import { readStreamName } from './stream-name';
 
 export type RequestId = number | string | null;
 
@@ -14,6 +14,8 @@ export interface ControlError {
   msg: string;
 }
 
+export type ParsedControlRequest = { ok: true; request: ControlRequest } | { ok: false; error: ControlError };
+
 const METHODS = ['SUBSCRIBE', 'UNSUBSCRIBE', 'LIST_SUBSCRIPTIONS', 'SET_PROPERTY', 'GET_PROPERTY'] as const;
 type Method = (typeof METHODS)[number];
 /** Binance accepts a 64-bit signed integer, an alphanumeric string of at most 36 characters, or null. */
@@ -21,10 +23,10 @@ const STRING_ID = /^[A-Za-z0-9_-]{1,36}$/;
 
 /**
  * One client text frame, checked in the order Binance's stream server checks it: JSON, `method`, `id`, `params`.
- * Texts are the documented ones (web-socket-streams.md, "Error Messages"); "invalid stream" is the one observed for a
- * stream name of an unknown type. Returns the request, or the error to answer.
+ * Texts are the documented ones (web-socket-streams.md, "Live Subscribing/Unsubscribing to streams" and "Error
+ * Messages"); "invalid stream" (a stream name of an unknown type) and code 4 are the observed ones.
  */
-export function parseControlRequest(text: string): ControlRequest | ControlError {
+export function parseControlRequest(text: string): ParsedControlRequest {
   let body: unknown;
   try {
     body = JSON.parse(text);
@@ -36,7 +38,7 @@ export function parseControlRequest(text: string): ControlRequest | ControlError
   }
   const fields = body as Record<string, unknown>;
   const rawId = fields['id'];
-  const id = isValidId(rawId) ? rawId : null;
+  const id: RequestId = isValidId(rawId) ? rawId : null;
   const method = fields['method'];
   if (method === undefined) {
     return fail(id, 2, `Invalid request: missing field \`method\` at line 1 column ${text.length}`);
@@ -52,42 +54,23 @@ export function parseControlRequest(text: string): ControlRequest | ControlError
   const params = fields['params'];
   switch (method as Method) {
     case 'SUBSCRIBE':
-    case 'UNSUBSCRIBE': {
-      if (!Array.isArray(params)) {
-        return fail(id, 2, 'Invalid request: missing field `params`');
-      }
-      if (!params.every((stream) => typeof stream === 'string' && parseStreamName(stream) !== null)) {
-        return fail(id, 2, 'Invalid request: invalid stream');
-      }
-      return { method: method as 'SUBSCRIBE' | 'UNSUBSCRIBE', id, streams: params as string[] };
-    }
+    case 'UNSUBSCRIBE':
+      return parseStreams(method as 'SUBSCRIBE' | 'UNSUBSCRIBE', id, params);
     case 'LIST_SUBSCRIPTIONS':
       if (params !== undefined && !(Array.isArray(params) && params.length === 0)) {
         return fail(id, 2, 'Invalid request: too many parameters');
       }
-      return { method: 'LIST_SUBSCRIPTIONS', id };
+      return { ok: true, request: { method: 'LIST_SUBSCRIPTIONS', id } };
     case 'SET_PROPERTY':
-    case 'GET_PROPERTY': {
-      const arity = method === 'SET_PROPERTY' ? 2 : 1;
-      if (!Array.isArray(params) || typeof params[0] !== 'string') {
-        return fail(id, 2, 'Invalid request: property name must be a string');
-      }
-      if (params.length > arity) {
-        return fail(id, 2, 'Invalid request: too many parameters');
-      }
-      if (params[0] !== 'combined') {
-        return fail(id, 0, 'Unknown property');
-      }
-      if (method === 'GET_PROPERTY') {
-        return { method: 'GET_PROPERTY', id };
-      }
-      return typeof params[1] === 'boolean' ? { method: 'SET_PROPERTY', id, combined: params[1] } : fail(id, 1, 'Invalid value type: expected Boolean');
-    }
+      return parseProperty(id, params, 2, (value) => {
+        if (typeof value !== 'boolean') {
+          return fail(id, 1, 'Invalid value type: expected Boolean');
+        }
+        return { ok: true, request: { method: 'SET_PROPERTY', id, combined: value } };
+      });
+    case 'GET_PROPERTY':
+      return parseProperty(id, params, 1, () => ({ ok: true, request: { method: 'GET_PROPERTY', id } }));
   }
-}
-
-export function isControlError(parsed: ControlRequest | ControlError): parsed is ControlError {
-  return 'code' in parsed;
 }
 
 export function formatResult(id: RequestId, result: unknown): string {
@@ -99,12 +82,40 @@ export function formatError({ id, code, msg }: ControlError): string {
   return `{"error":{"code":${code},"msg":${JSON.stringify(msg)}},"id":${JSON.stringify(id)}}`;
 }
 
+function parseStreams(method: 'SUBSCRIBE' | 'UNSUBSCRIBE', id: RequestId, params: unknown): ParsedControlRequest {
+  if (!Array.isArray(params)) {
+    return fail(id, 2, 'Invalid request: missing field `params`');
+  }
+  if (!params.every((stream) => typeof stream === 'string' && readStreamName(stream) !== null)) {
+    return fail(id, 2, 'Invalid request: invalid stream');
+  }
+  return { ok: true, request: { method, id, streams: params as string[] } };
+}
+
+function parseProperty(
+  id: RequestId,
+  params: unknown,
+  arity: number,
+  withValue: (value: unknown) => ParsedControlRequest,
+): ParsedControlRequest {
+  if (!Array.isArray(params) || typeof params[0] !== 'string') {
+    return fail(id, 2, 'Invalid request: property name must be a string');
+  }
+  if (params.length > arity) {
+    return fail(id, 2, 'Invalid request: too many parameters');
+  }
+  if (params[0] !== 'combined') {
+    return fail(id, 0, 'Unknown property');
+  }
+  return withValue(params[1]);
+}
+
 function isValidId(id: unknown): id is RequestId {
   return id === null || (typeof id === 'number' && Number.isSafeInteger(id)) || (typeof id === 'string' && STRING_ID.test(id));
 }
 
-function fail(id: RequestId, code: number, msg: string): ControlError {
-  return { id, code, msg };
+function fail(id: RequestId, code: number, msg: string): ParsedControlRequest {
+  return { ok: false, error: { id, code, msg } };
 }
 
 function columnAfter(text: string, needle: string): number {

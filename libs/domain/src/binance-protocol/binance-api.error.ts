@@ -43,11 +43,21 @@ export const BinanceApiErrors = {
       `Too much request weight used; current limit is ${limit} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`,
       retryAfterSec,
     ),
+  banned: (until: number, retryAfterSec: number) =>
+    new BinanceApiError(
+      418,
+      -1003,
+      `Way too much request weight used; IP banned until ${until}. Please use WebSocket Streams for live updates to avoid bans.`,
+      retryAfterSec,
+    ),
   /** Our history reads are all taken (the gates in front of PostgreSQL): try again shortly. */
   serverBusy: () =>
     new BinanceApiError(503, -1008, 'Server is currently overloaded with other requests. Please try again in a few minutes.', 1),
   /** A store did not answer (PostgreSQL, Redis, Binance's listing): Binance's "internal error, try again". */
   internal: () => new BinanceApiError(503, -1001, 'Internal error; unable to process your request. Please try again.', 1),
-  /** The unknown-path answer of the project's emulator (Binance's own varies with the Accept header). */
+  /** Binance's own spelling ("occured") is kept on purpose. */
+  unknown: (retryAfterSec?: number) =>
+    new BinanceApiError(500, -1000, 'An unknown error occured while processing the request.', retryAfterSec),
+  /** The emulator's unknown-path answer (Binance's own varies with the Accept header), which the service copies. */
   notFound: () => new BinanceApiError(404, -1000, 'Not found.'),
 } as const;
