@@ -1,9 +1,5 @@
-import { join } from 'node:path';
 import type { BenchContext } from '../bench.context';
-import { newCpuMeter } from '../bench.context';
-import { sleep } from '../infra/http-json';
-import { ManagedProcess } from '../infra/managed-process';
-import type { PushSample } from '../push/push-clients';
+import { runFleetLoad } from './fleet-load';
 
 export interface PushResult {
   offeredPerSecond: number;
@@ -25,12 +21,9 @@ export interface PushResult {
   lagP50Ms: number;
   lagP99Ms: number;
   lagMaxMs: number;
+  /** Clients whose stream ended (with the reason the service gave, e.g. falling 1 MiB behind) or broke. */
   ended: number;
   endReasons: string[];
-}
-
-interface Reply {
-  type: string;
 }
 
 /**
@@ -40,63 +33,33 @@ interface Reply {
  * difference is what the push costs.
  */
 export async function runPush(context: BenchContext): Promise<PushResult[]> {
-  const { config, emulator, service, symbols } = context;
-  const { process: clientsProcess } = await ManagedProcess.start({
+  const { config, service } = context;
+  const steps = await runFleetLoad(context, {
     name: 'push clients',
-    script: join(config.rootDir, 'dist/bench/src/push/push-clients.js'),
+    script: 'dist/bench/src/push/push-clients.js',
     args: [service.client.baseUrl],
-    cwd: config.rootDir,
-    env: { PATH: process.env['PATH'] },
-    readyPattern: /^\{"event":"ready"\}$/,
-    ipc: true,
+    answerTimeoutMs: 60_000,
+    rate: config.pushRate,
+    clientCounts: config.pushClients,
+    symbolsPerClient: config.pushSymbolsPerClient,
+    seconds: config.pushSeconds,
   });
-  const ask = <T extends Reply>(message: object, answer: string) => clientsProcess.request<T>(message, answer, 60_000);
-  /** Busy cores of the service and of the clients' process over one measuring window. */
-  const measureCores = async () => {
-    const cpu = newCpuMeter(context, { peer: clientsProcess.pid }).start();
-    await sleep(config.pushSeconds * 1000);
-    const used = cpu.read();
-    return { service: used.service / used.wallSeconds, clients: used.peer / used.wallSeconds };
-  };
-  try {
-    await emulator.client.setRates(symbols, config.pushRate / symbols.length);
-    await sleep(config.warmupSeconds * 1000);
-    const without = await measureCores();
-    const results: PushResult[] = [];
-    for (const count of config.pushClients) {
-      const follow = Array.from({ length: count }, (_, client) =>
-        Array.from({ length: config.pushSymbolsPerClient }, (_, k) => symbols[(client * config.pushSymbolsPerClient + k) % symbols.length]),
-      );
-      const opened = await ask<Reply & { connected: number; refused: number }>({ type: 'open', follow }, 'opened');
-      await sleep(config.warmupSeconds * 1000);
-      await ask<PushSample>({ type: 'sample' }, 'sample');
-      const withClients = await measureCores();
-      const sample = await ask<PushSample>({ type: 'sample' }, 'sample');
-      await ask({ type: 'close' }, 'closed');
-      const eventsPerSecond = sample.priceEvents / sample.seconds;
-      results.push({
-        offeredPerSecond: config.pushRate,
-        clients: count,
-        symbolsPerClient: config.pushSymbolsPerClient,
-        connected: opened.connected,
-        refused: opened.refused,
-        serviceCoresWithout: without.service,
-        serviceCoresWith: withClients.service,
-        serviceMicrosPerEvent: eventsPerSecond > 0 ? ((withClients.service - without.service) * 1e6) / eventsPerSecond : Number.NaN,
-        clientCores: withClients.clients,
-        priceEventsPerSecond: eventsPerSecond,
-        megabytesPerSecond: sample.bytes / sample.seconds / 1e6,
-        lagP50Ms: sample.lagP50Ms,
-        lagP99Ms: sample.lagP99Ms,
-        lagMaxMs: sample.lagMaxMs,
-        ended: sample.ended,
-        endReasons: sample.endReasons,
-      });
-      await sleep(1000);
-    }
-    return results;
-  } finally {
-    await emulator.client.setRate('*', 0);
-    await clientsProcess.stop(5_000);
-  }
+  return steps.map((step) => ({
+    offeredPerSecond: config.pushRate,
+    clients: step.clients,
+    symbolsPerClient: config.pushSymbolsPerClient,
+    connected: step.connected,
+    refused: step.refused,
+    serviceCoresWithout: step.serviceCoresWithout,
+    serviceCoresWith: step.serviceCoresWith,
+    serviceMicrosPerEvent: step.serviceMicrosPerEvent,
+    clientCores: step.clientCores,
+    priceEventsPerSecond: step.eventsPerSecond,
+    megabytesPerSecond: step.megabytesPerSecond,
+    lagP50Ms: step.delayP50Ms,
+    lagP99Ms: step.delayP99Ms,
+    lagMaxMs: step.delayMaxMs,
+    ended: step.ended,
+    endReasons: step.endReasons,
+  }));
 }
