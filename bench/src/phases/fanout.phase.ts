@@ -1,25 +1,8 @@
 import type { BenchContext } from '../bench.context';
-import { runFleetLoad } from './fleet-load';
+import { type FleetLoadStep, runFleetLoad } from './fleet-load';
 
-export interface FanoutResult {
-  offeredPerSecond: number;
-  clients: number;
-  symbolsPerClient: number;
-  connected: number;
-  refused: number;
-  /** Service busy cores at the same trade rate with no stream client, then with these clients. */
-  serviceCoresWithout: number;
-  serviceCoresWith: number;
-  /** What the extra service CPU comes to per event delivered. */
-  serviceMicrosPerEvent: number;
-  clientCores: number;
-  eventsPerSecond: number;
-  megabytesPerSecond: number;
-  /** Trade time (`T`) to the client receiving the event. */
-  delayP50Ms: number;
-  delayP99Ms: number;
-  delayMaxMs: number;
-  /** Clients the service closed (with its close code and reason, e.g. 1008 for one too far behind) or that broke. */
+/** A fan-out step: the fleet's figures, its ended clients as the WebSocket closes they were (1008 for one too far behind). */
+export interface FanoutResult extends Omit<FleetLoadStep, 'ended' | 'endReasons'> {
   closed: number;
   closeReasons: string[];
 }
@@ -43,22 +26,5 @@ export async function runFanout(context: BenchContext): Promise<FanoutResult[]> 
     symbolsPerClient: config.fanoutSymbolsPerClient,
     seconds: config.fanoutSeconds,
   });
-  return steps.map((step) => ({
-    offeredPerSecond: config.fanoutRate,
-    clients: step.clients,
-    symbolsPerClient: config.fanoutSymbolsPerClient,
-    connected: step.connected,
-    refused: step.refused,
-    serviceCoresWithout: step.serviceCoresWithout,
-    serviceCoresWith: step.serviceCoresWith,
-    serviceMicrosPerEvent: step.serviceMicrosPerEvent,
-    clientCores: step.clientCores,
-    eventsPerSecond: step.eventsPerSecond,
-    megabytesPerSecond: step.megabytesPerSecond,
-    delayP50Ms: step.delayP50Ms,
-    delayP99Ms: step.delayP99Ms,
-    delayMaxMs: step.delayMaxMs,
-    closed: step.ended,
-    closeReasons: step.endReasons,
-  }));
+  return steps.map(({ ended, endReasons, ...step }) => ({ ...step, closed: ended, closeReasons: endReasons }));
 }

@@ -22,18 +22,26 @@ export interface FleetLoadParams {
 
 /** One step of client count; the push and fan-out phases rename the protocol-specific figures. */
 export interface FleetLoadStep {
+  offeredPerSecond: number;
   clients: number;
+  symbolsPerClient: number;
   connected: number;
+  /** Clients the service refused, or that could not connect. */
   refused: number;
+  /** Service busy cores at the same trade rate with no client, then with these clients. */
   serviceCoresWithout: number;
   serviceCoresWith: number;
+  /** What the extra service CPU comes to per event delivered. */
   serviceMicrosPerEvent: number;
+  /** Busy cores of the clients' own process (it shares the machine). */
   clientCores: number;
   eventsPerSecond: number;
   megabytesPerSecond: number;
+  /** Trade time to the client receiving the event. */
   delayP50Ms: number;
   delayP99Ms: number;
   delayMaxMs: number;
+  /** Clients the service ended (with the reason it gave) or that broke. */
   ended: number;
   endReasons: string[];
 }
@@ -80,7 +88,9 @@ export async function runFleetLoad(context: BenchContext, params: FleetLoadParam
       await ask({ type: 'close' }, 'closed');
       const eventsPerSecond = sample.events / sample.seconds;
       steps.push({
+        offeredPerSecond: params.rate,
         clients: count,
+        symbolsPerClient: params.symbolsPerClient,
         connected: opened.connected,
         refused: opened.refused,
         serviceCoresWithout: without.service,

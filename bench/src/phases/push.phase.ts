@@ -1,29 +1,12 @@
 import type { BenchContext } from '../bench.context';
-import { runFleetLoad } from './fleet-load';
+import { type FleetLoadStep, runFleetLoad } from './fleet-load';
 
-export interface PushResult {
-  offeredPerSecond: number;
-  clients: number;
-  symbolsPerClient: number;
-  connected: number;
-  /** Clients the service refused (503 beyond PRICE_PUSH_MAX_CLIENTS) or that could not connect. */
-  refused: number;
-  /** Service busy cores at the same trade rate with no live-push client, then with these clients. */
-  serviceCoresWithout: number;
-  serviceCoresWith: number;
-  /** What the extra service CPU comes to per price event delivered. */
-  serviceMicrosPerEvent: number;
-  /** Busy cores of the clients' own process (it shares the machine). */
-  clientCores: number;
+/** A push step: the fleet's figures, its events as price events and their delay as lag (push interval included). */
+export interface PushResult extends Omit<FleetLoadStep, 'eventsPerSecond' | 'delayP50Ms' | 'delayP99Ms' | 'delayMaxMs'> {
   priceEventsPerSecond: number;
-  megabytesPerSecond: number;
-  /** Trade time to the client receiving it, push interval included. */
   lagP50Ms: number;
   lagP99Ms: number;
   lagMaxMs: number;
-  /** Clients whose stream ended (with the reason the service gave, e.g. falling 1 MiB behind) or broke. */
-  ended: number;
-  endReasons: string[];
 }
 
 /**
@@ -44,22 +27,11 @@ export async function runPush(context: BenchContext): Promise<PushResult[]> {
     symbolsPerClient: config.pushSymbolsPerClient,
     seconds: config.pushSeconds,
   });
-  return steps.map((step) => ({
-    offeredPerSecond: config.pushRate,
-    clients: step.clients,
-    symbolsPerClient: config.pushSymbolsPerClient,
-    connected: step.connected,
-    refused: step.refused,
-    serviceCoresWithout: step.serviceCoresWithout,
-    serviceCoresWith: step.serviceCoresWith,
-    serviceMicrosPerEvent: step.serviceMicrosPerEvent,
-    clientCores: step.clientCores,
-    priceEventsPerSecond: step.eventsPerSecond,
-    megabytesPerSecond: step.megabytesPerSecond,
-    lagP50Ms: step.delayP50Ms,
-    lagP99Ms: step.delayP99Ms,
-    lagMaxMs: step.delayMaxMs,
-    ended: step.ended,
-    endReasons: step.endReasons,
+  return steps.map(({ eventsPerSecond, delayP50Ms, delayP99Ms, delayMaxMs, ...step }) => ({
+    ...step,
+    priceEventsPerSecond: eventsPerSecond,
+    lagP50Ms: delayP50Ms,
+    lagP99Ms: delayP99Ms,
+    lagMaxMs: delayMaxMs,
   }));
 }
