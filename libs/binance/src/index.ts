@@ -13,7 +13,23 @@ export * from './rest-response.parser';
 export * from './stream-connection';
 export * from './stream-frame.parser';
 export * from './archive/agg-trade-csv.decoder';
-export * from './archive/archive-file';
+// The archive's layout is Binance's protocol, shared with the emulator (libs/domain); the archive client's users
+// name its files from here.
+export {
+  type ArchiveFile,
+  type ArchivePlanParams,
+  archiveFileKey,
+  archiveFileOfKey,
+  archiveZipName,
+  archiveZipPath,
+  dailyFile,
+  dailyFilesOf,
+  dayOf,
+  dayText,
+  monthlyFile,
+  parseDay,
+  planArchiveFiles,
+} from '@binance-rates/domain';
 export * from './archive/archive.errors';
 export * from './archive/binance-archive.client';
 export * from './archive/zip-entries.reader';

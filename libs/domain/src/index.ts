@@ -17,6 +17,7 @@ export * from './candle-partial';
 export * from './candle-fold';
 export * from './candle-fill';
 export * from './trade-run-columns';
+export * from './binance-protocol/archive-file';
 export * from './binance-protocol/binance-api.error';
 export * from './binance-protocol/control-request';
 export * from './binance-protocol/stream-name';

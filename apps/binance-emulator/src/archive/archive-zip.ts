@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
+import { type ArchiveFile, archiveZipName } from '@binance-rates/domain';
 import { ZipFile } from 'yazl';
 import type { SymbolListing } from '../market/symbol-listing';
 import { archiveDayCsv } from './archive-day';
-import type { ArchiveFile } from './archive-file';
 
 export interface ArchiveZipParams {
   file: ArchiveFile;
@@ -23,7 +23,7 @@ export function archiveZipStream({ file, listing, tradesPerDay, compressionLevel
   const zip = new ZipFile();
   const published = new Date((file.lastDay + 1) * 86_400_000);
   const mtime = new Date(published.getUTCFullYear(), published.getUTCMonth(), published.getUTCDate());
-  const csvName = file.zipName.replace(/\.zip$/, '.csv');
+  const csvName = archiveZipName(file).replace(/\.zip$/, '.csv');
   const firstDay = Math.max(file.firstDay, listing.listedDay);
   zip.addReadStreamLazy(csvName, { mtime, compressionLevel, forceDosTimestamp: true }, (callback) =>
     callback(null, Readable.from(daysCsv(listing, firstDay, file.lastDay, tradesPerDay), { objectMode: false })),

@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { SymbolMarket } from '../market/symbol-market';
-import { ArchiveFile, parseArchiveKey } from './archive-file';
+import { type ArchiveFile, archiveZipName } from '@binance-rates/domain';
+import { parseArchiveKey } from './archive-file';
 import { throttleStream } from './archive-throttle';
 import { ArchiveZipCache } from './archive-zip-cache';
 import { archiveZipStream } from './archive-zip';
@@ -82,13 +83,14 @@ export class ArchiveRouter {
   handle(request: IncomingMessage, response: ServerResponse, pathname: string): void {
     this.requestsServed++;
     const key = safeDecode(pathname.slice(this.basePath.length + 1));
-    const file = request.method === 'GET' || request.method === 'HEAD' ? parseArchiveKey(key) : null;
+    const requested = request.method === 'GET' || request.method === 'HEAD' ? parseArchiveKey(key) : null;
+    const file = requested?.file;
     const market = file ? this.markets.get(file.symbol) : undefined;
     if (!file || !market || !this.exists(file, market)) {
       sendNoSuchKey(response, key);
       return;
     }
-    const serve = file.checksum ? this.sendChecksum(request, response, file, market) : this.sendZip(request, response, file, market);
+    const serve = requested?.checksum ? this.sendChecksum(request, response, file, market) : this.sendZip(request, response, file, market);
     serve.catch(() => response.destroy());
   }
 
@@ -102,7 +104,7 @@ export class ArchiveRouter {
       hex = createHash('sha256').update(`corrupt ${hex}`).digest('hex');
     }
     // sha256sum's format, which `sha256sum -c` reads: hash, two spaces, file name.
-    const body = `${hex}  ${file.zipName}\n`;
+    const body = `${hex}  ${archiveZipName(file)}\n`;
     response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': Buffer.byteLength(body) });
     response.end(request.method === 'HEAD' ? undefined : body);
   }
@@ -149,7 +151,7 @@ export class ArchiveRouter {
   }
 
   private cacheKey(file: ArchiveFile): string {
-    return `${file.period}/${file.zipName}`;
+    return `${file.period}/${archiveZipName(file)}`;
   }
 
   private zip(file: ArchiveFile, market: SymbolMarket): Readable {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { type ArchiveFile, archiveZipName, archiveZipPath } from './archive-file';
+import { type ArchiveFile, archiveZipName, archiveZipPath } from '@binance-rates/domain';
 import { ArchiveChecksumMismatchError, ArchiveError, ArchiveFormatError, ArchiveUnavailableError } from './archive.errors';
 
 export interface BinanceArchiveClientOptions {
